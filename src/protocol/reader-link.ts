@@ -1,0 +1,135 @@
+import { z } from 'zod';
+import { ConsentChoices } from './consent.js';
+
+/**
+ * Reader ↔ terminal link: JSON messages over a WebSocket that the terminal serves at
+ * `/reader`; the reader connects as a client. Our own protocol (the real one is vendor-private),
+ * versioned by `v`; documented in docs/protocols/reader.md.
+ */
+export const READER_PROTOCOL_VERSION = 1;
+
+const v = z.literal(READER_PROTOCOL_VERSION);
+const sessionId = z.string().min(1);
+
+export const AuthMethod = z.enum(['pin', 'face', 'visual']);
+export type AuthMethod = z.infer<typeof AuthMethod>;
+
+/** Things the reader tells the terminal that the staff (and the reception) should know. */
+export const ReaderNoticeCode = z.enum([
+  'pin-wrong', // a wrong PIN; triesLeft says how many remain
+  'pin-locked', // the card's user-authentication PIN is locked (0 tries)
+  'face-failed',
+  'card-read-failed', // 001
+  'certificate-rejected', // 006 or a suspended/revoked certificate
+  'communication-error',
+]);
+export type ReaderNoticeCode = z.infer<typeof ReaderNoticeCode>;
+
+/** The reader's own statement that it verified the holder's face (or staff did, in 目視 mode). */
+export const ReaderAttestation = z.object({
+  readerId: z.string(),
+  /** base64 ECDSA P-256 / SHA-256 signature over nonce ‖ SHA-256(certificate DER) ‖ ASCII(method). */
+  signature: z.string(),
+  faceScore: z.number().min(0).max(1).optional(),
+});
+export type ReaderAttestation = z.infer<typeof ReaderAttestation>;
+
+// reader → terminal
+export const ReaderHello = z.object({ v, type: z.literal('hello'), readerId: z.string().min(1), vendor: z.string() });
+export const ChallengeRequest = z.object({ v, type: z.literal('challenge.request'), sessionId });
+export const AuthResult = z.object({
+  v,
+  type: z.literal('auth.result'),
+  sessionId,
+  method: AuthMethod,
+  /** base64 DER of the user-authentication certificate read from the card. */
+  certificate: z.string(),
+  challengeId: z.string(),
+  /** base64 RSA PKCS#1 v1.5 signature by the card over SHA-256(nonce), for method `pin`. */
+  signature: z.string().optional(),
+  attestation: ReaderAttestation.optional(),
+});
+export const ConsentResult = z.object({
+  v,
+  type: z.literal('consent.result'),
+  sessionId,
+  checkId: z.string(),
+  consent: ConsentChoices,
+  /** Chosen on the 包括同意 screen (all at once) rather than item by item. */
+  bulk: z.boolean(),
+});
+export const ReaderNotice = z.object({
+  v,
+  type: z.literal('reader.notice'),
+  sessionId: z.string().optional(),
+  code: ReaderNoticeCode,
+  triesLeft: z.number().int().min(0).optional(),
+  message: z.string().optional(),
+});
+export const SessionEnded = z.object({
+  v,
+  type: z.literal('session.ended'),
+  sessionId,
+  reason: z.enum(['card-removed', 'cancelled', 'error', 'timeout']),
+});
+
+export const ReaderToTerminal = z.discriminatedUnion('type', [
+  ReaderHello,
+  ChallengeRequest,
+  AuthResult,
+  ConsentResult,
+  ReaderNotice,
+  SessionEnded,
+]);
+export type ReaderToTerminal = z.infer<typeof ReaderToTerminal>;
+
+// terminal → reader
+export const HelloAck = z.object({ v, type: z.literal('hello.ack'), terminalId: z.string() });
+export const Challenge = z.object({
+  v,
+  type: z.literal('challenge'),
+  sessionId,
+  challengeId: z.string(),
+  /** base64, 32 random bytes chosen by the central system. */
+  nonce: z.string(),
+});
+export const AuthVerdict = z.object({
+  v,
+  type: z.literal('auth.verdict'),
+  sessionId,
+  accepted: z.boolean(),
+  checkId: z.string().optional(),
+  /** As answered by the central system (see central-api.ts). */
+  certificateStatus: z.string().optional(),
+  /** Reader message number to show, e.g. "006" for an expired or revoked certificate. */
+  errorCode: z.string().optional(),
+  message: z.string().optional(),
+});
+export const SessionCompleted = z.object({
+  v,
+  type: z.literal('session.completed'),
+  sessionId,
+  /** OQSCD006 QualificationValidity of the result handed to the reception. */
+  validity: z.string().optional(),
+});
+export const ProtocolError = z.object({
+  v,
+  type: z.literal('protocol.error'),
+  code: z.string(),
+  message: z.string(),
+});
+
+export const TerminalToReader = z.discriminatedUnion('type', [HelloAck, Challenge, AuthVerdict, SessionCompleted, ProtocolError]);
+export type TerminalToReader = z.infer<typeof TerminalToReader>;
+
+export type Msg<U, T extends string> = Extract<U, { type: T }>;
+
+/** The exact bytes a reader attestation signs. */
+export function attestationPayload(nonce: Uint8Array, certificateSha256: Uint8Array, method: AuthMethod): Uint8Array {
+  const m = new TextEncoder().encode(method);
+  const out = new Uint8Array(nonce.length + certificateSha256.length + m.length);
+  out.set(nonce, 0);
+  out.set(certificateSha256, nonce.length);
+  out.set(m, nonce.length + certificateSha256.length);
+  return out;
+}

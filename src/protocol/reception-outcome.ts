@@ -1,0 +1,51 @@
+import { z } from 'zod';
+
+/**
+ * What a reception system decided for the patient at the counter: the value the harness compares
+ * with a scenario's expectations. The remote SUT protocol (later) carries exactly this object.
+ */
+
+export const FallbackOption = z.enum([
+  'eligibility-certificate', // 資格確認書
+  'notice-with-card', // 資格情報のお知らせ + the card, checked by insured number (照会区分 2)
+  'mynaportal-with-card', // マイナポータル screen + the card
+  'mynaportal-pdf-with-card', // マイナポータル PDF + the card
+  'paper-insurance-card', // 健康保険証 while still usable
+  'lost-qualification-record', // the «資格(無効)» screen or past-visit record
+  'eligibility-declaration', // 被保険者資格申立書
+]);
+export type FallbackOption = z.infer<typeof FallbackOption>;
+
+export const Guidance = z.enum([
+  'offer-face-auth',
+  'offer-visual-check', // 目視確認モード
+  'retry-pin',
+  'renew-certificate',
+  'unlock-pin-at-municipality',
+  'bring-document-next-time',
+]);
+export type Guidance = z.infer<typeof Guidance>;
+
+export const ReceptionOutcome = z.object({
+  /**
+   * accepted: insurance confirmed, billing at copayRatio;
+   * fallback: not confirmed online, another proof or the 申立書 applies;
+   * pending: the check is still under way at the reader (e.g. PIN locked, patient to choose face);
+   * refused: no insurance billing (e.g. 自費).
+   */
+  status: z.enum(['accepted', 'fallback', 'pending', 'refused']),
+  /** Percent: 10, 20, 30, 100. For a fallback: the ratio to charge on the declared basis. */
+  copayRatio: z.number().int().optional(),
+  /** OQSCD012 code. */
+  limitCategory: z.string().optional(),
+  displayedName: z.string().optional(),
+  /** OQSCD006 of the result the decision was based on. */
+  qualificationValidity: z.string().optional(),
+  /** Machine-readable reason for a fallback / pending / refusal. */
+  reason: z.string().optional(),
+  /** Acceptable proofs, most preferred first. */
+  fallbackOptions: z.array(FallbackOption).optional(),
+  guidance: z.array(Guidance).optional(),
+  warnings: z.array(z.string()).optional(),
+});
+export type ReceptionOutcome = z.infer<typeof ReceptionOutcome>;
