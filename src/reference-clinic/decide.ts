@@ -1,0 +1,120 @@
+import { copayRatio } from '../domain/copay.js';
+import { fromYmd } from '../domain/dates.js';
+import type { OqsResultMessage, ResultOfQualificationConfirmation } from '../protocol/oqs-result.js';
+import { QualificationValidity, ratioFromField } from '../protocol/oqs-result.js';
+import type { ReceptionOutcome } from '../protocol/reception-outcome.js';
+import type { TerminalToReception } from '../protocol/reception-link.js';
+
+/**
+ * The reference reception's decisions, as a pure function of what the terminal sent so far.
+ * Each branch cites the guidance it follows; a vendor's system is judged against the same
+ * scenarios, not against this code.
+ */
+export type Decide = (previous: ReceptionOutcome | undefined, message: TerminalToReception) => ReceptionOutcome;
+
+/**
+ * After a failed online check of a マイナ保険証 patient (seed 003 資料①, 4th row; troubles.md T36):
+ * the 資格確認書 the insurer posts, the お知らせ with the card checked by its number, else the
+ * 申立書 billed at the normal ratio — never 10割.
+ */
+const CARD_UNUSABLE_FALLBACKS: ReceptionOutcome['fallbackOptions'] = [
+  'eligibility-certificate',
+  'notice-with-card',
+  'eligibility-declaration',
+];
+
+/** When OQS answers 無効 or 該当資格なし (T01): the lost record / past visits, then the 申立書. */
+const NOT_CONFIRMED_FALLBACKS: ReceptionOutcome['fallbackOptions'] = [
+  'lost-qualification-record',
+  'eligibility-certificate',
+  'notice-with-card',
+  'eligibility-declaration',
+];
+
+export const decide: Decide = (previous, message) => {
+  if (message.type === 'reader.notice') return decideOnNotice(previous, message);
+  return decideOnResult(message.message);
+};
+
+function decideOnNotice(
+  previous: ReceptionOutcome | undefined,
+  notice: Extract<TerminalToReception, { type: 'reader.notice' }>,
+): ReceptionOutcome {
+  switch (notice.code) {
+    case 'pin-locked':
+      // Seed 004 §4 note 4: a locked PIN still allows face authentication; 目視 mode too
+      // (seed 003 資料①). Unlocking happens only at the municipality or a kiosk.
+      return {
+        status: 'pending',
+        reason: 'pin-locked',
+        guidance: ['offer-face-auth', 'offer-visual-check', 'unlock-pin-at-municipality'],
+      };
+    case 'pin-wrong':
+      // MHLW asks patients who cannot remember the PIN to call staff before the lock.
+      return { status: 'pending', reason: 'pin-wrong', guidance: ['offer-face-auth'] };
+    case 'certificate-rejected':
+      return {
+        status: 'fallback',
+        reason: 'certificate-rejected',
+        fallbackOptions: CARD_UNUSABLE_FALLBACKS,
+        guidance: ['renew-certificate'],
+      };
+    case 'card-read-failed':
+      return {
+        status: 'fallback',
+        reason: 'card-read-failed',
+        fallbackOptions: ['eligibility-certificate', 'mynaportal-with-card', 'mynaportal-pdf-with-card', 'notice-with-card', 'eligibility-declaration'],
+      };
+    case 'face-failed':
+      return { status: 'pending', reason: 'face-failed', guidance: ['offer-visual-check'] };
+    case 'communication-error':
+      return { status: 'fallback', reason: 'communication-error', fallbackOptions: ['eligibility-certificate', 'mynaportal-with-card', 'notice-with-card', 'eligibility-declaration'] };
+  }
+  return previous ?? { status: 'pending' };
+}
+
+function chooseRecord(list: ResultOfQualificationConfirmation[]): ResultOfQualificationConfirmation | undefined {
+  return list[0];
+}
+
+function ratioOf(record: ResultOfQualificationConfirmation, serviceYmd: string): number {
+  const field =
+    ratioFromField(record.InsuredPartialContributionRatio) ??
+    ratioFromField(record.ElderlyRecipientCertificateInfo?.ElderlyRecipientContributionRatio);
+  if (field !== undefined) return field;
+  // The field is empty for under-70s by default (rules.md §2.4 'what the backend returns'):
+  // 3割, 未就学 2割 from the date of birth and the service date.
+  return copayRatio({ birthDate: fromYmd(record.Birthdate), serviceDate: fromYmd(serviceYmd), incomeClass: 'general' });
+}
+
+function decideOnResult(message: OqsResultMessage): ReceptionOutcome {
+  const { MessageHeader: header, MessageBody: body } = message.XmlMsg;
+  const records = body.ResultList?.ResultOfQualificationConfirmation ?? [];
+  const validity = body.QualificationValidity;
+  if (header.SegmentOfResult !== '1' || body.ProcessingResultStatus !== '1') {
+    return { status: 'fallback', reason: 'oqs-error', fallbackOptions: CARD_UNUSABLE_FALLBACKS };
+  }
+  if (validity === QualificationValidity.VALID) {
+    const record = chooseRecord(records);
+    if (!record) return { status: 'fallback', reason: 'no-record', fallbackOptions: NOT_CONFIRMED_FALLBACKS, qualificationValidity: validity };
+    const outcome: ReceptionOutcome = {
+      status: 'accepted',
+      qualificationValidity: validity,
+      copayRatio: ratioOf(record, header.QualificationConfirmationDate),
+      displayedName: record.Name,
+    };
+    const limit = record.LimitApplicationCertificateRelatedInfo?.LimitApplicationCertificateClassificationFlag;
+    if (limit) outcome.limitCategory = limit;
+    if (body.ProcessingResultMessage) outcome.warnings = [body.ProcessingResultMessage];
+    return outcome;
+  }
+  const reason =
+    validity === QualificationValidity.INVALID
+      ? 'qualification-invalid'
+      : validity === QualificationValidity.NOT_FOUND
+        ? 'qualification-not-found'
+        : validity === QualificationValidity.MULTIPLE
+          ? 'qualification-multiple'
+          : 'qualification-unknown';
+  return { status: 'fallback', reason, qualificationValidity: validity, fallbackOptions: NOT_CONFIRMED_FALLBACKS };
+}

@@ -1,0 +1,2 @@
+export { decide, type Decide } from './decide.js';
+export { ReferenceReception, type ReferenceReceptionOptions } from './reception-client.js';

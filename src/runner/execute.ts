@@ -1,0 +1,152 @@
+import type { Scenario, Step } from '../scenarios/schema.js';
+import type { LoadedScenario } from '../scenarios/loader.js';
+import { checkExpectation } from './expect.js';
+import { assembleRig, type Rig } from './rig.js';
+import type { ExpectationFailure, ScenarioResult, StepRecord } from './results.js';
+import type { SutAdapter } from './sut-adapter.js';
+
+export interface ExecuteOptions {
+  adapter: SutAdapter;
+  seed: number;
+  /** Per step: how long the rig may take to settle. */
+  stepTimeoutMs?: number;
+}
+
+const DURATION = /^(\d+)(ms|s|m|h|d)$/;
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+export function durationMs(text: string): number {
+  const m = DURATION.exec(text);
+  if (!m) throw new RangeError(`not a duration: "${text}"`);
+  return Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS];
+}
+
+/** A step as shown in reports: PINs are never written out. */
+export function describeStep(step: Step): string {
+  const [key, value] = Object.entries(step)[0] as [string, unknown];
+  if (key === 'enter-pin') return 'enter-pin: ****';
+  if (value === null || value === true) return key;
+  return `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`;
+}
+
+const CONSENT_ORDER = ['diagnosis', 'pharmacy', 'checkup', 'operation'] as const;
+
+async function perform(rig: Rig, step: Step): Promise<void> {
+  const { reader } = rig;
+  if ('place-card' in step) {
+    const card = rig.cards.get(step['place-card']);
+    if (!card) throw new Error(`no card for persona "${step['place-card']}"`);
+    await reader.dispatch({ type: 'card.placed', card });
+  } else if ('choose' in step) {
+    await reader.dispatch({ type: step.choose === 'pin' ? 'choose.pin' : 'choose.face' });
+  } else if ('enter-pin' in step) {
+    await reader.dispatch({ type: 'pin.entered', pin: step['enter-pin'] });
+  } else if ('present-face' in step) {
+    const face = step['present-face'];
+    const match = typeof face === 'string' ? face === 'match' : face.match;
+    const score = typeof face === 'string' ? (match ? 0.95 : 0.2) : (face.score ?? (match ? 0.95 : 0.2));
+    await reader.dispatch({ type: 'face.presented', match, score });
+  } else if ('consent' in step) {
+    const c = step.consent;
+    if (c === 'agree-all') {
+      await reader.dispatch({ type: 'consent.agree-all' });
+    } else {
+      await reader.dispatch({ type: 'consent.individually' });
+      for (const item of CONSENT_ORDER) {
+        await reader.whenIdle();
+        await reader.dispatch({ type: 'consent.item', agree: c === 'decline-all' ? false : c[item] });
+      }
+    }
+  } else if ('remove-card' in step) {
+    await reader.dispatch({ type: 'card.removed' });
+  } else if ('advance-clock' in step) {
+    rig.clock.advance(durationMs(step['advance-clock']));
+  }
+}
+
+async function settle(rig: Rig, timeoutMs: number): Promise<void> {
+  await rig.reader.whenIdle(timeoutMs);
+  await rig.terminal.whenIdle(timeoutMs);
+}
+
+async function observe(rig: Rig): Promise<{ outcome: Record<string, unknown> | undefined; reader: Record<string, unknown> }> {
+  const outcome = await rig.sut.outcome();
+  return { outcome: outcome as Record<string, unknown> | undefined, reader: { ...rig.reader.screen() } };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+export function reproLine(loaded: LoadedScenario, seed: number): string {
+  return `npx myna-rig run ${loaded.file} --id ${loaded.scenario.id} --seed ${seed}`;
+}
+
+export async function executeScenario(loaded: LoadedScenario, opts: ExecuteOptions): Promise<ScenarioResult> {
+  const scenario: Scenario = loaded.scenario;
+  const stepTimeoutMs = opts.stepTimeoutMs ?? 10_000;
+  const started = performance.now();
+  const steps: StepRecord[] = [];
+  const failures: ExpectationFailure[] = [];
+  const result: ScenarioResult = {
+    id: scenario.id,
+    title: scenario.title,
+    file: loaded.file,
+    line: loaded.line,
+    tags: scenario.tags,
+    troubles: scenario.troubles,
+    sources: scenario.source.map((s) => `${s.seed} ${s.section}`),
+    sut: opts.adapter.name,
+    seed: opts.seed,
+    status: 'passed',
+    durationMs: 0,
+    steps,
+    failures,
+    repro: reproLine(loaded, opts.seed),
+  };
+
+  let rig: Rig | undefined;
+  try {
+    rig = await withTimeout(assembleRig(scenario, opts.adapter), 60_000, 'assembling the rig');
+    for (const [index, step] of scenario.steps.entries()) {
+      const t0 = performance.now();
+      const record: StepRecord = { index, step: describeStep(step), status: 'passed', durationMs: 0 };
+      steps.push(record);
+      try {
+        if ('expect' in step) {
+          const found = checkExpectation(step.expect, await observe(rig), index);
+          if (found.length > 0) {
+            record.status = 'failed';
+            failures.push(...found);
+          }
+        } else {
+          await withTimeout(perform(rig, step), stepTimeoutMs, `step ${index} (${record.step})`);
+          await settle(rig, stepTimeoutMs);
+        }
+        const seen = await observe(rig);
+        record.screen = seen.reader;
+        if (seen.outcome) record.outcome = seen.outcome;
+      } catch (e) {
+        record.status = 'error';
+        record.error = (e as Error).message;
+        throw e;
+      } finally {
+        record.durationMs = Math.round(performance.now() - t0);
+      }
+    }
+    const final = checkExpectation(scenario.expect, await observe(rig), -1);
+    failures.push(...final);
+    result.status = failures.length > 0 ? 'failed' : 'passed';
+  } catch (e) {
+    result.status = 'error';
+    result.error = (e as Error).message;
+  } finally {
+    if (rig) await rig.close();
+    result.durationMs = Math.round(performance.now() - started);
+  }
+  return result;
+}

@@ -1,0 +1,133 @@
+import { createPublicKey } from 'node:crypto';
+import { certificateExpiry } from '../domain/card-validity.js';
+import { VirtualClock, jstDate } from '../domain/clock.js';
+import { addYears, isoDate, type IsoDate } from '../domain/dates.js';
+import type { Person, Qualification } from '../domain/person.js';
+import { startCentral } from '../sim-backend/central/index.js';
+import { EligibilityStore } from '../sim-backend/central/index.js';
+import { startTerminal, type Terminal } from '../sim-backend/terminal/index.js';
+import { createMyNumberCard, createSimulatedJlis, getEcKeyPair, type MyNumberCard, type SimulatedJlis } from '../sim-card/index.js';
+import { SimReader } from '../sim-reader/index.js';
+import type { PersonaSpec, Scenario } from '../scenarios/schema.js';
+import type { SutAdapter, SutSession } from './sut-adapter.js';
+
+/** One scenario's world: every role on its own loopback ports, one virtual clock. */
+export interface Rig {
+  clock: VirtualClock;
+  cards: Map<string, MyNumberCard>;
+  reader: SimReader;
+  terminal: Terminal;
+  centralUrl: string;
+  sut: SutSession;
+  close(): Promise<void>;
+}
+
+const READER_ID = 'reader-1';
+
+let jlisPromise: Promise<SimulatedJlis> | undefined;
+/** The simulated J-LIS is the same for every scenario in a process (its keys are cached anyway). */
+function sharedJlis(): Promise<SimulatedJlis> {
+  jlisPromise ??= createSimulatedJlis();
+  return jlisPromise;
+}
+
+export function personFromSpec(key: string, spec: PersonaSpec): Person {
+  const person: Person = { id: key, name: spec.name, birthDate: isoDate(spec.birthDate), sex: spec.sex };
+  if (spec.nameKana !== undefined) person.nameKana = spec.nameKana;
+  if (spec.address !== undefined) person.address = spec.address;
+  return person;
+}
+
+export function qualificationsFromSpec(spec: PersonaSpec): Qualification[] {
+  return spec.qualifications.map((q) => {
+    const out: Qualification = {
+      insurerNumber: q.insurerNumber,
+      insurerName: q.insurerName,
+      insurerKind: q.insurerKind,
+      number: q.number,
+      relation: q.relation,
+      cardClassification: q.cardClassification,
+      acquiredOn: isoDate(q.acquiredOn),
+      incomeClass: q.incomeClass,
+    };
+    if (q.symbol !== undefined) out.symbol = q.symbol;
+    if (q.branch !== undefined) out.branch = q.branch;
+    if (q.insuredName !== undefined) out.insuredName = q.insuredName;
+    if (q.lostOn !== undefined) out.lostOn = isoDate(q.lostOn);
+    if (q.copayRatio !== undefined) out.copayRatio = q.copayRatio;
+    if (q.limitCategory !== undefined) out.limitCategory = q.limitCategory as Qualification['limitCategory'];
+    return out;
+  });
+}
+
+/** Certificate validity of a persona: as written, or issued two years before the scenario date. */
+export function certificateDates(spec: PersonaSpec, scenarioDate: IsoDate): { notBefore: IsoDate; notAfter: IsoDate } {
+  const issuedOn = isoDate(spec.card.authCertificate?.issuedOn ?? addYears(scenarioDate, -2));
+  const expiresOn = spec.card.authCertificate?.expiresOn
+    ? isoDate(spec.card.authCertificate.expiresOn)
+    : certificateExpiry({ birthDate: isoDate(spec.birthDate), issuedOn });
+  return { notBefore: issuedOn, notAfter: expiresOn };
+}
+
+export async function assembleRig(scenario: Scenario, adapter: SutAdapter): Promise<Rig> {
+  const clock = new VirtualClock(scenario.at);
+  const scenarioDate = jstDate(clock.now());
+  const jlis = await sharedJlis();
+  const store = new EligibilityStore();
+  const cards = new Map<string, MyNumberCard>();
+
+  let index = 0;
+  for (const [key, spec] of Object.entries(scenario.personas)) {
+    index += 1;
+    const card = await createMyNumberCard({
+      jlis,
+      authPin: spec.card.pin,
+      authPinTriesLeft: spec.card.pinTriesLeft,
+      authCertificate: certificateDates(spec, scenarioDate),
+      keyLabel: `persona-card-${index}`,
+    });
+    cards.set(key, card);
+    store.addPerson(personFromSpec(key, spec), qualificationsFromSpec(spec), { registered: spec.registered });
+    store.linkCertificate(key, card.authCertificateDer);
+  }
+
+  const readerKey = await getEcKeyPair('reader-attestation-1');
+  const readerSpki = new Uint8Array(createPublicKey(readerKey.privateKey).export({ type: 'spki', format: 'der' }));
+
+  const closers: Array<() => Promise<void>> = [];
+  const closeAll = async (): Promise<void> => {
+    for (const close of closers.reverse()) {
+      try {
+        await close();
+      } catch {
+        // Closing is best effort: a server that already died must not hide the real failure.
+      }
+    }
+  };
+
+  try {
+    const central = await startCentral({
+      clock,
+      store,
+      trustAnchors: [jlis.authCaCertificateDer],
+      readerKeys: { [READER_ID]: readerSpki },
+      graceEnd: scenario.options.certGraceEnd,
+    });
+    closers.push(() => central.close());
+    const terminal = await startTerminal({
+      clock,
+      centralUrl: central.url,
+      medicalInstitutionCode: scenario.facility.medicalInstitutionCode,
+    });
+    closers.push(() => terminal.close());
+    const sut = await adapter.start({ receptionUrl: terminal.receptionUrl, terminalUrl: terminal.url });
+    closers.push(() => sut.close());
+    const reader = new SimReader({ readerId: READER_ID, vendor: 'generic', terminalUrl: terminal.readerUrl, attestationKey: readerKey });
+    await reader.connect();
+    closers.push(() => reader.close());
+    return { clock, cards, reader, terminal, centralUrl: central.url, sut, close: closeAll };
+  } catch (e) {
+    await closeAll();
+    throw e;
+  }
+}

@@ -1,0 +1,36 @@
+import type { ReceptionOutcome } from '../protocol/reception-outcome.js';
+import { ReferenceReception } from '../reference-clinic/reception-client.js';
+import type { Decide } from '../reference-clinic/decide.js';
+
+/** Endpoints a system under test is handed for one scenario: its own, never shared. */
+export interface SutEndpoints {
+  /** ws://127.0.0.1:PORT/reception of this scenario's terminal. */
+  receptionUrl: string;
+  terminalUrl: string;
+}
+
+export interface SutSession {
+  /** The reception's current decision, or undefined before it has decided anything. */
+  outcome(): Promise<ReceptionOutcome | undefined>;
+  close(): Promise<void>;
+}
+
+/** How the harness reaches a reception system: in-process now, remote (HTTP/WebSocket) later. */
+export interface SutAdapter {
+  readonly name: string;
+  start(endpoints: SutEndpoints): Promise<SutSession>;
+}
+
+export function referenceAdapter(opts: { name?: string; decide?: Decide } = {}): SutAdapter {
+  return {
+    name: opts.name ?? 'reference-reception',
+    async start(endpoints) {
+      const reception = new ReferenceReception({ receptionUrl: endpoints.receptionUrl, decide: opts.decide });
+      await reception.connect();
+      return {
+        outcome: async () => reception.outcome(),
+        close: () => reception.close(),
+      };
+    },
+  };
+}

@@ -1,0 +1,3 @@
+export * from './schema.js';
+export * from './loader.js';
+export * from './json-schema.js';

@@ -1,0 +1,182 @@
+import { readFile } from 'node:fs/promises';
+import { LineCounter, parseAllDocuments, isMap, isSeq, isScalar, type Document, type Node } from 'yaml';
+import type { z } from 'zod';
+import { Scenario, STEP_NAMES, STEP_SCHEMAS, type StepName } from './schema.js';
+
+/** One problem in a scenario file, with the position an editor can jump to. */
+export interface ScenarioIssue {
+  file: string;
+  line: number;
+  col: number;
+  /** Dotted path of the offending field, e.g. `steps.2.enter-pin`. */
+  field: string;
+  message: string;
+}
+
+export function formatIssue(issue: ScenarioIssue): string {
+  return `${issue.file}:${issue.line}:${issue.col}: ${issue.field}: ${issue.message}`;
+}
+
+export interface LoadedScenario {
+  scenario: Scenario;
+  file: string;
+  /** 1-based line of the document's start (several scenarios may share a file). */
+  line: number;
+}
+
+export interface LoadResult {
+  scenarios: LoadedScenario[];
+  issues: ScenarioIssue[];
+}
+
+type PathKey = string | number;
+
+/** The deepest node that exists along `path`, so an error lands as close to its cause as possible. */
+function nodeAt(doc: Document, path: readonly PathKey[], preferKey = false): Node | null {
+  let node: unknown = doc.contents;
+  let best: Node | null = (doc.contents as Node | null) ?? null;
+  for (const [i, key] of path.entries()) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === key);
+      if (!pair) break;
+      node = pair.value;
+      const last = i === path.length - 1;
+      best = (last && preferKey ? (pair.key as Node | null) : ((pair.value as Node | null) ?? (pair.key as Node | null))) ?? best;
+    } else if (isSeq(node) && typeof key === 'number') {
+      node = node.items[key];
+      if (!node) break;
+      best = node as Node;
+    } else break;
+  }
+  return best;
+}
+
+function position(lc: LineCounter, doc: Document, path: readonly PathKey[], preferKey = false): { line: number; col: number } {
+  const node = nodeAt(doc, path, preferKey);
+  const offset = node?.range?.[0] ?? doc.range?.[0] ?? 0;
+  return lc.linePos(offset);
+}
+
+function zodIssues(file: string, lc: LineCounter, doc: Document, error: z.ZodError): ScenarioIssue[] {
+  return error.issues.flatMap((issue): ScenarioIssue | ScenarioIssue[] => {
+    const path = issue.path.filter((k): k is PathKey => typeof k === 'string' || typeof k === 'number');
+    let message = issue.message;
+    if (issue.code === 'unrecognized_keys') {
+      message = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}; check the spelling against the JSON Schema (myna-rig schema)`;
+      const { line, col } = position(lc, doc, [...path, issue.keys[0]!], true);
+      return { file, line, col, field: [...path, issue.keys[0]!].join('.') || '(scenario)', message };
+    }
+    if (issue.code === 'invalid_union' && path[0] === 'steps' && path.length === 2) {
+      const step = (doc.toJS() as { steps?: unknown[] }).steps?.[path[1] as number];
+      const name = step && typeof step === 'object' ? Object.keys(step)[0] : undefined;
+      if (name && (STEP_NAMES as string[]).includes(name) && Object.keys(step as object).length === 1) {
+        // A known step with a bad value: report the step's own problem, not "no union member matched".
+        const own = STEP_SCHEMAS[name as StepName].safeParse(step);
+        if (!own.success) {
+          return zodIssues(file, lc, doc, own.error).map((inner) => {
+            const innerPath = [...path, ...inner.field.split('.')];
+            const pos = position(lc, doc, innerPath);
+            return { ...inner, ...pos, field: innerPath.join('.') };
+          });
+        }
+      }
+      message = `not a known step; a step is a one-key map, one of: ${STEP_NAMES.join(', ')} (see docs/scenarios.md)`;
+    }
+    const { line, col } = position(lc, doc, path);
+    return { file, line, col, field: path.join('.') || '(scenario)', message };
+  });
+}
+
+/** Checks that need more than one field: references between steps and personas. */
+function crossIssues(file: string, lc: LineCounter, doc: Document, s: Scenario): ScenarioIssue[] {
+  const issues: ScenarioIssue[] = [];
+  s.steps.forEach((step, i) => {
+    if ('place-card' in step && !(step['place-card'] in s.personas)) {
+      const { line, col } = position(lc, doc, ['steps', i, 'place-card']);
+      issues.push({
+        file,
+        line,
+        col,
+        field: `steps.${i}.place-card`,
+        message: `no persona "${step['place-card']}"; declared personas: ${Object.keys(s.personas).join(', ') || '(none)'}`,
+      });
+    }
+  });
+  return issues;
+}
+
+export function parseScenarioText(text: string, file: string): LoadResult {
+  const lc = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  const result: LoadResult = { scenarios: [], issues: [] };
+  const list = Array.isArray(docs) ? docs : [];
+  if (!Array.isArray(docs)) {
+    // An empty stream parses to an EmptyStream.
+    result.issues.push({ file, line: 1, col: 1, field: '(file)', message: 'the file holds no scenario' });
+    return result;
+  }
+  for (const doc of list) {
+    if (doc.errors.length > 0) {
+      for (const err of doc.errors) {
+        const { line, col } = lc.linePos(err.pos[0]);
+        result.issues.push({ file, line, col, field: '(yaml)', message: err.message.split('\n')[0] ?? err.message });
+      }
+      continue;
+    }
+    if (doc.contents === null) continue;
+    const parsed = Scenario.safeParse(doc.toJS());
+    const start = position(lc, doc, ['id'], true);
+    if (!parsed.success) {
+      result.issues.push(...zodIssues(file, lc, doc, parsed.error));
+      continue;
+    }
+    const cross = crossIssues(file, lc, doc, parsed.data);
+    if (cross.length > 0) {
+      result.issues.push(...cross);
+      continue;
+    }
+    result.scenarios.push({ scenario: parsed.data, file, line: start.line });
+  }
+  if (result.scenarios.length === 0 && result.issues.length === 0) {
+    result.issues.push({ file, line: 1, col: 1, field: '(file)', message: 'the file holds no scenario' });
+  }
+  return result;
+}
+
+export async function loadScenarioFile(file: string): Promise<LoadResult> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return {
+      scenarios: [],
+      issues: [{ file, line: 1, col: 1, field: '(file)', message: code === 'ENOENT' ? 'no such file; check the path' : `cannot read: ${(e as Error).message}` }],
+    };
+  }
+  return parseScenarioText(text, file);
+}
+
+/** Loads several files; ids must be unique across all of them. */
+export async function loadScenarioFiles(files: readonly string[]): Promise<LoadResult> {
+  const all: LoadResult = { scenarios: [], issues: [] };
+  for (const file of files) {
+    const r = await loadScenarioFile(file);
+    all.scenarios.push(...r.scenarios);
+    all.issues.push(...r.issues);
+  }
+  const seen = new Map<string, LoadedScenario>();
+  for (const s of all.scenarios) {
+    const first = seen.get(s.scenario.id);
+    if (first) {
+      all.issues.push({
+        file: s.file,
+        line: s.line,
+        col: 1,
+        field: 'id',
+        message: `duplicate scenario id "${s.scenario.id}", first defined at ${first.file}:${first.line}; ids must be unique`,
+      });
+    } else seen.set(s.scenario.id, s);
+  }
+  return all;
+}

@@ -1,0 +1,185 @@
+import { z } from 'zod';
+import { isIsoDate } from '../domain/dates.js';
+
+/**
+ * The scenario language. One zod schema is the single source for the loader's validation and
+ * for the JSON Schema that editors use (`myna-rig schema`), so the two can never disagree.
+ */
+
+const isoDate = z
+  .string({ error: 'must be a date written YYYY-MM-DD' })
+  .refine(isIsoDate, { message: 'must be a calendar date written YYYY-MM-DD, e.g. 2025-04-01' });
+
+const pin4 = z
+  .string({ error: 'must be a quoted string of 4 digits, e.g. "1234" (unquoted, YAML reads a number and drops leading zeros)' })
+  .regex(/^\d{4}$/, 'must be 4 digits');
+
+const copayPercent = z.union([z.literal(10), z.literal(20), z.literal(30), z.literal(100)], {
+  error: 'must be a copay ratio in percent: 10, 20, 30 or 100',
+});
+
+export const QualificationSpec = z
+  .object({
+    insurerNumber: z.string().regex(/^(\d{6}|\d{8})$/, 'must be a 6- or 8-digit insurer number, quoted'),
+    insurerName: z.string().min(1),
+    insurerKind: z.enum(['kyokai', 'kumiai', 'kyosai', 'kokuho', 'kokuho-kumiai', 'koki']),
+    symbol: z.string().optional(),
+    number: z.string().min(1),
+    branch: z.string().regex(/^\d{2}$/, 'must be 2 digits, quoted, e.g. "00"').optional(),
+    relation: z.enum(['insured', 'dependent']).default('insured'),
+    insuredName: z.string().optional(),
+    cardClassification: z.string().default('01'),
+    acquiredOn: isoDate,
+    lostOn: isoDate.optional(),
+    incomeClass: z.enum(['general', 'higher', 'active', 'low']).default('general'),
+    copayRatio: copayPercent.optional(),
+    limitCategory: z.string().regex(/^[AB]\d{2}$/, 'must be an OQSCD012 code such as A03 or B10').optional(),
+  })
+  .strict();
+
+export const CardSpec = z
+  .object({
+    pin: pin4.default('1234'),
+    /** Tries left on the user-authentication PIN when the scenario starts (0 = already locked). */
+    pinTriesLeft: z.number().int().min(0).max(3).default(3),
+    authCertificate: z
+      .object({ issuedOn: isoDate, expiresOn: isoDate.optional() })
+      .strict()
+      .optional()
+      .describe('Validity of the user-authentication certificate; expiresOn defaults to the 5th birthday after issuedOn.'),
+  })
+  .strict();
+
+export const PersonaSpec = z
+  .object({
+    name: z.string().min(1).describe('Card-face name, family and given name separated by U+3000'),
+    nameKana: z.string().optional(),
+    birthDate: isoDate,
+    sex: z.union([z.literal(1), z.literal(2), z.literal(3)]).default(1),
+    address: z.string().optional(),
+    registered: z.boolean().default(true).describe('健康保険証利用登録 done'),
+    card: CardSpec.default({ pin: '1234', pinTriesLeft: 3 }),
+    qualifications: z.array(QualificationSpec).default([]),
+  })
+  .strict();
+
+// ---- expectations ------------------------------------------------------------------------
+
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
+export const Matcher = z.union([
+  scalar,
+  z.array(scalar),
+  z
+    .object({
+      not: scalar.optional(),
+      absent: z.literal(true).optional(),
+      includes: z.array(scalar).optional(),
+      excludes: z.array(scalar).optional(),
+    })
+    .strict(),
+]);
+export type Matcher = z.infer<typeof Matcher>;
+
+export const OutcomeExpectation = z
+  .object({
+    status: Matcher.optional(),
+    copayRatio: Matcher.optional(),
+    limitCategory: Matcher.optional(),
+    displayedName: Matcher.optional(),
+    qualificationValidity: Matcher.optional(),
+    reason: Matcher.optional(),
+    fallbackOptions: Matcher.optional(),
+    guidance: Matcher.optional(),
+    warnings: Matcher.optional(),
+  })
+  .strict();
+
+export const ReaderExpectation = z
+  .object({
+    screen: Matcher.optional(),
+    pinAvailable: Matcher.optional(),
+    triesLeft: Matcher.optional(),
+    errorCode: Matcher.optional(),
+  })
+  .strict();
+
+export const Expectation = z
+  .object({
+    outcome: OutcomeExpectation.optional(),
+    reader: ReaderExpectation.optional(),
+  })
+  .strict();
+export type Expectation = z.infer<typeof Expectation>;
+
+// ---- steps -------------------------------------------------------------------------------
+
+const consentChoices = z
+  .object({ diagnosis: z.boolean(), pharmacy: z.boolean(), checkup: z.boolean(), operation: z.boolean() })
+  .strict();
+
+/** Each step is a one-key map: `- enter-pin: "1234"`. Keyed by the step's name so the loader
+ * can validate a step against its own schema and report the precise field. */
+export const STEP_SCHEMAS = {
+  'place-card': z.object({ 'place-card': z.string().min(1).describe('persona key') }).strict(),
+  choose: z.object({ choose: z.enum(['pin', 'face']) }).strict(),
+  'enter-pin': z.object({ 'enter-pin': pin4 }).strict(),
+  'present-face': z
+    .object({
+      'present-face': z.union([
+        z.enum(['match', 'mismatch']),
+        z.object({ match: z.boolean(), score: z.number().min(0).max(1).optional() }).strict(),
+      ]),
+    })
+    .strict(),
+  consent: z.object({ consent: z.union([z.enum(['agree-all', 'decline-all']), consentChoices]) }).strict(),
+  'remove-card': z.object({ 'remove-card': z.union([z.null(), z.literal(true)]) }).strict(),
+  'advance-clock': z
+    .object({
+      'advance-clock': z.string().regex(/^\d+(ms|s|m|h|d)$/, 'must be a duration such as 30s, 5m, 2h or 1d'),
+    })
+    .strict(),
+  expect: z.object({ expect: Expectation }).strict(),
+} as const;
+export type StepName = keyof typeof STEP_SCHEMAS;
+export const STEP_NAMES = Object.keys(STEP_SCHEMAS) as StepName[];
+
+const stepList = Object.values(STEP_SCHEMAS);
+export const Step = z.union(stepList as unknown as [(typeof stepList)[number], ...(typeof stepList)[number][]]);
+export type Step = z.infer<typeof Step>;
+
+export const Source = z
+  .object({
+    seed: z.string().regex(/^\d{3}_[0-9a-f]{16}\.txt$/, 'must be a seed file name such as 004_8de33dbf066f2c02.txt'),
+    section: z.string().min(1),
+    quote: z.string().optional(),
+  })
+  .strict();
+
+export const Scenario = z
+  .object({
+    $schema: z.string().optional(),
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]*(\/[a-z0-9][a-z0-9-]*)*$/, 'must be lower-case words joined by - and /, e.g. conformance/pin-locked'),
+    title: z.string().min(1),
+    tags: z.array(z.string()).default([]),
+    source: z.array(Source).min(1, 'cite at least one seed: expectations are written from the sources'),
+    troubles: z.array(z.string().regex(/^T\d{2}$/, 'must be a trouble id such as T39')).default([]),
+    at: z
+      .string()
+      .refine((s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)), {
+        message: 'must be a date-time with offset, e.g. 2025-04-01T09:30:00+09:00',
+      }),
+    facility: z
+      .object({ medicalInstitutionCode: z.string().regex(/^\d{10}$/, 'must be 10 digits') })
+      .strict()
+      .default({ medicalInstitutionCode: '1310000017' }),
+    options: z
+      .object({ certGraceEnd: z.enum(['month_end', 'literal']).default('month_end') })
+      .strict()
+      .default({ certGraceEnd: 'month_end' }),
+    personas: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, 'persona keys are lower-case words'), PersonaSpec),
+    steps: z.array(Step).min(1),
+    expect: Expectation,
+  })
+  .strict();
+export type Scenario = z.infer<typeof Scenario>;
+export type PersonaSpec = z.infer<typeof PersonaSpec>;
