@@ -57,8 +57,8 @@ module.exports = {
       name: 'no-test-code-in-src',
       comment: 'Product code never imports tests.',
       severity: 'error',
-      from: { path: '(^|/)src/', pathNot: '\\.test\\.ts$' },
-      to: { path: '(^|/)tests/' },
+      from: { path: '^src/', pathNot: '\\.test\\.ts$' },
+      to: { path: '^tests/' },
     },
   ],
   options: {

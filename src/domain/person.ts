@@ -28,7 +28,7 @@ export type LimitCategoryCode =
 
 export interface Person {
   id: string;
-  /** Card-face name, family and given name separated by U+3000 (e.g. "山田　太郎"). */
+  /** Card-face name, family and given name separated by U+3000 (e.g. "山田\u3000太郎"). */
   name: string;
   /** Half-width katakana with a half-width space (e.g. "ﾔﾏﾀﾞ ﾀﾛｳ"). */
   nameKana?: string;

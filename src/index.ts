@@ -1,0 +1,17 @@
+/**
+ * Library entry: run myna-rig scenarios from your own code or tests.
+ *
+ *   import { loadScenarioFiles, runScenarios, referenceAdapter } from 'myna-rig';
+ */
+export { loadScenarioFile, loadScenarioFiles, parseScenarioText, formatIssue } from './scenarios/loader.js';
+export type { LoadedScenario, LoadResult, ScenarioIssue } from './scenarios/loader.js';
+export { scenarioJsonSchema } from './scenarios/json-schema.js';
+export type { Scenario } from './scenarios/schema.js';
+export { executeScenario as runScenario } from './runner/execute.js';
+export { runScenarios, filterScenarios } from './runner/run.js';
+export { assembleRig as createRig } from './runner/rig.js';
+export { referenceAdapter } from './runner/sut-adapter.js';
+export type { SutAdapter, SutSession, SutEndpoints } from './runner/sut-adapter.js';
+export type { RunResult, ScenarioResult } from './runner/results.js';
+export type { Reporter } from './runner/reporters/reporter.js';
+export type { ReceptionOutcome } from './protocol/reception-outcome.js';

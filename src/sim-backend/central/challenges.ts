@@ -1,0 +1,79 @@
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../../domain/index.js';
+
+export const CHALLENGE_NONCE_BYTES = 32;
+export const DEFAULT_CHALLENGE_TTL_MS = 5 * 60_000;
+
+export interface IssuedChallenge {
+  challengeId: string;
+  nonce: Uint8Array;
+  /** epoch ms (virtual clock) after which the challenge is refused. */
+  expiresAt: number;
+}
+
+export type TakeResult = 'unknown' | 'expired' | 'reused' | { nonce: Uint8Array };
+
+export interface ChallengeOptions {
+  clock: Clock;
+  ttlMs?: number;
+  /**
+   * Source of random bytes. Default: node's CSPRNG. Deliberately not the seeded Rng: a nonce
+   * that a seed can reproduce could be signed in advance, which is what a challenge prevents.
+   * Tests may inject fixed bytes.
+   */
+  randomBytes?: (length: number) => Uint8Array;
+}
+
+interface Entry {
+  nonce: Uint8Array;
+  expiresAt: number;
+  used: boolean;
+}
+
+/** Single-use challenges for the card's (or the reader's) signature. */
+export class Challenges {
+  readonly #clock: Clock;
+  readonly #ttlMs: number;
+  readonly #random: (length: number) => Uint8Array;
+  readonly #entries = new Map<string, Entry>();
+
+  constructor(opts: ChallengeOptions) {
+    this.#clock = opts.clock;
+    this.#ttlMs = opts.ttlMs ?? DEFAULT_CHALLENGE_TTL_MS;
+    if (!(this.#ttlMs > 0)) throw new RangeError(`Challenges: ttlMs must be > 0, received ${this.#ttlMs}`);
+    this.#random = opts.randomBytes ?? ((n) => new Uint8Array(randomBytes(n)));
+  }
+
+  issue(): IssuedChallenge {
+    this.#prune();
+    const nonce = this.#random(CHALLENGE_NONCE_BYTES);
+    if (nonce.length !== CHALLENGE_NONCE_BYTES) {
+      throw new Error(`Challenges.issue: the byte source gave ${nonce.length} bytes, expected ${CHALLENGE_NONCE_BYTES}`);
+    }
+    let challengeId: string;
+    do {
+      challengeId = Buffer.from(this.#random(12)).toString('base64url');
+    } while (this.#entries.has(challengeId));
+    const expiresAt = this.#clock.now() + this.#ttlMs;
+    this.#entries.set(challengeId, { nonce, expiresAt, used: false });
+    return { challengeId, nonce, expiresAt };
+  }
+
+  /** Consumes the challenge: the first take of a live challenge yields its nonce, no later one does. */
+  take(challengeId: string): TakeResult {
+    const entry = this.#entries.get(challengeId);
+    if (!entry) return 'unknown';
+    if (this.#clock.now() > entry.expiresAt) return 'expired';
+    if (entry.used) return 'reused';
+    entry.used = true;
+    return { nonce: entry.nonce };
+  }
+
+  /** Forgets challenges long past expiry (one more TTL, so a late reuse still reads "reused"/"expired"). */
+  #prune(): void {
+    const cutoff = this.#clock.now() - this.#ttlMs;
+    for (const [id, entry] of this.#entries) {
+      if (entry.expiresAt < cutoff) this.#entries.delete(id);
+    }
+  }
+}

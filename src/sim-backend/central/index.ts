@@ -1,0 +1,20 @@
+export { EligibilityStore, type EligibilityRecord, type AddPersonOptions, type CertificateRegistryState } from './store.js';
+export { verifyCertificate, type CertificateCheckOptions, type CertificateCheckResult } from './certificate-check.js';
+export { verifyCardSignature, verifyReaderAttestation } from './signature-check.js';
+export {
+  Challenges,
+  CHALLENGE_NONCE_BYTES,
+  DEFAULT_CHALLENGE_TTL_MS,
+  type ChallengeOptions,
+  type IssuedChallenge,
+  type TakeResult,
+} from './challenges.js';
+export {
+  buildQualificationResult,
+  insurerNumberField,
+  isActiveOn,
+  CONSENT_ACCESS_WINDOW_MS,
+  type QualificationResultInput,
+  type RatioFieldScope,
+} from './qualification-result.js';
+export { startCentral, DEFAULT_CHECK_TTL_MS, type CentralOptions, type CentralServer, type CentralTrafficEntry } from './server.js';

@@ -1,0 +1,194 @@
+import {
+  copayBand,
+  copayRatio,
+  isPreschool,
+  jstTimestamp,
+  toYmd,
+  type IsoDate,
+  type LimitCategoryCode,
+  type Person,
+  type Qualification,
+} from '../../domain/index.js';
+import type { CertificateCheckStatus } from '../../protocol/central-api.js';
+import type { ConsentChoices } from '../../protocol/consent.js';
+import {
+  ConsentFlag,
+  QualificationValidity,
+  ratioToField,
+  type OqsResultMessage,
+  type ResultOfQualificationConfirmation,
+} from '../../protocol/oqs-result.js';
+
+/**
+ * Which people get `InsuredPartialContributionRatio` (rules.md §2.4, option ratio_field_scope):
+ * `koki_only` (default) fills it for 後期 members only; `all` for everyone.
+ */
+export type RatioFieldScope = 'koki_only' | 'all';
+
+export interface QualificationResultInput {
+  person: Person;
+  qualifications: readonly Qualification[];
+  /** The JST date whose eligibility is checked. */
+  date: IsoDate;
+  /** epoch ms of processing (virtual clock): header time and consent time. */
+  now: number;
+  consent: ConsentChoices;
+  certificateStatus: CertificateCheckStatus;
+  /** For the wording of the expiry notes. */
+  certificateExpiresOn?: IsoDate;
+  graceEndsOn?: IsoDate;
+  /** 健康保険証利用登録; default true. An unregistered card yields no qualification. */
+  registered?: boolean;
+  medicalInstitutionCode: string;
+  arbitraryFileIdentifier?: string;
+  ratioFieldScope?: RatioFieldScope;
+}
+
+/** The facility may fetch consented information for 24 hours after consent (rules.md §2.3). */
+export const CONSENT_ACCESS_WINDOW_MS = 24 * 3600_000;
+
+/** The answer of one card check as the OQS XML tree (OQSsiquc01res_face), JSON twin. Pure. */
+export function buildQualificationResult(input: QualificationResultInput): OqsResultMessage {
+  const { date, now } = input;
+  const MessageHeader: OqsResultMessage['XmlMsg']['MessageHeader'] = {
+    ProcessExecutionTime: jstTimestamp(now),
+    CharacterCodeIdentifier: '0',
+    SegmentOfResult: '1',
+    QualificationConfirmationDate: toYmd(date),
+    ReferenceClassification: '1',
+    ...(input.arbitraryFileIdentifier !== undefined ? { ArbitraryFileIdentifier: input.arbitraryFileIdentifier } : {}),
+    MedicalInstitutionCode: input.medicalInstitutionCode,
+  };
+
+  const notes: string[] = [];
+  if (input.certificateStatus === 'expired-in-grace') {
+    // rules.md §2.2 "what the grace allows": qualification only, no medical information. How
+    // OQS words or codes this is not public; the flags and this message are our rule.
+    notes.push(
+      `電子証明書の有効期限${input.certificateExpiresOn ? `（${input.certificateExpiresOn}）` : ''}が切れています` +
+        `${input.graceEndsOn ? `（猶予期間：${input.graceEndsOn}まで）` : '（猶予期間中）'}。` +
+        '資格情報のみ提供し、診療・薬剤等の医療情報は提供しません。市区町村で証明書を更新してください。',
+    );
+  } else if (input.certificateStatus === 'expiring-soon') {
+    // The spec's own example of a success note; its ProcessingResultCode is UNCONFIRMED, so none.
+    notes.push(
+      `電子証明書の有効期限${input.certificateExpiresOn ? `（${input.certificateExpiresOn}）` : ''}が近づいています。` +
+        '市区町村で証明書を更新してください。',
+    );
+  }
+
+  let validity: string;
+  let records: Qualification[];
+  if (input.registered === false) {
+    // reader-flow F24: an unregistered card identifies the holder but yields no qualification.
+    validity = QualificationValidity.NOT_FOUND;
+    records = [];
+    notes.push('健康保険証利用登録がされていません。');
+  } else {
+    ({ validity, records } = selectRecords(input.qualifications, date));
+  }
+
+  const medicalInfoAllowed = input.certificateStatus !== 'expired-in-grace';
+  const results = records.map((q) => resultRecord(input, q, medicalInfoAllowed));
+
+  const MessageBody: OqsResultMessage['XmlMsg']['MessageBody'] = {
+    ...(results.length > 0 ? { ResultList: { ResultOfQualificationConfirmation: results } } : {}),
+    ProcessingResultStatus: '1',
+    ...(notes.length > 0 ? { ProcessingResultMessage: notes.join('') } : {}),
+    QualificationValidity: validity,
+  };
+  return { XmlMsg: { MessageHeader, MessageBody } };
+}
+
+/** A qualification counts on `date` from its acquisition day up to the day before its loss day. */
+export function isActiveOn(q: Qualification, date: IsoDate): boolean {
+  return q.acquiredOn <= date && (q.lostOn === undefined || date < q.lostOn);
+}
+
+function selectRecords(qualifications: readonly Qualification[], date: IsoDate): { validity: string; records: Qualification[] } {
+  const active = qualifications.filter((q) => isActiveOn(q, date));
+  if (active.length === 1) return { validity: QualificationValidity.VALID, records: active };
+  if (active.length > 1) return { validity: QualificationValidity.MULTIPLE, records: active };
+  // None active: the most recently lost record that had started by the date, if any.
+  const past = qualifications
+    .filter((q) => q.acquiredOn <= date && q.lostOn !== undefined)
+    .sort((a, b) => (a.lostOn! < b.lostOn! ? 1 : a.lostOn! > b.lostOn! ? -1 : 0));
+  const latest = past[0];
+  if (latest) return { validity: QualificationValidity.INVALID, records: [latest] };
+  return { validity: QualificationValidity.NOT_FOUND, records: [] };
+}
+
+function resultRecord(input: QualificationResultInput, q: Qualification, medicalInfoAllowed: boolean): ResultOfQualificationConfirmation {
+  const { person, date, now } = input;
+  const scope = input.ratioFieldScope ?? 'koki_only';
+  const ratio = (): string => ratioToField(q.copayRatio ?? copayRatio({ birthDate: person.birthDate, serviceDate: date, incomeClass: q.incomeClass }));
+  const isKoki = q.insurerKind === 'koki';
+  // 70–74 outside 後期: the ratio sits in the 高齢受給者 block (from the month after reaching 70).
+  const bornByDate = person.birthDate <= date;
+  const isElderlyRecipient = !isKoki && bornByDate && copayBand(person.birthDate, date) === 'elderly-70-74';
+  const preschool = bornByDate && isPreschool(person.birthDate, date);
+  const consTime = jstTimestamp(now);
+  const availableTime = jstTimestamp(now + CONSENT_ACCESS_WINDOW_MS);
+
+  const consent = (prefix: 'SpecificHealthCheckupsInfo' | 'PharmacistsInfo' | 'DiagnosisInfo' | 'OperationInfo', given: boolean) =>
+    given && medicalInfoAllowed
+      ? { [`${prefix}ConsFlg`]: ConsentFlag.YES, [`${prefix}ConsTime`]: consTime, [`${prefix}AvailableTime`]: availableTime }
+      : { [`${prefix}ConsFlg`]: ConsentFlag.NO };
+
+  const insuredName = q.insuredName ?? (q.relation === 'insured' ? person.name : undefined);
+  return {
+    InsuredCardClassification: q.cardClassification,
+    InsurerNumber: insurerNumberField(q.insurerNumber),
+    ...(q.symbol !== undefined ? { InsuredCardSymbol: q.symbol } : {}),
+    InsuredIdentificationNumber: q.number,
+    ...(q.branch !== undefined ? { InsuredBranchNumber: q.branch } : {}),
+    PersonalFamilyClassification: q.relation === 'insured' ? '1' : '2',
+    ...(insuredName !== undefined ? { InsuredName: insuredName } : {}),
+    Name: person.name,
+    ...(person.nameKana !== undefined ? { NameKana: person.nameKana } : {}),
+    Sex1: String(person.sex),
+    Birthdate: toYmd(person.birthDate),
+    ...(person.address !== undefined ? { Address: person.address } : {}),
+    ...(person.postNumber !== undefined ? { PostNumber: person.postNumber } : {}),
+    QualificationDate: toYmd(q.acquiredOn),
+    ...(q.lostOn !== undefined ? { DisqualificationDate: toYmd(q.lostOn) } : {}),
+    ...(isKoki || scope === 'all' ? { InsuredPartialContributionRatio: ratio() } : {}),
+    ...(preschool ? { PreschoolClassification: '1' } : {}),
+    InsurerName: q.insurerName,
+    ...(isElderlyRecipient ? { ElderlyRecipientCertificateInfo: { ElderlyRecipientContributionRatio: ratio() } } : {}),
+    // Since 2024-10-07 限度額 information needs no consent on the reader (rules.md §2.3).
+    LimitApplicationCertificateRelatedConsFlg: '1',
+    LimitApplicationCertificateRelatedConsTime: consTime,
+    ...(q.limitCategory !== undefined
+      ? {
+          LimitApplicationCertificateRelatedInfo: {
+            LimitApplicationCertificateClassification: limitCertificateClassification(q.limitCategory),
+            LimitApplicationCertificateClassificationFlag: q.limitCategory,
+          },
+        }
+      : {}),
+    ...consent('SpecificHealthCheckupsInfo', input.consent.checkup),
+    ...consent('PharmacistsInfo', input.consent.pharmacy),
+    ...consent('DiagnosisInfo', input.consent.diagnosis),
+    ...consent('OperationInfo', input.consent.operation),
+  };
+}
+
+/**
+ * InsurerNumber is 8 characters; shorter (6-digit) numbers are right-aligned with spaces
+ * (oqs-interface.md §2.3, sample "  123456").
+ */
+export function insurerNumberField(insurerNumber: string): string {
+  if (!/^\d{1,8}$/.test(insurerNumber)) {
+    throw new RangeError(`insurer number "${insurerNumber}" is not 1–8 digits; fix the qualification record`);
+  }
+  return insurerNumber.padStart(8, ' ');
+}
+
+/**
+ * OQSCD011: residence-tax-exempt categories (オ, 低所得) hold a 限度額適用・標準負担額減額認定証
+ * (02); everyone else a 限度額適用認定証 (01).
+ */
+function limitCertificateClassification(code: LimitCategoryCode): string {
+  return ['A05', 'A06', 'B05', 'B06', 'B07', 'B08'].includes(code) ? '02' : '01';
+}

@@ -1,0 +1,297 @@
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { z } from 'zod';
+import { jstDate, type CertGraceEnd, type Clock, type IsoDate } from '../../domain/index.js';
+import {
+  CardCheckRequest,
+  QualificationRequest,
+  type ApiError,
+  type CardCheckResponse,
+  type CertificateCheckStatus,
+  type ChallengeResponse,
+  type RejectionReason,
+} from '../../protocol/central-api.js';
+import { verifyCertificate } from './certificate-check.js';
+import { Challenges } from './challenges.js';
+import { buildQualificationResult, type RatioFieldScope } from './qualification-result.js';
+import { verifyCardSignature, verifyReaderAttestation } from './signature-check.js';
+import type { EligibilityStore } from './store.js';
+
+export interface CentralTrafficEntry {
+  /** Clock time (epoch ms) of the answer. */
+  at: number;
+  method: string;
+  path: string;
+  status: number;
+  request: unknown;
+  response: unknown;
+}
+
+export interface CentralOptions {
+  clock: Clock;
+  store: EligibilityStore;
+  /** DER certificates of the simulated J-LIS CA. */
+  trustAnchors: Uint8Array[];
+  /** readerId → the reader's attestation public key (SPKI DER). */
+  readerKeys?: Record<string, Uint8Array>;
+  /** rules.md §2.2 option cert_grace_end; default month_end. */
+  graceEnd?: CertGraceEnd;
+  host?: string;
+  port?: number;
+  /** rules.md §2.4 option ratio_field_scope; default koki_only. */
+  ratioFieldScope?: RatioFieldScope;
+  /** Challenge lifetime on the virtual clock; default 5 minutes. */
+  challengeTtlMs?: number;
+  /** How long an accepted card check waits for its qualification request; default 10 minutes. */
+  checkTtlMs?: number;
+  /** Random bytes for nonces and ids; default node's CSPRNG (see challenges.ts). */
+  randomBytes?: (length: number) => Uint8Array;
+  onTraffic?: (entry: CentralTrafficEntry) => void;
+}
+
+export interface CentralServer {
+  /** e.g. http://127.0.0.1:41234 (no trailing slash). */
+  url: string;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_CHECK_TTL_MS = 10 * 60_000;
+
+interface AcceptedCheck {
+  personId: string;
+  medicalInstitutionCode: string;
+  certificateStatus: CertificateCheckStatus;
+  certificateExpiresOn?: IsoDate;
+  graceEndsOn?: IsoDate;
+  expiresAt: number;
+  used: boolean;
+}
+
+const REFUSED_STATUS: Partial<Record<CertificateCheckStatus, RejectionReason>> = {
+  'expired-beyond-grace': 'certificate-expired',
+  'not-yet-valid': 'certificate-not-yet-valid',
+  revoked: 'certificate-revoked',
+  suspended: 'certificate-suspended',
+  untrusted: 'certificate-untrusted',
+};
+
+/** The emulated オンライン資格確認等システム (central side) as an HTTP JSON server. */
+export async function startCentral(opts: CentralOptions): Promise<CentralServer> {
+  const { clock, store } = opts;
+  const random = opts.randomBytes ?? ((n: number) => new Uint8Array(randomBytes(n)));
+  const challenges = new Challenges({ clock, ttlMs: opts.challengeTtlMs, randomBytes: random });
+  const checks = new Map<string, AcceptedCheck>();
+  const checkTtlMs = opts.checkTtlMs ?? DEFAULT_CHECK_TTL_MS;
+  const graceEnd = opts.graceEnd ?? 'month_end';
+  const readerKeys = opts.readerKeys ?? {};
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: '256kb' }));
+
+  const send = (req: Request, res: Response, status: number, body: unknown): void => {
+    opts.onTraffic?.({ at: clock.now(), method: req.method, path: req.path, status, request: req.body, response: body });
+    res.status(status).json(body);
+  };
+  const sendError = (req: Request, res: Response, status: number, code: string, message: string, field?: string): void => {
+    const body: ApiError = { error: { code, message, ...(field !== undefined ? { field } : {}) } };
+    send(req, res, status, body);
+  };
+  /** Decodes a body with a contract schema; on failure answers 400 naming the field. */
+  const decode = <T>(req: Request, res: Response, schema: z.ZodType<T>): T | undefined => {
+    const parsed = schema.safeParse(req.body);
+    if (parsed.success) return parsed.data;
+    const issue = parsed.error.issues[0];
+    const field = issue && issue.path.length > 0 ? issue.path.map(String).join('.') : '';
+    sendError(
+      req,
+      res,
+      400,
+      'invalid-request',
+      `${req.method} ${req.path}: ${field || 'the body'}: ${issue?.message ?? 'invalid'} (see src/protocol/central-api.ts)`,
+      field || undefined,
+    );
+    return undefined;
+  };
+
+  app.post('/v1/challenges', (req, res) => {
+    const issued = challenges.issue();
+    const body: ChallengeResponse = {
+      challengeId: issued.challengeId,
+      nonce: Buffer.from(issued.nonce).toString('base64'),
+      expiresAt: issued.expiresAt,
+    };
+    send(req, res, 200, body);
+  });
+
+  app.post('/v1/card-checks', async (req, res) => {
+    const body = decode(req, res, CardCheckRequest);
+    if (!body) return;
+    if (body.method === 'pin' && body.signature === undefined) {
+      sendError(req, res, 400, 'invalid-request', 'POST /v1/card-checks: method "pin" needs the card\'s "signature" over the nonce', 'signature');
+      return;
+    }
+    if (body.method !== 'pin' && body.attestation === undefined) {
+      sendError(req, res, 400, 'invalid-request', `POST /v1/card-checks: method "${body.method}" needs the reader's "attestation"`, 'attestation');
+      return;
+    }
+    const certificate = base64Bytes(body.certificate);
+    if (!certificate) {
+      sendError(req, res, 400, 'invalid-request', 'POST /v1/card-checks: "certificate" is not base64', 'certificate');
+      return;
+    }
+
+    const refuse = (status: CertificateCheckStatus, reason: RejectionReason, message: string, extra: Partial<CardCheckResponse> = {}): void => {
+      const answer: CardCheckResponse = { accepted: false, certificateStatus: status, registered: false, ...extra, rejection: { reason, message } };
+      send(req, res, 200, answer);
+    };
+
+    // The challenge is consumed first: whatever follows, it cannot be used again. The certificate
+    // is judged even when the challenge is refused, so the answer carries its real status.
+    const taken = challenges.take(body.challengeId);
+    const now = clock.now();
+    const cert = await verifyCertificate(certificate, { trustAnchors: opts.trustAnchors, date: jstDate(now), graceEnd, at: new Date(now) });
+    const expiry = cert.expiresOn !== undefined ? { certificateExpiresOn: cert.expiresOn } : {};
+    if (taken === 'unknown' || taken === 'expired' || taken === 'reused') {
+      const messages = {
+        unknown: `challenge "${body.challengeId}" was never issued here; request a new one (POST /v1/challenges)`,
+        expired: `challenge "${body.challengeId}" has expired; request a new one (POST /v1/challenges)`,
+        reused: `challenge "${body.challengeId}" was already used; every card check needs a fresh challenge`,
+      };
+      refuse(cert.status, `challenge-${taken}`, messages[taken], expiry);
+      return;
+    }
+    if (cert.reason) {
+      refuse(cert.status, cert.reason, cert.message ?? cert.reason, expiry);
+      return;
+    }
+    const registryState = store.certificateState(certificate);
+    if (registryState !== 'active') {
+      const reason = REFUSED_STATUS[registryState]!;
+      refuse(registryState, reason, `J-LIS reports the certificate as ${registryState}; the holder must contact the municipality`, expiry);
+      return;
+    }
+
+    if (body.method === 'pin') {
+      const signature = base64Bytes(body.signature!);
+      if (!signature || !verifyCardSignature(certificate, taken.nonce, signature)) {
+        refuse(cert.status, 'signature-invalid', 'the card signature does not verify over this challenge with the certificate\'s key', expiry);
+        return;
+      }
+    } else {
+      const attestation = body.attestation!;
+      const readerKey = readerKeys[attestation.readerId];
+      const signature = base64Bytes(attestation.signature);
+      if (!readerKey) {
+        refuse(cert.status, 'attestation-invalid', `reader "${attestation.readerId}" is not registered with the central system`, expiry);
+        return;
+      }
+      if (!signature || !verifyReaderAttestation(readerKey, taken.nonce, certificate, body.method, signature)) {
+        refuse(cert.status, 'attestation-invalid', `the attestation of reader "${attestation.readerId}" does not verify for this challenge, certificate and method`, expiry);
+        return;
+      }
+    }
+
+    const record = store.findByCertificate(certificate);
+    if (!record) {
+      refuse(cert.status, 'card-not-linked', 'no person is linked to this certificate (J-LIS link missing)', expiry);
+      return;
+    }
+
+    const checkId = Buffer.from(random(16)).toString('base64url');
+    checks.set(checkId, {
+      personId: record.person.id,
+      medicalInstitutionCode: body.medicalInstitutionCode,
+      certificateStatus: cert.status,
+      ...(cert.expiresOn !== undefined ? { certificateExpiresOn: cert.expiresOn } : {}),
+      ...(cert.graceEndsOn !== undefined ? { graceEndsOn: cert.graceEndsOn } : {}),
+      expiresAt: now + checkTtlMs,
+      used: false,
+    });
+    const answer: CardCheckResponse = {
+      accepted: true,
+      checkId,
+      certificateStatus: cert.status,
+      ...expiry,
+      registered: record.registered,
+    };
+    send(req, res, 200, answer);
+  });
+
+  app.post('/v1/card-checks/:checkId/qualification', (req, res) => {
+    const checkId = String(req.params.checkId);
+    const check = checks.get(checkId);
+    const now = clock.now();
+    if (!check || now > check.expiresAt) {
+      sendError(req, res, 404, 'check-not-found', `no live card check "${checkId}" (unknown, or older than ${checkTtlMs / 60_000} minutes); run the card check again`);
+      return;
+    }
+    if (check.used) {
+      sendError(req, res, 409, 'check-used', `card check "${checkId}" already has its qualification; a new consent needs a new card check`);
+      return;
+    }
+    const body = decode(req, res, QualificationRequest);
+    if (!body) return;
+    const record = store.get(check.personId);
+    if (!record) {
+      sendError(req, res, 500, 'person-missing', `person "${check.personId}" of card check "${checkId}" is no longer in the store`);
+      return;
+    }
+    check.used = true;
+    const result = buildQualificationResult({
+      person: record.person,
+      qualifications: record.qualifications,
+      date: jstDate(now),
+      now,
+      consent: body.consent,
+      certificateStatus: check.certificateStatus,
+      ...(check.certificateExpiresOn !== undefined ? { certificateExpiresOn: check.certificateExpiresOn } : {}),
+      ...(check.graceEndsOn !== undefined ? { graceEndsOn: check.graceEndsOn } : {}),
+      registered: record.registered,
+      medicalInstitutionCode: check.medicalInstitutionCode,
+      ...(body.arbitraryFileIdentifier !== undefined ? { arbitraryFileIdentifier: body.arbitraryFileIdentifier } : {}),
+      ...(opts.ratioFieldScope !== undefined ? { ratioFieldScope: opts.ratioFieldScope } : {}),
+    });
+    send(req, res, 200, result);
+  });
+
+  app.use((req: Request, res: Response) => {
+    sendError(req, res, 404, 'not-found', `${req.method} ${req.path} is not a central API route (see docs/protocols/backend-api.md)`);
+  });
+
+  // Express recognises an error handler by its four parameters.
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const e = err as { type?: string; status?: number; message?: string };
+    if (e.type === 'entity.parse.failed') {
+      sendError(req, res, 400, 'malformed-json', `${req.method} ${req.path}: the body is not valid JSON (${e.message ?? 'parse error'})`);
+    } else if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+      sendError(req, res, e.status, e.type ?? 'bad-request', `${req.method} ${req.path}: ${e.message ?? 'bad request'}`);
+    } else {
+      console.error('central: internal error', err);
+      sendError(req, res, 500, 'internal', `${req.method} ${req.path}: internal error in the central simulator: ${e.message ?? String(err)}`);
+    }
+  });
+
+  const server = app.listen(opts.port ?? 0, opts.host ?? '127.0.0.1');
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${host}:${address.port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
+  };
+}
+
+/** Strict base64 (standard alphabet, optional padding) → bytes; undefined when it is not. */
+function base64Bytes(text: string): Uint8Array | undefined {
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 === 1) return undefined;
+  return new Uint8Array(Buffer.from(text, 'base64'));
+}

@@ -1,0 +1,97 @@
+import type { Person, Qualification } from '../../domain/index.js';
+import { issuerAndSerialKey, parseCertificate } from './certificate-der.js';
+
+/** What J-LIS says about a certificate besides its dates (失効 / 一時停止). */
+export type CertificateRegistryState = 'active' | 'revoked' | 'suspended';
+
+export interface EligibilityRecord {
+  person: Person;
+  qualifications: readonly Qualification[];
+  /** 健康保険証利用登録: without it the card identifies the person but yields no qualification. */
+  registered: boolean;
+}
+
+export interface AddPersonOptions {
+  /** 健康保険証利用登録; default true. */
+  registered?: boolean;
+}
+
+/**
+ * The central system's in-memory view of people, their qualification records and the
+ * certificates J-LIS has linked to them. A certificate is found by issuer DN + serial number,
+ * the pair that identifies it uniquely (RFC 5280 §4.1.2.2), as the real link does.
+ */
+export class EligibilityStore {
+  readonly #records = new Map<string, EligibilityRecord>();
+  /** certificate key → person id */
+  readonly #links = new Map<string, string>();
+  /** certificate key → state other than active */
+  readonly #certificateStates = new Map<string, Exclude<CertificateRegistryState, 'active'>>();
+
+  addPerson(person: Person, qualifications: Qualification[], opts: AddPersonOptions = {}): void {
+    if (this.#records.has(person.id)) {
+      throw new Error(`EligibilityStore.addPerson: person "${person.id}" is already in the store; use a unique id per person`);
+    }
+    this.#records.set(person.id, {
+      person,
+      qualifications: [...qualifications],
+      registered: opts.registered ?? true,
+    });
+  }
+
+  get(personId: string): EligibilityRecord | undefined {
+    return this.#records.get(personId);
+  }
+
+  /** 健康保険証利用登録 done (or cancelled) after the person was added, e.g. on the reader. */
+  setRegistered(personId: string, registered: boolean): void {
+    const record = this.#require(personId, 'setRegistered');
+    this.#records.set(personId, { ...record, registered });
+  }
+
+  linkCertificate(personId: string, certificateDer: Uint8Array): void {
+    this.#require(personId, 'linkCertificate');
+    this.#links.set(certificateKey(certificateDer, 'linkCertificate'), personId);
+  }
+
+  /** The record linked to this certificate, or undefined when J-LIS knows no link. */
+  findByCertificate(certificateDer: Uint8Array): EligibilityRecord | undefined {
+    let key: string;
+    try {
+      key = certificateKey(certificateDer, 'findByCertificate');
+    } catch {
+      return undefined;
+    }
+    const personId = this.#links.get(key);
+    return personId === undefined ? undefined : this.#records.get(personId);
+  }
+
+  /** Revoke or suspend a certificate (lost card, 一時停止), or make it active again. */
+  setCertificateState(certificateDer: Uint8Array, state: CertificateRegistryState): void {
+    const key = certificateKey(certificateDer, 'setCertificateState');
+    if (state === 'active') this.#certificateStates.delete(key);
+    else this.#certificateStates.set(key, state);
+  }
+
+  certificateState(certificateDer: Uint8Array): CertificateRegistryState {
+    let key: string;
+    try {
+      key = certificateKey(certificateDer, 'certificateState');
+    } catch {
+      return 'active';
+    }
+    return this.#certificateStates.get(key) ?? 'active';
+  }
+
+  #require(personId: string, where: string): EligibilityRecord {
+    const record = this.#records.get(personId);
+    if (!record) {
+      throw new Error(`EligibilityStore.${where}: no person "${personId}" in the store; call addPerson first`);
+    }
+    return record;
+  }
+}
+
+function certificateKey(der: Uint8Array, where: string): string {
+  return issuerAndSerialKey(parseCertificate(der, `EligibilityStore.${where}`));
+}

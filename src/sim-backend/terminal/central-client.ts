@@ -1,0 +1,97 @@
+import type { z } from 'zod';
+import {
+  ApiError,
+  CardCheckResponse,
+  ChallengeResponse,
+  type CardCheckRequest,
+  type QualificationRequest,
+} from '../../protocol/central-api.js';
+import { OqsResultMessage } from '../../protocol/oqs-result.js';
+import type { TrafficRecorder } from './traffic.js';
+
+/**
+ * Why a central call produced no usable answer. Every kind ends the same way for the reader
+ * (error E-comm); the kinds exist for the traffic log and for tests.
+ */
+export interface CentralFailure {
+  kind: 'unreachable' | 'timeout' | 'http-error' | 'bad-response' | 'closed';
+  detail: string;
+}
+
+export type CentralResult<T> = { ok: true; value: T } | { ok: false; failure: CentralFailure };
+
+export interface CentralClient {
+  requestChallenge(): Promise<CentralResult<ChallengeResponse>>;
+  checkCard(body: CardCheckRequest): Promise<CentralResult<CardCheckResponse>>;
+  confirmQualification(checkId: string, body: QualificationRequest): Promise<CentralResult<OqsResultMessage>>;
+}
+
+export interface CentralClientOptions {
+  centralUrl: string;
+  timeoutMs: number;
+  traffic: TrafficRecorder;
+  /** Aborted when the terminal closes, so no call outlives it. */
+  closed: AbortSignal;
+}
+
+/** HTTP JSON client of the central system (protocol/central-api.ts); never throws. */
+export function createCentralClient(opts: CentralClientOptions): CentralClient {
+  const base = opts.centralUrl.replace(/\/+$/, '');
+
+  async function post<T>(path: string, body: unknown, schema: z.ZodType<T>): Promise<CentralResult<T>> {
+    opts.traffic('central', 'out', { method: 'POST', path, body });
+    const fail = (kind: CentralFailure['kind'], detail: string): CentralResult<T> => {
+      opts.traffic('central', 'in', { path, error: { kind, detail } });
+      return { ok: false, failure: { kind, detail } };
+    };
+    let response: Response;
+    let text: string;
+    try {
+      // The timeout is real time, not the injected clock: it bounds real socket I/O.
+      const signal = AbortSignal.any([AbortSignal.timeout(opts.timeoutMs), opts.closed]);
+      response = await fetch(`${base}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        signal,
+      });
+      text = await response.text();
+    } catch (e) {
+      if (opts.closed.aborted) return fail('closed', `POST ${path}: the terminal closed during the call`);
+      const err = e as Error & { cause?: { code?: string; message?: string } };
+      if (err.name === 'TimeoutError') {
+        return fail('timeout', `POST ${base}${path}: no answer within ${opts.timeoutMs} ms; is the central system up (centralUrl)?`);
+      }
+      const cause = err.cause?.code ?? err.cause?.message ?? err.message;
+      return fail('unreachable', `POST ${base}${path}: ${cause}; is the central system up (centralUrl)?`);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      return fail('bad-response', `POST ${path}: HTTP ${response.status} with a body that is not JSON: ${text.slice(0, 200)}`);
+    }
+    if (!response.ok) {
+      const apiError = ApiError.safeParse(json);
+      const detail = apiError.success
+        ? `${apiError.data.error.code}: ${apiError.data.error.message}${apiError.data.error.field ? ` (field ${apiError.data.error.field})` : ''}`
+        : text.slice(0, 200);
+      return fail('http-error', `POST ${path}: HTTP ${response.status}: ${detail}`);
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue && issue.path.length > 0 ? issue.path.join('.') : '(body)';
+      return fail('bad-response', `POST ${path}: answer does not match central-api.ts at ${where}: ${issue?.message ?? 'invalid'}`);
+    }
+    opts.traffic('central', 'in', { path, status: response.status, body: parsed.data });
+    return { ok: true, value: parsed.data };
+  }
+
+  return {
+    requestChallenge: () => post('/v1/challenges', {}, ChallengeResponse),
+    checkCard: (body) => post('/v1/card-checks', body, CardCheckResponse),
+    confirmQualification: (checkId, body) =>
+      post(`/v1/card-checks/${encodeURIComponent(checkId)}/qualification`, body, OqsResultMessage),
+  };
+}

@@ -1,0 +1,5 @@
+export { startTerminal, READER_PATH, RECEPTION_PATH, type Terminal, type TerminalOptions } from './server.js';
+export type { TrafficEntry } from './traffic.js';
+export { FACE_FILE_NAME_PATTERN, FACE_FILE_PREFIX, faceFileName, createFaceFileNamer } from './face-file-name.js';
+export { COMMUNICATION_ERROR, REJECTION_ERRORS, readerErrorFor, type ReaderError } from './verdict-codes.js';
+export { ReceptionOutbox, type ReceptionPushBody, type AckOutcome } from './reception-outbox.js';

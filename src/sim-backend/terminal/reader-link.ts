@@ -1,0 +1,225 @@
+import type { RawData, WebSocket } from 'ws';
+import { decodeMessage } from '../../protocol/messages.js';
+import {
+  ProtocolError,
+  READER_PROTOCOL_VERSION,
+  ReaderToTerminal,
+  type Msg,
+  type TerminalToReader,
+} from '../../protocol/reader-link.js';
+import { RECEPTION_PROTOCOL_VERSION } from '../../protocol/reception-link.js';
+import type { CentralClient } from './central-client.js';
+import type { ReceptionPushBody } from './reception-outbox.js';
+import { sendJson, frameText } from './socket-io.js';
+import type { TrafficRecorder } from './traffic.js';
+import { COMMUNICATION_ERROR, readerErrorFor, type ReaderError } from './verdict-codes.js';
+
+const v = READER_PROTOCOL_VERSION;
+
+export interface ReaderLinkDeps {
+  terminalId: string;
+  medicalInstitutionCode: string;
+  central: CentralClient;
+  pushToReception(body: ReceptionPushBody): void;
+  nextFaceFileName(): string;
+  traffic: TrafficRecorder;
+  /** Counts a request as pending work until its last reply has gone out. */
+  track(label: string, work: Promise<void>): void;
+}
+
+interface Connection {
+  ws: WebSocket;
+  /** Set by `hello`; every other message needs it. */
+  readerId?: string;
+}
+
+interface Session {
+  readerId: string;
+  checkId?: string;
+}
+
+type In<T extends ReaderToTerminal['type']> = Msg<ReaderToTerminal, T>;
+
+/**
+ * The terminal's side of the reader link (protocol/reader-link.ts): relays each step of a card
+ * check to central and answers the reader; qualification results and reader notices go to the
+ * reception. Replies go to the reader's current connection, so a reader that lost its link and
+ * said hello again still gets the answer to a request made before.
+ */
+export class ReaderLink {
+  readonly #deps: ReaderLinkDeps;
+  readonly #readers = new Map<string, WebSocket>();
+  readonly #sessions = new Map<string, Session>();
+
+  constructor(deps: ReaderLinkDeps) {
+    this.#deps = deps;
+  }
+
+  accept(ws: WebSocket): void {
+    const conn: Connection = { ws };
+    ws.on('message', (data) => this.#onFrame(conn, data));
+    ws.on('error', (e) => this.#deps.traffic('reader', 'in', { socketError: e.message, readerId: conn.readerId }));
+    ws.on('close', () => {
+      if (conn.readerId !== undefined && this.#readers.get(conn.readerId) === ws) this.#readers.delete(conn.readerId);
+    });
+  }
+
+  connectedReaders(): string[] {
+    return [...this.#readers.keys()];
+  }
+
+  openSessions(): string[] {
+    return [...this.#sessions.keys()];
+  }
+
+  #onFrame(conn: Connection, data: RawData): void {
+    // A peer's protocol.error is noted, never answered: two peers must not trade errors forever.
+    const peerError = decodeMessage(ProtocolError, data);
+    if (peerError.ok) {
+      this.#deps.traffic('reader', 'in', peerError.message);
+      return;
+    }
+    const decoded = decodeMessage(ReaderToTerminal, data);
+    if (!decoded.ok) {
+      this.#deps.traffic('reader', 'in', frameText(data));
+      this.#reply(conn, {
+        v,
+        type: 'protocol.error',
+        code: decoded.error.code,
+        message: `/reader: ${decoded.error.message}. Send a reader-link v${v} message (protocol/reader-link.ts); this connection stays open.`,
+      });
+      return;
+    }
+    const m = decoded.message;
+    this.#deps.traffic('reader', 'in', m);
+    if (m.type === 'hello') return this.#hello(conn, m);
+    const readerId = conn.readerId;
+    if (readerId === undefined) {
+      this.#reply(conn, {
+        v,
+        type: 'protocol.error',
+        code: 'hello-required',
+        message: `/reader: "${m.type}" before "hello": send hello {readerId, vendor} first, then repeat the message.`,
+      });
+      return;
+    }
+    switch (m.type) {
+      case 'challenge.request':
+        return this.#challengeRequest(readerId, conn, m);
+      case 'auth.result':
+        return this.#authResult(readerId, conn, m);
+      case 'consent.result':
+        return this.#consentResult(readerId, conn, m);
+      case 'reader.notice':
+        this.#deps.pushToReception({
+          v: RECEPTION_PROTOCOL_VERSION,
+          type: 'reader.notice',
+          readerId,
+          code: m.code,
+          ...(m.triesLeft !== undefined ? { triesLeft: m.triesLeft } : {}),
+          ...(m.message !== undefined ? { message: m.message } : {}),
+        });
+        return;
+      case 'session.ended':
+        this.#sessions.delete(m.sessionId);
+        return;
+    }
+  }
+
+  #hello(conn: Connection, m: In<'hello'>): void {
+    if (conn.readerId !== undefined && conn.readerId !== m.readerId && this.#readers.get(conn.readerId) === conn.ws) {
+      this.#readers.delete(conn.readerId);
+    }
+    conn.readerId = m.readerId;
+    this.#readers.set(m.readerId, conn.ws);
+    this.#reply(conn, { v, type: 'hello.ack', terminalId: this.#deps.terminalId });
+  }
+
+  #challengeRequest(readerId: string, conn: Connection, m: In<'challenge.request'>): void {
+    this.#sessions.set(m.sessionId, { readerId });
+    this.#deps.track(
+      `POST /v1/challenges for session ${m.sessionId} of reader ${readerId}`,
+      (async () => {
+        const r = await this.#deps.central.requestChallenge();
+        if (!r.ok) return this.#send(readerId, conn, this.#refusal(m.sessionId, COMMUNICATION_ERROR));
+        this.#send(readerId, conn, { v, type: 'challenge', sessionId: m.sessionId, challengeId: r.value.challengeId, nonce: r.value.nonce });
+      })(),
+    );
+  }
+
+  #authResult(readerId: string, conn: Connection, m: In<'auth.result'>): void {
+    const session = this.#session(m.sessionId, readerId);
+    this.#deps.track(
+      `POST /v1/card-checks for session ${m.sessionId} of reader ${readerId}`,
+      (async () => {
+        const r = await this.#deps.central.checkCard({
+          medicalInstitutionCode: this.#deps.medicalInstitutionCode,
+          method: m.method,
+          certificate: m.certificate,
+          challengeId: m.challengeId,
+          ...(m.signature !== undefined ? { signature: m.signature } : {}),
+          ...(m.attestation !== undefined ? { attestation: m.attestation } : {}),
+        });
+        if (!r.ok) return this.#send(readerId, conn, this.#refusal(m.sessionId, COMMUNICATION_ERROR));
+        const answer = r.value;
+        if (answer.accepted && answer.checkId !== undefined) {
+          session.checkId = answer.checkId;
+          return this.#send(readerId, conn, {
+            v,
+            type: 'auth.verdict',
+            sessionId: m.sessionId,
+            accepted: true,
+            checkId: answer.checkId,
+            certificateStatus: answer.certificateStatus,
+          });
+        }
+        // Accepted without a checkId is an answer we cannot continue from: an E-comm, like an outage.
+        const error = answer.accepted ? COMMUNICATION_ERROR : readerErrorFor(answer.rejection?.reason);
+        this.#send(readerId, conn, { ...this.#refusal(m.sessionId, error), certificateStatus: answer.certificateStatus });
+      })(),
+    );
+  }
+
+  #consentResult(readerId: string, conn: Connection, m: In<'consent.result'>): void {
+    this.#session(m.sessionId, readerId).checkId = m.checkId;
+    this.#deps.track(
+      `POST /v1/card-checks/${m.checkId}/qualification for session ${m.sessionId} of reader ${readerId}`,
+      (async () => {
+        const r = await this.#deps.central.confirmQualification(m.checkId, { consent: m.consent });
+        if (!r.ok) {
+          // No face file: the reader shows E-comm (reader-flow F16) and the staff fall back.
+          return this.#send(readerId, conn, { ...this.#refusal(m.sessionId, COMMUNICATION_ERROR), checkId: m.checkId });
+        }
+        // The reception gets the result first; the reader does not wait for the reception's ack.
+        this.#deps.pushToReception({ v: RECEPTION_PROTOCOL_VERSION, type: 'qualification.result', fileName: this.#deps.nextFaceFileName(), message: r.value });
+        const validity = r.value.XmlMsg.MessageBody.QualificationValidity;
+        this.#send(readerId, conn, { v, type: 'session.completed', sessionId: m.sessionId, ...(validity !== undefined ? { validity } : {}) });
+      })(),
+    );
+  }
+
+  /** The session, created if the terminal never saw its challenge (e.g. after a terminal restart). */
+  #session(sessionId: string, readerId: string): Session {
+    let s = this.#sessions.get(sessionId);
+    if (s === undefined) {
+      s = { readerId };
+      this.#sessions.set(sessionId, s);
+    }
+    return s;
+  }
+
+  #refusal(sessionId: string, error: ReaderError): Msg<TerminalToReader, 'auth.verdict'> {
+    return { v, type: 'auth.verdict', sessionId, accepted: false, errorCode: error.errorCode, message: error.message };
+  }
+
+  #reply(conn: Connection, message: TerminalToReader): void {
+    if (sendJson(conn.ws, message)) this.#deps.traffic('reader', 'out', message);
+  }
+
+  /** To the reader's current connection, else the one the request came on. */
+  #send(readerId: string, origin: Connection, message: TerminalToReader): void {
+    const current = this.#readers.get(readerId);
+    const ws = current !== undefined && current.readyState === current.OPEN ? current : origin.ws;
+    if (sendJson(ws, message)) this.#deps.traffic('reader', 'out', message);
+  }
+}

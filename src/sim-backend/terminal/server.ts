@@ -1,0 +1,172 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import type { Clock } from '../../domain/clock.js';
+import { createCentralClient } from './central-client.js';
+import { createFaceFileNamer } from './face-file-name.js';
+import { IdleWatch } from './idle-watch.js';
+import { ReaderLink } from './reader-link.js';
+import { ReceptionLink } from './reception-link.js';
+import { ReceptionOutbox } from './reception-outbox.js';
+import type { TrafficEntry, TrafficRecorder } from './traffic.js';
+
+export interface TerminalOptions {
+  clock: Clock;
+  /** Base URL of the central system, e.g. http://127.0.0.1:PORT */
+  centralUrl: string;
+  /** 10-digit 医療機関コード of the facility this terminal belongs to. */
+  medicalInstitutionCode: string;
+  terminalId?: string;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 0: an ephemeral port. */
+  port?: number;
+  /** Per central call, real milliseconds. Default 5000. */
+  centralTimeoutMs?: number;
+  onTraffic?: (entry: TrafficEntry) => void;
+}
+
+export interface Terminal {
+  /** http://127.0.0.1:PORT */
+  url: string;
+  /** ws://127.0.0.1:PORT/reader */
+  readerUrl: string;
+  /** ws://127.0.0.1:PORT/reception */
+  receptionUrl: string;
+  /**
+   * Resolves once no reader request is waiting on central and every reception message is
+   * acknowledged; rejects after `timeoutMs` (default 5000, real time) naming what is pending.
+   */
+  whenIdle(timeoutMs?: number): Promise<void>;
+  /** Reception messages not yet acknowledged. */
+  outboxSize(): number;
+  close(): Promise<void>;
+}
+
+export const READER_PATH = '/reader';
+export const RECEPTION_PATH = '/reception';
+const DEFAULT_TERMINAL_ID = 'terminal-1';
+const DEFAULT_CENTRAL_TIMEOUT_MS = 5000;
+const DEFAULT_IDLE_TIMEOUT_MS = 5000;
+
+/**
+ * The 資格確認端末 with its 連携アプリ: one HTTP server whose WebSocket endpoints the reader
+ * (`/reader`) and the reception system (`/reception`) connect to; it talks to central over HTTP.
+ */
+export async function startTerminal(opts: TerminalOptions): Promise<Terminal> {
+  if (!/^\d{10}$/.test(opts.medicalInstitutionCode)) {
+    throw new RangeError(`startTerminal: medicalInstitutionCode must be 10 digits, received "${opts.medicalInstitutionCode}"`);
+  }
+  if (!URL.canParse(opts.centralUrl)) {
+    throw new RangeError(`startTerminal: centralUrl is not a URL: "${opts.centralUrl}" (expected e.g. http://127.0.0.1:PORT)`);
+  }
+  const terminalId = opts.terminalId ?? DEFAULT_TERMINAL_ID;
+  const host = opts.host ?? '127.0.0.1';
+  const name = `terminal ${terminalId}`;
+
+  const traffic: TrafficRecorder = (channel, direction, message) => {
+    if (!opts.onTraffic) return;
+    try {
+      opts.onTraffic({ at: opts.clock.now(), channel, direction, message });
+    } catch (e) {
+      // An observer's bug must not break the relay.
+      console.error(`${name}: onTraffic threw: ${(e as Error).message}`);
+    }
+  };
+
+  const closing = new AbortController();
+  const outbox = new ReceptionOutbox();
+  const idle = new IdleWatch(name, () => outbox.unacked().map((m) => `${m.id} ${m.type}`));
+  const reception = new ReceptionLink({ outbox, traffic, onAck: () => idle.changed() });
+  const reader = new ReaderLink({
+    terminalId,
+    medicalInstitutionCode: opts.medicalInstitutionCode,
+    central: createCentralClient({
+      centralUrl: opts.centralUrl,
+      timeoutMs: opts.centralTimeoutMs ?? DEFAULT_CENTRAL_TIMEOUT_MS,
+      traffic,
+      closed: closing.signal,
+    }),
+    pushToReception: (body) => reception.push(body),
+    nextFaceFileName: createFaceFileNamer(opts.medicalInstitutionCode, opts.clock),
+    traffic,
+    track: (label, work) => idle.track(label, work),
+  });
+
+  const readerWss = new WebSocketServer({ noServer: true });
+  const receptionWss = new WebSocketServer({ noServer: true });
+  readerWss.on('connection', (ws) => reader.accept(ws));
+  receptionWss.on('connection', (ws) => reception.accept(ws));
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const path = pathOf(req);
+    if (req.method === 'GET' && path === '/') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          terminalId,
+          readers: reader.connectedReaders(),
+          receptionClients: reception.clientCount(),
+          outbox: outbox.size(),
+          endpoints: [READER_PATH, RECEPTION_PATH],
+        }),
+      );
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: { code: 'not-found', message: `${req.method} ${path}: the terminal serves WebSockets at ${READER_PATH} and ${RECEPTION_PATH}` } }));
+  });
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = pathOf(req);
+    const wss = path === READER_PATH ? readerWss : path === RECEPTION_PATH ? receptionWss : undefined;
+    if (wss === undefined || closing.signal.aborted) {
+      socket.on('error', () => {});
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error(`${name}: the HTTP server has no TCP address after listen`);
+  const authority = `${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+
+  let closed: Promise<void> | undefined;
+  return {
+    url: `http://${authority}`,
+    readerUrl: `ws://${authority}${READER_PATH}`,
+    receptionUrl: `ws://${authority}${RECEPTION_PATH}`,
+    whenIdle: (timeoutMs = DEFAULT_IDLE_TIMEOUT_MS) => idle.whenIdle(timeoutMs),
+    outboxSize: () => outbox.size(),
+    close: () => {
+      closed ??= (async () => {
+        closing.abort();
+        idle.close();
+        for (const wss of [readerWss, receptionWss]) {
+          for (const ws of wss.clients) ws.terminate();
+          await new Promise<void>((resolve) => wss.close(() => resolve()));
+        }
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      })();
+      return closed;
+    },
+  };
+}
+
+function pathOf(req: IncomingMessage): string {
+  try {
+    return new URL(req.url ?? '/', 'http://terminal.invalid').pathname;
+  } catch {
+    return req.url ?? '/';
+  }
+}

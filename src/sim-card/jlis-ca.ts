@@ -1,0 +1,164 @@
+/**
+ * A simulated J-LIS certification authority for user-authentication certificates (利用者証明用).
+ *
+ * Profile, after the public facts in the project's JPKI research (real CA dumps and openssl
+ * output of real end-entity certificates):
+ * - the CA is a self-signed RSA-2048 root signed with sha256WithRSAEncryption, keyUsage critical
+ *   keyCertSign + cRLSign, basicConstraints critical CA:TRUE, a subjectKeyIdentifier and a
+ *   subjectAltName DirName `C=JP, O=公的個人認証サービス`. Its subject copies the real one's shape
+ *   but its last OU says TEST ONLY, so that no one can take it for the real CA.
+ * - the end-entity certificate has keyUsage critical digitalSignature, issuerAltName DirName
+ *   `C=JP, O=公的個人認証サービス` and an authorityKeyIdentifier, and carries no personal data
+ *   (the real auth certificate carries none either). The real subject DN is not public; ours,
+ *   `C=JP, CN=<serial hex>`, is our own choice.
+ *
+ * The CA certificate is deterministic for a given key (fixed serial, fixed dates, deterministic
+ * PKCS#1 v1.5 signature), and the key comes from the key cache, so it is the same on every run.
+ */
+import { createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
+import { isoDate, jstStartOfDay } from '../domain/index.js';
+import { getRsaKeyPair } from './key-cache.js';
+import { RSA_SHA256, webcrypto, x509, type CryptoKey, type CryptoKeyPair } from './x509.js';
+
+export const JLIS_AUTH_CA_SUBJECT =
+  'C=JP, O=JPKI, OU=JPKI for user authentication, OU=TEST ONLY - myna-rig simulated J-LIS (not a real CA)';
+
+/** The GeneralName real JPKI certificates carry in subjectAltName (CA) / issuerAltName (end entity). */
+export const JPKI_SERVICE_DIRNAME = 'C=JP, O=公的個人認証サービス';
+
+/** Validity of the simulated CA, in JST like every date of the rig. */
+const CA_NOT_BEFORE = '2015-01-01T00:00:00+09:00';
+const CA_NOT_AFTER = '2040-12-31T23:59:59+09:00';
+const CA_SERIAL = '01';
+
+const DAY_MS = 86_400_000;
+const HEX = /^[0-9a-fA-F]+$/;
+
+export interface IssueAuthCertificateOptions {
+  publicKey: KeyObject;
+  /** First valid day (JST); the certificate starts at 00:00:00 JST of it. */
+  notBefore: string;
+  /** Last valid day (JST); the certificate ends at 23:59:59 JST of it. */
+  notAfter: string;
+  /** Serial number in hex; default 16 random bytes from node:crypto (see randomSerial). */
+  serialNumber?: string;
+}
+
+export interface SimulatedJlis {
+  /** DER of the self-signed authentication CA certificate (what the card keeps in EF 000B). */
+  readonly authCaCertificateDer: Uint8Array;
+  /** Public key of the authentication CA, for verifying issued certificates. */
+  readonly authCaPublicKey: KeyObject;
+  /** Issues a user-authentication certificate for `publicKey`; resolves with its DER. */
+  issueAuthCertificate(opts: IssueAuthCertificateOptions): Promise<Uint8Array>;
+}
+
+export interface CreateSimulatedJlisOptions {
+  /** Key-cache label of the CA key; default `jlis-auth-ca`. */
+  cacheLabel?: string;
+}
+
+export async function createSimulatedJlis(opts: CreateSimulatedJlisOptions = {}): Promise<SimulatedJlis> {
+  const keys = await getRsaKeyPair(opts.cacheLabel ?? 'jlis-auth-ca');
+  const caKeys: CryptoKeyPair = {
+    privateKey: await importPrivateKey(keys.privateKey),
+    publicKey: await importPublicKey(keys.publicKey),
+  };
+  const caCert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: CA_SERIAL,
+    name: JLIS_AUTH_CA_SUBJECT,
+    notBefore: new Date(CA_NOT_BEFORE),
+    notAfter: new Date(CA_NOT_AFTER),
+    keys: caKeys,
+    signingAlgorithm: RSA_SHA256,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      await x509.SubjectKeyIdentifierExtension.create(caKeys.publicKey),
+      new x509.SubjectAlternativeNameExtension([{ type: 'dn', value: JPKI_SERVICE_DIRNAME }]),
+    ],
+  });
+  const authCaCertificateDer = new Uint8Array(caCert.rawData);
+  const authorityKeyId = await x509.AuthorityKeyIdentifierExtension.create(caKeys.publicKey);
+
+  return {
+    authCaCertificateDer,
+    authCaPublicKey: keys.publicKey,
+    async issueAuthCertificate(issue: IssueAuthCertificateOptions): Promise<Uint8Array> {
+      const { notBefore, notAfter } = validityOf(issue.notBefore, issue.notAfter);
+      const serial = serialOf(issue.serialNumber);
+      const cert = await x509.X509CertificateGenerator.create({
+        serialNumber: serial,
+        // Issuer copied from the CA certificate itself so that its encoding matches byte for byte.
+        issuer: caCert.subjectName,
+        subject: `C=JP, CN=${serial.toUpperCase()}`,
+        notBefore,
+        notAfter,
+        publicKey: await importPublicKey(issue.publicKey),
+        signingKey: caKeys.privateKey,
+        signingAlgorithm: RSA_SHA256,
+        extensions: [
+          new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+          new x509.IssuerAlternativeNameExtension([{ type: 'dn', value: JPKI_SERVICE_DIRNAME }]),
+          authorityKeyId,
+        ],
+      });
+      return new Uint8Array(cert.rawData);
+    },
+  };
+}
+
+function validityOf(notBefore: string, notAfter: string): { notBefore: Date; notAfter: Date } {
+  const from = parseDate(notBefore, 'notBefore');
+  const to = parseDate(notAfter, 'notAfter');
+  if (to < from) {
+    throw new RangeError(
+      `issueAuthCertificate: notAfter ${notAfter} is before notBefore ${notBefore}; give the last valid day on or after the first`,
+    );
+  }
+  // The expiry date is itself a valid day: the certificate ends at 23:59:59 JST of it.
+  return { notBefore: new Date(jstStartOfDay(from)), notAfter: new Date(jstStartOfDay(to) + DAY_MS - 1000) };
+}
+
+function parseDate(value: string, field: string): ReturnType<typeof isoDate> {
+  try {
+    return isoDate(value);
+  } catch (error) {
+    throw new RangeError(`issueAuthCertificate: ${field}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+function serialOf(serialNumber: string | undefined): string {
+  if (serialNumber === undefined) return randomSerial();
+  if (!HEX.test(serialNumber) || serialNumber.length > 40 || /^0+$/.test(serialNumber)) {
+    throw new RangeError(
+      `issueAuthCertificate: serialNumber must be 1–40 hex digits and not zero (at most 20 bytes, RFC 5280 §4.1.2.2), received ${JSON.stringify(serialNumber)}`,
+    );
+  }
+  return serialNumber.length % 2 === 0 ? serialNumber : `0${serialNumber}`;
+}
+
+/**
+ * 16 bytes of real crypto randomness (not the seeded Rng: serials are key-like material and need
+ * not be reproducible; pass `serialNumber` for a fixed one). The top byte is forced into 40–7F so
+ * the DER integer is positive and always 16 bytes long.
+ */
+function randomSerial(): string {
+  const bytes = randomBytes(16);
+  bytes[0] = (bytes[0]! & 0x3f) | 0x40;
+  return bytes.toString('hex');
+}
+
+function importPrivateKey(key: KeyObject): Promise<CryptoKey> {
+  const der = key.export({ type: 'pkcs8', format: 'der' });
+  return webcrypto.subtle.importKey('pkcs8', der, RSA_SHA256, false, ['sign']);
+}
+
+function importPublicKey(key: KeyObject): Promise<CryptoKey> {
+  if (key.type === 'private') key = createPublicKey(key);
+  if (key.asymmetricKeyType !== 'rsa') {
+    throw new TypeError(`issueAuthCertificate: publicKey must be an RSA key (JPKI keys are RSA-2048), received ${key.asymmetricKeyType ?? 'unknown'}`);
+  }
+  const der = key.export({ type: 'spki', format: 'der' });
+  return webcrypto.subtle.importKey('spki', der, RSA_SHA256, true, ['verify']);
+}

@@ -1,0 +1,277 @@
+/**
+ * The My Number card's JPKI AP (公的個人認証AP) at APDU level: the user-authentication side
+ * (certificate, CA certificate, token info, auth key and auth PIN). One `process(command)` turns
+ * a command APDU into a response APDU; every path ends in a status word and nothing throws, as
+ * on a real card.
+ *
+ * Choices where the public sources are silent (each is a guess at real-card behaviour, kept in
+ * one place here; the tests name them too):
+ * - A failed SELECT leaves the current selection as it was (ISO 7816-4 practice).
+ * - SELECT of the JPKI AP (even when it is already selected) clears the selected EF and the
+ *   verified state of the auth PIN: OpenSC uses that SELECT as its logout. The retry counter is
+ *   never touched by a SELECT.
+ * - SELECT of any AID but the JPKI one answers 6A 82, including the text and face APs, which
+ *   this card does not model yet. SELECT by file ID (P1=00, e.g. MF 3F00) also answers 6A 82:
+ *   the ATR says "card without MF".
+ * - SELECT EF with no AP selected answers 6A 82 (there is nothing to find it in).
+ * - READ BINARY of a key or PIN EF, or with no EF selected, answers 69 86 (command not allowed,
+ *   no current transparent EF); 69 82 would suggest that a PIN could unlock it.
+ * - READ BINARY at an offset at or past the end answers 6B 00; an Le past the end returns the rest
+ *   with 90 00. READ BINARY without Le answers 67 00.
+ * - VERIFY with data compares the whole data with the PIN: any mismatch (also a wrong length)
+ *   counts as a wrong PIN. A failed VERIFY also clears the verified state. `00 20 00 80 00`
+ *   (empty VERIFY with Le, how T=0 encodes it) is read as the retry-count query.
+ * - SIGN ignores Le (clients send 00) and always returns the 256-byte signature; SIGN with a
+ *   selected EF that is not a key answers 69 86.
+ * - A power cycle (`reset()`) clears the selection and verified state, never the retry counter.
+ */
+import { createHash, privateEncrypt, constants as cryptoConstants, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { AID, JPKI_EF, type CardTransport } from '../protocol/card-transport.js';
+import { parseCommandApdu, responseApdu, swOnly, swTriesLeft, SW, type CommandApdu } from '../protocol/apdu.js';
+
+/** "My Number Card" (contact, T=1): the default ATR, from pcsc-tools' smartcard list. */
+export const DEFAULT_MY_NUMBER_CARD_ATR = Uint8Array.from([
+  0x3b, 0xda, 0x13, 0xff, 0x81, 0x31, 0xfb, 0x46, 0x80, 0x12, 0x39, 0x2f, 0x31, 0xc1, 0x73, 0xc6, 0x01, 0xc0, 0x3b,
+]);
+
+/** EF 0006 holds a 32-byte ASCII label, space-padded; `JPKIAPICCTOKEN2` means a My Number card. */
+export const JPKI_TOKEN_LABEL = 'JPKIAPICCTOKEN2';
+
+export const AUTH_PIN_MAX_TRIES = 3;
+
+/** Largest DigestInfo the card signs: 256-byte modulus − 11 bytes of PKCS#1 v1.5 overhead. */
+export const MAX_SIGN_INPUT = 245;
+
+export interface MyNumberCardOptions {
+  authCertificateDer: Uint8Array;
+  authCaCertificateDer: Uint8Array;
+  /** RSA-2048 private key matching the auth certificate (the key in EF 0017). */
+  authPrivateKey: KeyObject;
+  /** The 4-digit auth PIN (利用者証明用電子証明書の暗証番号), as ASCII digits. */
+  authPin: string;
+  /** Tries left on the auth PIN counter, 0–3; 0 = blocked. Default 3. */
+  authPinTriesLeft?: number;
+  atr?: Uint8Array;
+}
+
+type Ef =
+  | { kind: 'binary'; content: Uint8Array }
+  | { kind: 'key'; key: KeyObject; pin: number }
+  | { kind: 'pin' };
+
+type Ap = 'jpki';
+
+/** Thrown inside a handler to end the command with a status word (jCardSim's ISOException). */
+class StatusWord {
+  constructor(readonly sw: number) {}
+}
+
+const CLA_ISO = 0x00;
+const CLA_PROPRIETARY = 0x80;
+
+const INS_SELECT = 0xa4;
+const INS_READ_BINARY = 0xb0;
+const INS_VERIFY = 0x20;
+const INS_SIGN = 0x2a;
+
+export class MyNumberCard implements CardTransport {
+  readonly #atr: Uint8Array;
+  readonly #authPin: Uint8Array;
+  readonly #authCertificateDer: Uint8Array;
+  readonly #jpkiFiles: ReadonlyMap<number, Ef>;
+  readonly #handlers: ReadonlyMap<number, (apdu: CommandApdu) => Uint8Array>;
+
+  #authPinTriesLeft: number;
+  #selectedAp: Ap | undefined;
+  #selectedEf: number | undefined;
+  /** Auth PIN verified since the JPKI AP was last selected (security state of the AP). */
+  #authPinVerified = false;
+
+  constructor(opts: MyNumberCardOptions) {
+    if (!/^[0-9]{4}$/.test(opts.authPin)) {
+      throw new RangeError('MyNumberCard: authPin must be exactly 4 ASCII digits (0–9); check the persona or card options');
+    }
+    const tries = opts.authPinTriesLeft ?? AUTH_PIN_MAX_TRIES;
+    if (!Number.isInteger(tries) || tries < 0 || tries > AUTH_PIN_MAX_TRIES) {
+      throw new RangeError(`MyNumberCard: authPinTriesLeft must be an integer 0–${AUTH_PIN_MAX_TRIES} (0 = blocked), received ${tries}`);
+    }
+    if (opts.authPrivateKey.type !== 'private' || opts.authPrivateKey.asymmetricKeyType !== 'rsa') {
+      throw new TypeError('MyNumberCard: authPrivateKey must be an RSA private KeyObject (JPKI keys are RSA-2048)');
+    }
+    this.#atr = Uint8Array.from(opts.atr ?? DEFAULT_MY_NUMBER_CARD_ATR);
+    this.#authPin = new TextEncoder().encode(opts.authPin);
+    this.#authPinTriesLeft = tries;
+    this.#authCertificateDer = Uint8Array.from(opts.authCertificateDer);
+    this.#jpkiFiles = new Map<number, Ef>([
+      [JPKI_EF.TOKEN_INFO, { kind: 'binary', content: tokenInfo() }],
+      [JPKI_EF.AUTH_CERT, { kind: 'binary', content: this.#authCertificateDer }],
+      [JPKI_EF.AUTH_CA_CERT, { kind: 'binary', content: Uint8Array.from(opts.authCaCertificateDer) }],
+      [JPKI_EF.AUTH_KEY, { kind: 'key', key: opts.authPrivateKey, pin: JPKI_EF.AUTH_PIN }],
+      [JPKI_EF.AUTH_PIN, { kind: 'pin' }],
+    ]);
+    this.#handlers = new Map([
+      [(CLA_ISO << 8) | INS_SELECT, (a: CommandApdu) => this.#select(a)],
+      [(CLA_ISO << 8) | INS_READ_BINARY, (a: CommandApdu) => this.#readBinary(a)],
+      [(CLA_ISO << 8) | INS_VERIFY, (a: CommandApdu) => this.#verify(a)],
+      [(CLA_PROPRIETARY << 8) | INS_SIGN, (a: CommandApdu) => this.#sign(a)],
+    ]);
+  }
+
+  get atr(): Uint8Array {
+    return Uint8Array.from(this.#atr);
+  }
+
+  /** Tries left on the auth PIN; 0 means blocked. Survives sessions and resets, as on a card. */
+  get authPinTriesLeft(): number {
+    return this.#authPinTriesLeft;
+  }
+
+  get authPinBlocked(): boolean {
+    return this.#authPinTriesLeft === 0;
+  }
+
+  get authCertificateDer(): Uint8Array {
+    return Uint8Array.from(this.#authCertificateDer);
+  }
+
+  transmit(command: Uint8Array): Promise<Uint8Array> {
+    return Promise.resolve(this.process(command));
+  }
+
+  /** Power cycle / warm reset: volatile state goes, the PIN retry counter stays. */
+  reset(): void {
+    this.#selectedAp = undefined;
+    this.#selectedEf = undefined;
+    this.#authPinVerified = false;
+  }
+
+  /** Answers one command APDU. Never throws: every outcome is a response ending in SW1 SW2. */
+  process(command: Uint8Array): Uint8Array {
+    try {
+      const parsed = parseCommandApdu(command);
+      if (!parsed.ok) return swOnly(parsed.sw);
+      const { apdu } = parsed;
+      if (apdu.cla !== CLA_ISO && apdu.cla !== CLA_PROPRIETARY) return swOnly(SW.CLA_NOT_SUPPORTED);
+      const handler = this.#handlers.get((apdu.cla << 8) | apdu.ins);
+      if (!handler) return swOnly(SW.INS_NOT_SUPPORTED);
+      return handler(apdu);
+    } catch (error) {
+      if (error instanceof StatusWord) return swOnly(error.sw);
+      return swOnly(SW.UNKNOWN);
+    }
+  }
+
+  // SELECT: 00 A4 04 0C|00 <AID> (application by DF name), 00 A4 02 0C|00 <FID> (EF of the AP).
+  #select(apdu: CommandApdu): Uint8Array {
+    if (apdu.p2 !== 0x0c && apdu.p2 !== 0x00) throw new StatusWord(SW.INCORRECT_P1P2);
+    switch (apdu.p1) {
+      case 0x04: {
+        if (!equalBytes(apdu.data, AID.JPKI)) throw new StatusWord(SW.FILE_NOT_FOUND);
+        this.#selectedAp = 'jpki';
+        this.#selectedEf = undefined;
+        this.#authPinVerified = false;
+        return swOnly(SW.OK);
+      }
+      case 0x02: {
+        if (apdu.data.length !== 2) throw new StatusWord(SW.WRONG_LENGTH);
+        const fid = (apdu.data[0]! << 8) | apdu.data[1]!;
+        if (!this.#currentFiles().has(fid)) throw new StatusWord(SW.FILE_NOT_FOUND);
+        this.#selectedEf = fid;
+        return swOnly(SW.OK);
+      }
+      case 0x00:
+        // Selection by file ID from the MF (e.g. 3F00 probes): a card without MF has none.
+        return swOnly(SW.FILE_NOT_FOUND);
+      default:
+        throw new StatusWord(SW.INCORRECT_P1P2);
+    }
+  }
+
+  // READ BINARY: 00 B0 P1 P2 Le — offset P1‖P2 (P1 b8=0), or P1 = 80|SFI with offset P2.
+  #readBinary(apdu: CommandApdu): Uint8Array {
+    if (apdu.data.length > 0 || !apdu.hasLe) throw new StatusWord(SW.WRONG_LENGTH);
+    let fid: number;
+    let offset: number;
+    if (apdu.p1 & 0x80) {
+      if (apdu.p1 & 0x60) throw new StatusWord(SW.INCORRECT_P1P2);
+      const sfi = apdu.p1 & 0x1f;
+      offset = apdu.p2;
+      if (sfi === 0) {
+        fid = this.#currentEf();
+      } else {
+        const found = [...this.#currentFiles().keys()].find((id) => (id & 0x1f) === sfi && id >> 5 === 0);
+        if (found === undefined) throw new StatusWord(SW.FILE_NOT_FOUND);
+        fid = found;
+      }
+    } else {
+      fid = this.#currentEf();
+      offset = (apdu.p1 << 8) | apdu.p2;
+    }
+    const ef = this.#currentFiles().get(fid);
+    if (ef?.kind !== 'binary') throw new StatusWord(SW.COMMAND_NOT_ALLOWED_NO_EF);
+    if (offset >= ef.content.length) throw new StatusWord(SW.WRONG_P1P2);
+    this.#selectedEf = fid; // ISO 7816-4: reading by SFI makes that EF the current one.
+    const end = Math.min(ef.content.length, offset + apdu.le);
+    return responseApdu(ef.content.subarray(offset, end), SW.OK);
+  }
+
+  // VERIFY: 00 20 00 80 Lc <PIN ASCII> on the selected PIN EF; 00 20 00 80 = retry-count query.
+  #verify(apdu: CommandApdu): Uint8Array {
+    if (apdu.p1 !== 0x00 || apdu.p2 !== 0x80) throw new StatusWord(SW.INCORRECT_P1P2);
+    const fid = this.#selectedEf;
+    if (this.#selectedAp === undefined || fid === undefined || this.#currentFiles().get(fid)?.kind !== 'pin') {
+      throw new StatusWord(SW.COMMAND_NOT_ALLOWED_NO_EF);
+    }
+    // Only the auth PIN exists in this skeleton, so the selected PIN EF is 0018.
+    if (apdu.data.length === 0) return swOnly(swTriesLeft(this.#authPinTriesLeft));
+    if (this.#authPinTriesLeft === 0) return swOnly(SW.AUTH_METHOD_BLOCKED);
+    if (samePin(apdu.data, this.#authPin)) {
+      this.#authPinTriesLeft = AUTH_PIN_MAX_TRIES;
+      this.#authPinVerified = true;
+      return swOnly(SW.OK);
+    }
+    this.#authPinTriesLeft -= 1;
+    this.#authPinVerified = false;
+    return swOnly(swTriesLeft(this.#authPinTriesLeft));
+  }
+
+  // COMPUTE DIGITAL SIGNATURE (JPKI form): 80 2A 00 80 Lc <DigestInfo> 00 on the selected key EF.
+  #sign(apdu: CommandApdu): Uint8Array {
+    if (apdu.p1 !== 0x00 || apdu.p2 !== 0x80) throw new StatusWord(SW.INCORRECT_P1P2);
+    if (apdu.data.length === 0 || apdu.data.length > MAX_SIGN_INPUT) throw new StatusWord(SW.WRONG_LENGTH);
+    const ef = this.#selectedEf === undefined ? undefined : this.#currentFiles().get(this.#selectedEf);
+    if (ef?.kind !== 'key') throw new StatusWord(SW.COMMAND_NOT_ALLOWED_NO_EF);
+    if (ef.pin !== JPKI_EF.AUTH_PIN || !this.#authPinVerified || this.#authPinTriesLeft === 0) {
+      throw new StatusWord(SW.SECURITY_STATUS_NOT_SATISFIED);
+    }
+    // PKCS#1 v1.5 type-1 padding over the bytes as given: the client builds the DigestInfo.
+    const signature = privateEncrypt({ key: ef.key, padding: cryptoConstants.RSA_PKCS1_PADDING }, apdu.data);
+    return responseApdu(new Uint8Array(signature), SW.OK);
+  }
+
+  #currentFiles(): ReadonlyMap<number, Ef> {
+    return this.#selectedAp === 'jpki' ? this.#jpkiFiles : NO_FILES;
+  }
+
+  #currentEf(): number {
+    if (this.#selectedAp === undefined || this.#selectedEf === undefined) throw new StatusWord(SW.COMMAND_NOT_ALLOWED_NO_EF);
+    return this.#selectedEf;
+  }
+}
+
+const NO_FILES: ReadonlyMap<number, Ef> = new Map();
+
+function tokenInfo(): Uint8Array {
+  return new TextEncoder().encode(JPKI_TOKEN_LABEL.padEnd(32, ' '));
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+/** Compares without an early exit on the first differing byte (habit; the card is simulated). */
+function samePin(given: Uint8Array, pin: Uint8Array): boolean {
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(pin).digest();
+  return timingSafeEqual(a, b);
+}

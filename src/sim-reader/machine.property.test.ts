@@ -1,0 +1,235 @@
+/**
+ * Random event sequences against the reader machine. A small model follows the effects the
+ * machine emits (which card work and which terminal reply are outstanding) and checks:
+ *  - no session reaches 'done' without an auth.result that answered a pin.ok (PIN) or a
+ *    face.attested after a matching face (face) in that session;
+ *  - once the PIN is known locked in a session (pinTriesLeft 0 at read, pin.locked, or pin.wrong
+ *    with 0 left), no card.verify-and-sign is emitted in that session;
+ *  - step never throws.
+ * "reply" actions answer whatever is outstanding, so sequences get through the whole flow often.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { initialState, step, type ReaderEffect, type ReaderEvent, type ReaderState } from './machine.js';
+
+const NONCE_B64 = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=';
+const CERT = Uint8Array.from([0x30, 0x82, 0x00, 0x02, 0xaa, 0xbb]);
+const SIG = Uint8Array.from([9, 9, 9]);
+
+type Reply = { kind: 'reply'; accepted: boolean; withCheckId: boolean; card: 'ok' | 'wrong' | 'locked' | 'failed'; tries: number };
+type Action = { kind: 'event'; event: ReaderEvent } | Reply;
+
+const sessionIdArb = fc.constantFrom('s1', 's2', 's3', 'other');
+const ev = (a: fc.Arbitrary<ReaderEvent>): fc.Arbitrary<Action> => a.map((event) => ({ kind: 'event' as const, event }));
+
+const patientArb: fc.Arbitrary<ReaderEvent> = fc.oneof(
+  fc.constantFrom<ReaderEvent>(
+    { type: 'card.removed' },
+    { type: 'choose.pin' },
+    { type: 'choose.face' },
+    { type: 'consent.agree-all' },
+    { type: 'consent.individually' },
+    { type: 'cancel' },
+  ),
+  fc.constantFrom('s1', 's2', 's3').map((sessionId): ReaderEvent => ({ type: 'card.placed', sessionId })),
+  fc.constantFrom('1234', '0000', '12', 'abcd').map((pin): ReaderEvent => ({ type: 'pin.entered', pin })),
+  fc.record({ match: fc.boolean(), score: fc.double({ min: -1, max: 2, noNaN: true }) }).map((f): ReaderEvent => ({ type: 'face.presented', ...f })),
+  fc.boolean().map((agree): ReaderEvent => ({ type: 'consent.item', agree })),
+);
+
+const cardResultArb: fc.Arbitrary<ReaderEvent> = fc.oneof(
+  fc.integer({ min: 0, max: 3 }).map((pinTriesLeft): ReaderEvent => ({ type: 'card.read-ok', certificate: CERT, pinTriesLeft })),
+  fc.constant<ReaderEvent>({ type: 'card.read-failed' }),
+  fc.constant<ReaderEvent>({ type: 'pin.ok', signature: SIG }),
+  fc.integer({ min: 0, max: 3 }).map((triesLeft): ReaderEvent => ({ type: 'pin.wrong', triesLeft })),
+  fc.constant<ReaderEvent>({ type: 'pin.locked' }),
+  fc.double({ min: 0, max: 1, noNaN: true }).map((score): ReaderEvent => ({ type: 'face.attested', signature: SIG, score })),
+);
+
+const terminalArb: fc.Arbitrary<ReaderEvent> = fc.oneof(
+  sessionIdArb.map((sessionId): ReaderEvent => ({ v: 1, type: 'challenge', sessionId, challengeId: 'c', nonce: NONCE_B64 })),
+  fc
+    .record({ sessionId: sessionIdArb, accepted: fc.boolean(), checkId: fc.option(fc.constant('k'), { nil: undefined }) })
+    .map((r): ReaderEvent => ({ v: 1, type: 'auth.verdict', ...r, ...(r.checkId === undefined ? {} : { checkId: r.checkId }) })),
+  sessionIdArb.map((sessionId): ReaderEvent => ({ v: 1, type: 'session.completed', sessionId })),
+  fc.constant<ReaderEvent>({ v: 1, type: 'protocol.error', code: 'bad-message', message: 'x' }),
+);
+
+const replyArb: fc.Arbitrary<Action> = fc.record({
+  kind: fc.constant('reply' as const),
+  accepted: fc.boolean(),
+  withCheckId: fc.boolean(),
+  card: fc.constantFrom('ok' as const, 'wrong' as const, 'locked' as const, 'failed' as const),
+  tries: fc.integer({ min: 0, max: 3 }),
+});
+
+const actionArb: fc.Arbitrary<Action> = fc.oneof(
+  { arbitrary: replyArb, weight: 6 },
+  { arbitrary: ev(patientArb), weight: 6 },
+  { arbitrary: ev(cardResultArb), weight: 1 },
+  { arbitrary: ev(terminalArb), weight: 1 },
+  { arbitrary: ev(fc.constantFrom<ReaderEvent>({ type: 'link.up' }, { type: 'link.down' })), weight: 1 },
+);
+
+const e = (event: ReaderEvent): Action => ({ kind: 'event', event });
+
+/** A patient's ordinary visit as a list of steps; replies are resolved against what is outstanding. */
+const happyPathArb: fc.Arbitrary<Action[]> = fc
+  .record({
+    reply: replyArb,
+    sessionId: fc.constantFrom('s1', 's2', 's3'),
+    method: fc.constantFrom('pin' as const, 'face' as const),
+    bulk: fc.boolean(),
+    items: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
+  })
+  .map(({ reply, sessionId, method, bulk, items }) => [
+    e({ type: 'link.up' }),
+    e({ type: 'card.placed', sessionId }),
+    reply,
+    reply,
+    e({ type: method === 'pin' ? 'choose.pin' : 'choose.face' }),
+    e(method === 'pin' ? { type: 'pin.entered', pin: '1234' } : { type: 'face.presented', match: true, score: 0.9 }),
+    reply,
+    reply,
+    ...(bulk ? [e({ type: 'consent.agree-all' })] : [e({ type: 'consent.individually' }), ...items.map((agree) => e({ type: 'consent.item', agree }))]),
+    reply,
+  ]);
+
+/** The ordinary visit with random actions slipped in between its steps. */
+const perturbedVisitArb: fc.Arbitrary<Action[]> = happyPathArb.chain((path) =>
+  fc
+    .array(fc.array(actionArb, { maxLength: 2 }), { minLength: path.length, maxLength: path.length })
+    .map((noise) => path.flatMap((a, i) => [...(noise[i] ?? []), a])),
+);
+
+const sequenceArb: fc.Arbitrary<Action[]> = fc.oneof(
+  fc.array(actionArb, { minLength: 1, maxLength: 80 }),
+  perturbedVisitArb,
+  fc.array(perturbedVisitArb, { minLength: 2, maxLength: 3 }).map((visits) => visits.flat()),
+);
+
+/** What the model knows from the effects seen so far. */
+interface Model {
+  cardWork: 'card.read' | 'card.verify-and-sign' | 'face.attest' | null;
+  terminal: { awaiting: 'challenge' | 'auth.verdict' | 'session.completed'; sessionId: string } | null;
+  /** The session of the latest card.read. */
+  authSucceeded: boolean;
+  pinLocked: boolean;
+}
+
+function resolveReply(model: Model, r: Reply): ReaderEvent | null {
+  if (model.cardWork === 'card.read') {
+    return r.card === 'failed' ? { type: 'card.read-failed' } : { type: 'card.read-ok', certificate: CERT, pinTriesLeft: r.tries };
+  }
+  if (model.cardWork === 'card.verify-and-sign') {
+    if (r.card === 'ok') return { type: 'pin.ok', signature: SIG };
+    if (r.card === 'wrong') return { type: 'pin.wrong', triesLeft: r.tries };
+    if (r.card === 'locked') return { type: 'pin.locked' };
+    return { type: 'card.read-failed' };
+  }
+  if (model.cardWork === 'face.attest') return { type: 'face.attested', signature: SIG, score: 0.9 };
+  const t = model.terminal;
+  if (t === null) return null;
+  if (t.awaiting === 'challenge') return { v: 1, type: 'challenge', sessionId: t.sessionId, challengeId: 'c', nonce: NONCE_B64 };
+  if (t.awaiting === 'auth.verdict') {
+    return { v: 1, type: 'auth.verdict', sessionId: t.sessionId, accepted: r.accepted, ...(r.withCheckId ? { checkId: 'k' } : {}) };
+  }
+  return { v: 1, type: 'session.completed', sessionId: t.sessionId };
+}
+
+interface RunStats {
+  done: number;
+  lockedSessions: number;
+  verifies: number;
+}
+
+function runSequence(actions: Action[], stats: RunStats): void {
+  let state: ReaderState = initialState({ readerId: 'r1' });
+  const model: Model = { cardWork: null, terminal: null, authSucceeded: false, pinLocked: false };
+  for (const action of actions) {
+    const event = action.kind === 'event' ? action.event : resolveReply(model, action);
+    if (event === null) continue;
+
+    // What this event means to the model, judged before the machine sees it.
+    const answersVerify = model.cardWork === 'card.verify-and-sign';
+    const answersRead = model.cardWork === 'card.read';
+    const answersAttest = model.cardWork === 'face.attest';
+    if (answersVerify && (event.type === 'pin.locked' || (event.type === 'pin.wrong' && event.triesLeft === 0))) model.pinLocked = true;
+    if (answersRead && event.type === 'card.read-ok' && event.pinTriesLeft === 0) model.pinLocked = true;
+    const isCardResult = ['card.read-ok', 'card.read-failed', 'pin.ok', 'pin.wrong', 'pin.locked', 'face.attested'].includes(event.type);
+    if (isCardResult && model.cardWork !== null) model.cardWork = null;
+    if ('sessionId' in event && model.terminal !== null && event.type === model.terminal.awaiting && event.sessionId === model.terminal.sessionId) {
+      model.terminal = null;
+    }
+
+    const before = state.screen;
+    const { state: next, effects } = step(state, event);
+    state = next;
+    if (event.type === 'link.down' || event.type === 'card.removed' || event.type === 'cancel') {
+      if (state.screen !== before) {
+        model.cardWork = null;
+        model.terminal = null;
+      }
+    }
+
+    for (const effect of effects as ReaderEffect[]) {
+      if (effect.type === 'card.read') {
+        Object.assign(model, { cardWork: 'card.read', terminal: null, authSucceeded: false, pinLocked: false });
+      } else if (effect.type === 'card.verify-and-sign') {
+        expect(model.pinLocked, 'card.verify-and-sign emitted after the PIN was known locked').toBe(false);
+        stats.verifies++;
+        model.cardWork = 'card.verify-and-sign';
+      } else if (effect.type === 'face.attest') {
+        expect(event.type === 'face.presented' && event.match).toBe(true);
+        model.cardWork = 'face.attest';
+      } else {
+        const m = effect.message;
+        if (m.type === 'challenge.request') model.terminal = { awaiting: 'challenge', sessionId: m.sessionId };
+        if (m.type === 'consent.result') model.terminal = { awaiting: 'session.completed', sessionId: m.sessionId };
+        if (m.type === 'auth.result') {
+          // An auth.result only ever answers a successful PIN or an attested face match.
+          if (m.method === 'pin') expect(answersVerify && event.type === 'pin.ok').toBe(true);
+          else expect(m.method === 'face' && answersAttest && event.type === 'face.attested').toBe(true);
+          model.authSucceeded = true;
+          model.terminal = { awaiting: 'auth.verdict', sessionId: m.sessionId };
+        }
+      }
+    }
+    if (state.screen === 'done' && before !== 'done') {
+      expect(model.authSucceeded, "reached 'done' without a successful auth.result in the session").toBe(true);
+      stats.done++;
+    }
+  }
+  if (model.pinLocked) stats.lockedSessions++;
+}
+
+describe('reader machine over random event sequences', () => {
+  it('never completes without authentication, never verifies a locked PIN, never throws', () => {
+    const stats: RunStats = { done: 0, lockedSessions: 0, verifies: 0 };
+    fc.assert(
+      fc.property(sequenceArb, (actions) => {
+        runSequence(actions, stats);
+      }),
+      { numRuns: 400 },
+    );
+    // The properties above are only meaningful if the sequences actually got there.
+    expect(stats.done).toBeGreaterThan(0);
+    expect(stats.lockedSessions).toBeGreaterThan(0);
+    expect(stats.verifies).toBeGreaterThan(0);
+  });
+
+  it('the model catches a machine that verifies a locked PIN (self-check of the harness)', () => {
+    // A hand-written sequence: the card reports 0 tries, then the patient tries the PIN anyway.
+    const actions: Action[] = [
+      { kind: 'event', event: { type: 'link.up' } },
+      { kind: 'event', event: { type: 'card.placed', sessionId: 's1' } },
+      { kind: 'reply', accepted: true, withCheckId: true, card: 'ok', tries: 0 },
+      { kind: 'reply', accepted: true, withCheckId: true, card: 'ok', tries: 0 },
+      { kind: 'event', event: { type: 'choose.pin' } },
+      { kind: 'event', event: { type: 'pin.entered', pin: '1234' } },
+    ];
+    const stats: RunStats = { done: 0, lockedSessions: 0, verifies: 0 };
+    runSequence(actions, stats);
+    expect(stats).toEqual({ done: 0, lockedSessions: 1, verifies: 0 });
+  });
+});

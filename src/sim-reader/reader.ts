@@ -1,0 +1,324 @@
+/**
+ * The reader's runtime: holds the pure machine's state, performs its effects (APDUs to the
+ * placed card, the attestation signature, JSON messages to the terminal) and feeds the results
+ * back as events. It is a WebSocket client of the terminal's `/reader` endpoint.
+ *
+ * Timeouts here (connect, whenIdle) are wall-clock waits for loopback I/O, not simulated time,
+ * so they use setTimeout rather than the scenario Clock.
+ */
+import { createHash, sign, type KeyObject } from 'node:crypto';
+import WebSocket from 'ws';
+import type { CardTransport } from '../protocol/card-transport.js';
+import { decodeMessage } from '../protocol/messages.js';
+import { READER_PROTOCOL_VERSION, ReaderToTerminal, TerminalToReader, attestationPayload } from '../protocol/reader-link.js';
+import { queryPinTries, readAuthCertificate, verifyPinAndSign } from './card-session.js';
+import {
+  awaitedReply,
+  initialState,
+  screenOf,
+  step,
+  type PatientAction,
+  type ReaderEffect,
+  type ReaderEvent,
+  type ReaderScreen,
+  type ReaderState,
+} from './machine.js';
+
+/** What a scenario (or a person) does at the reader. Placing a card hands over its transport. */
+export type PatientEvent = Exclude<PatientAction, { type: 'card.placed' }> | { type: 'card.placed'; card: CardTransport };
+
+export interface SimReaderOptions {
+  readerId: string;
+  vendor?: string;
+  /** e.g. ws://127.0.0.1:PORT/reader */
+  terminalUrl: string;
+  /** The reader's attestation key, EC P-256; the central system holds the public half. */
+  attestationKey: { privateKey: KeyObject };
+  /** How long connect() waits for hello.ack. Default 5000 ms. */
+  connectTimeoutMs?: number;
+}
+
+interface IdleWaiter {
+  resolve: () => void;
+  reject: (e: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+const DEFAULT_TIMEOUT_MS = 5000;
+
+export class SimReader {
+  private state: ReaderState;
+  private ws: WebSocket | null = null;
+  private card: CardTransport | null = null;
+  /** Bumped whenever the card changes, so a late answer from a removed card is dropped. */
+  private cardGeneration = 0;
+  private sessionCounter = 0;
+  private running = 0;
+  private waiters: IdleWaiter[] = [];
+  private listeners = new Set<(screen: ReaderScreen) => void>();
+  private lastScreen: string;
+  private terminalIdValue: string | null = null;
+
+  constructor(private readonly opts: SimReaderOptions) {
+    const key = opts.attestationKey.privateKey;
+    if (key.type !== 'private' || key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
+      throw new TypeError(
+        `SimReader ${opts.readerId}: attestationKey.privateKey must be an EC P-256 private key ` +
+          `(got ${key.type} ${key.asymmetricKeyType ?? '?'} ${key.asymmetricKeyDetails?.namedCurve ?? ''}); ` +
+          `make one with generateKeyPairSync('ec', { namedCurve: 'P-256' })`,
+      );
+    }
+    this.state = initialState({ readerId: opts.readerId });
+    this.lastScreen = JSON.stringify(screenOf(this.state));
+  }
+
+  get readerId(): string {
+    return this.opts.readerId;
+  }
+
+  /** The terminal's id from hello.ack, once connected. */
+  get terminalId(): string | null {
+    return this.terminalIdValue;
+  }
+
+  /** Opens the link, sends hello and resolves once hello.ack arrived (the reader is then 'idle'). */
+  connect(): Promise<void> {
+    if (this.ws !== null) return Promise.reject(new Error(`SimReader ${this.readerId}: already connected; call close() first`));
+    const url = this.opts.terminalUrl;
+    const timeoutMs = this.opts.connectTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+    return new Promise<void>((resolve, reject) => {
+      const ws = new WebSocket(url);
+      this.ws = ws;
+      let settled = false;
+      const fail = (message: string): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        reject(new Error(`SimReader ${this.readerId}: ${message}`));
+      };
+      const timer = setTimeout(() => {
+        fail(`no hello.ack from the terminal at ${url} within ${timeoutMs} ms; is the terminal serving /reader?`);
+        ws.terminate();
+      }, timeoutMs);
+
+      ws.on('open', () => {
+        this.send({ v: READER_PROTOCOL_VERSION, type: 'hello', readerId: this.readerId, vendor: this.opts.vendor ?? 'myna-rig' });
+      });
+      ws.on('message', (data) => {
+        const decoded = decodeMessage(TerminalToReader, data);
+        if (!decoded.ok) {
+          console.warn(`SimReader ${this.readerId}: ignored a message from the terminal (${decoded.error.code}: ${decoded.error.message})`);
+          return;
+        }
+        const msg = decoded.message;
+        if (msg.type === 'hello.ack') {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          this.terminalIdValue = msg.terminalId;
+          void this.apply({ type: 'link.up' });
+          resolve();
+          return;
+        }
+        if (msg.type === 'protocol.error') {
+          console.warn(`SimReader ${this.readerId}: terminal reported ${msg.code}: ${msg.message}`);
+          if (!settled) {
+            fail(`the terminal refused hello (${msg.code}: ${msg.message})`);
+            ws.close();
+            return;
+          }
+        }
+        void this.apply(msg);
+      });
+      ws.on('error', (err) => {
+        if (!settled) fail(`cannot connect to the terminal at ${url}: ${err.message}`);
+        else console.warn(`SimReader ${this.readerId}: link error: ${err.message}`);
+      });
+      ws.on('close', () => {
+        if (this.ws === ws) this.ws = null;
+        fail(`the terminal at ${url} closed the link before hello.ack`);
+        void this.apply({ type: 'link.down' });
+      });
+    });
+  }
+
+  /**
+   * A patient action. Resolves when the action and the card work it started are done;
+   * replies from the terminal may still be outstanding — use whenIdle() for those.
+   */
+  async dispatch(event: PatientEvent): Promise<void> {
+    if (event.type === 'card.placed') {
+      // Only an idle reader starts a session; a card placed on any other screen is ignored.
+      if (this.state.screen !== 'idle') return;
+      this.card = event.card;
+      this.cardGeneration++;
+      this.sessionCounter++;
+      // Counter-based ids keep runs deterministic; the reader id keeps two readers apart.
+      await this.apply({ type: 'card.placed', sessionId: `${this.readerId}-s${this.sessionCounter}` });
+      return;
+    }
+    if (event.type === 'card.removed') {
+      this.card = null;
+      this.cardGeneration++;
+    }
+    await this.apply(event);
+  }
+
+  screen(): ReaderScreen {
+    return screenOf(this.state);
+  }
+
+  /** The machine's full state (read-only), for reports and debugging. */
+  machineState(): ReaderState {
+    return this.state;
+  }
+
+  /** Calls `cb` with every new screen; returns a function that unsubscribes. */
+  onScreen(cb: (screen: ReaderScreen) => void): () => void {
+    this.listeners.add(cb);
+    return () => this.listeners.delete(cb);
+  }
+
+  /**
+   * Resolves when no effect is running and no terminal reply is awaited (challenge after
+   * challenge.request, auth.verdict after auth.result, session.completed after consent.result).
+   */
+  whenIdle(timeoutMs = DEFAULT_TIMEOUT_MS): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const waiter: IdleWaiter = {
+        resolve,
+        reject,
+        timer: setTimeout(() => {
+          this.waiters = this.waiters.filter((w) => w !== waiter);
+          reject(new Error(`SimReader ${this.readerId}: still busy after ${timeoutMs} ms — ${this.busyWith()}`));
+        }, timeoutMs),
+      };
+      this.waiters.push(waiter);
+    });
+  }
+
+  async close(): Promise<void> {
+    const ws = this.ws;
+    if (ws === null) return;
+    await new Promise<void>((resolve) => {
+      ws.once('close', () => resolve());
+      ws.close();
+    });
+  }
+
+  // ---- internals ----
+
+  private isIdle(): boolean {
+    return this.running === 0 && awaitedReply(this.state) === null;
+  }
+
+  private busyWith(): string {
+    const awaited = awaitedReply(this.state);
+    const parts: string[] = [];
+    if (this.running > 0) parts.push(`${this.running} card/attestation operation(s) still running`);
+    if (awaited !== null) parts.push(`waiting for '${awaited}' from the terminal for session ${this.state.session?.sessionId ?? '?'}`);
+    return `${parts.join('; ')} (screen '${this.state.screen}')`;
+  }
+
+  private settleWaiters(): void {
+    if (!this.isIdle() || this.waiters.length === 0) return;
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) {
+      clearTimeout(w.timer);
+      w.resolve();
+    }
+  }
+
+  private emitScreen(): void {
+    const screen = screenOf(this.state);
+    const json = JSON.stringify(screen);
+    if (json === this.lastScreen) return;
+    this.lastScreen = json;
+    for (const cb of this.listeners) {
+      try {
+        cb(screen);
+      } catch (e) {
+        console.warn(`SimReader ${this.readerId}: a screen listener threw: ${(e as Error).message}`);
+      }
+    }
+  }
+
+  private async apply(event: ReaderEvent): Promise<void> {
+    const { state, effects } = step(this.state, event);
+    this.state = state;
+    this.emitScreen();
+    await Promise.all(effects.map((effect) => this.perform(effect)));
+    this.settleWaiters();
+  }
+
+  private async perform(effect: ReaderEffect): Promise<void> {
+    switch (effect.type) {
+      case 'send':
+        this.send(effect.message);
+        return;
+      case 'face.attest': {
+        const certificateSha256 = createHash('sha256').update(effect.certificate).digest();
+        const payload = attestationPayload(effect.nonce, new Uint8Array(certificateSha256), effect.method);
+        const signature = sign('sha256', payload, { key: this.opts.attestationKey.privateKey, dsaEncoding: 'der' });
+        await this.apply({ type: 'face.attested', signature: new Uint8Array(signature), score: effect.score });
+        return;
+      }
+      case 'card.read':
+        await this.withCard(async (card) => {
+          const certificate = await readAuthCertificate(card);
+          const pinTriesLeft = await queryPinTries(card);
+          return { type: 'card.read-ok', certificate, pinTriesLeft };
+        });
+        return;
+      case 'card.verify-and-sign':
+        await this.withCard(async (card): Promise<ReaderEvent> => {
+          const r = await verifyPinAndSign(card, effect.pin, effect.nonce);
+          if (r.kind === 'signed') return { type: 'pin.ok', signature: r.signature };
+          if (r.kind === 'wrong') return { type: 'pin.wrong', triesLeft: r.triesLeft };
+          return { type: 'pin.locked' };
+        });
+        return;
+    }
+  }
+
+  /** Runs card work and feeds its result (or a read failure) back, unless the card changed meanwhile. */
+  private async withCard(work: (card: CardTransport) => Promise<ReaderEvent>): Promise<void> {
+    const card = this.card;
+    const generation = this.cardGeneration;
+    this.running++;
+    try {
+      let result: ReaderEvent;
+      if (card === null) {
+        result = { type: 'card.read-failed', reason: 'no card on the reader' };
+      } else {
+        try {
+          result = await work(card);
+        } catch (e) {
+          const reason = (e as Error).message;
+          console.warn(`SimReader ${this.readerId}: card operation failed: ${reason}`);
+          result = { type: 'card.read-failed', reason };
+        }
+      }
+      if (generation === this.cardGeneration) await this.apply(result);
+    } finally {
+      this.running--;
+      this.settleWaiters();
+    }
+  }
+
+  private send(message: ReaderToTerminal): void {
+    const checked = ReaderToTerminal.safeParse(message);
+    if (!checked.success) {
+      console.warn(`SimReader ${this.readerId}: refusing to send an invalid ${message.type}: ${checked.error.issues[0]?.message ?? 'invalid'}`);
+      return;
+    }
+    const ws = this.ws;
+    if (ws === null || ws.readyState !== WebSocket.OPEN) {
+      console.warn(`SimReader ${this.readerId}: link to the terminal is down; dropped ${message.type}`);
+      return;
+    }
+    ws.send(JSON.stringify(message));
+  }
+}

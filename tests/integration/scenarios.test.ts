@@ -1,0 +1,69 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadScenarioFiles, type LoadedScenario } from '../../src/scenarios/loader.js';
+import { runScenarios } from '../../src/runner/run.js';
+import { referenceAdapter } from '../../src/runner/sut-adapter.js';
+import type { RunResult } from '../../src/runner/results.js';
+import { brokenReceptions } from './broken-receptions.js';
+
+/**
+ * The whole rig on loopback with real sockets: card (APDUs), reader (WebSocket client), terminal,
+ * central (HTTP, pkijs), and the reference reception — then the same scenarios against each
+ * deliberately broken reception.
+ */
+const DIR = 'scenarios/conformance';
+let scenarios: LoadedScenario[] = [];
+
+beforeAll(async () => {
+  const files = readdirSync(DIR).filter((f) => f.endsWith('.yaml')).map((f) => join(DIR, f));
+  const loaded = await loadScenarioFiles(files);
+  expect(loaded.issues).toEqual([]);
+  scenarios = loaded.scenarios;
+});
+
+const runWith = (adapter: ReturnType<typeof referenceAdapter>): Promise<RunResult> =>
+  runScenarios(scenarios, { adapter, seed: 1, reporters: [], concurrency: 2 });
+
+const statusById = (run: RunResult): Record<string, string> => Object.fromEntries(run.scenarios.map((s) => [s.id, s.status]));
+
+describe('built-in scenarios on the full rig', () => {
+  it('all pass against the reference reception', async () => {
+    const run = await runWith(referenceAdapter());
+    const problems = run.scenarios.filter((s) => s.status !== 'passed').map((s) => `${s.id}: ${s.error ?? s.failures.map((f) => f.message).join('; ')}`);
+    expect(problems).toEqual([]);
+    expect(run.summary.passed).toBe(scenarios.length);
+  }, 120_000);
+
+  // Which broken reception each scenario must catch: literal, so a scenario that stops catching
+  // its fault shows up here.
+  const mustFail: Record<string, string[]> = {
+    'ignores-pin-lock': ['conformance/pin-locked-offer-face'],
+    'ten-wari-on-failure': ['conformance/cert-expired-beyond-grace'],
+    'ignores-certificate-rejection': ['conformance/cert-expired-beyond-grace'],
+    'flat-three-tenths': ['conformance/late-elder-one-tenth', 'conformance/preschool-two-tenths'],
+    'shows-kana-name': [
+      'conformance/pin-check-accepted',
+      'conformance/pin-locked-offer-face',
+      'conformance/cert-expired-in-grace',
+      'conformance/late-elder-one-tenth',
+      'conformance/preschool-two-tenths',
+    ],
+    'note-means-failure': ['conformance/cert-expired-in-grace'],
+  };
+
+  const caughtBy = new Map<string, string[]>();
+
+  it.each(Object.keys(mustFail))('broken reception "%s" fails the scenarios written for it', async (name) => {
+    const run = await runWith(referenceAdapter({ name, decide: brokenReceptions[name] }));
+    const status = statusById(run);
+    for (const id of mustFail[name]!) expect.soft(status[id], `${id} against ${name}`).toBe('failed');
+    for (const s of run.scenarios) if (s.status === 'failed') caughtBy.set(s.id, [...(caughtBy.get(s.id) ?? []), name]);
+    expect(run.scenarios.every((s) => s.status !== 'error'), 'no rig errors').toBe(true);
+  }, 120_000);
+
+  it('every built-in scenario is failed by at least one broken reception', () => {
+    const uncaught = scenarios.map((s) => s.scenario.id).filter((id) => !caughtBy.has(id));
+    expect(uncaught).toEqual([]);
+  });
+});
