@@ -156,8 +156,13 @@ function runSequence(actions: Action[], stats: RunStats): void {
     const answersAttest = model.cardWork === 'face.attest';
     if (answersVerify && (event.type === 'pin.locked' || (event.type === 'pin.wrong' && event.triesLeft === 0))) model.pinLocked = true;
     if (answersRead && event.type === 'card.read-ok' && event.pinTriesLeft === 0) model.pinLocked = true;
-    const isCardResult = ['card.read-ok', 'card.read-failed', 'pin.ok', 'pin.wrong', 'pin.locked', 'face.attested'].includes(event.type);
-    if (isCardResult && model.cardWork !== null) model.cardWork = null;
+    // Each kind of work has its own answers (a face attestation never answers with a card failure).
+    const answers: Record<NonNullable<Model['cardWork']>, readonly string[]> = {
+      'card.read': ['card.read-ok', 'card.read-failed'],
+      'card.verify-and-sign': ['pin.ok', 'pin.wrong', 'pin.locked', 'card.read-failed'],
+      'face.attest': ['face.attested'],
+    };
+    if (model.cardWork !== null && answers[model.cardWork].includes(event.type)) model.cardWork = null;
     if ('sessionId' in event && model.terminal !== null && event.type === model.terminal.awaiting && event.sessionId === model.terminal.sessionId) {
       model.terminal = null;
     }

@@ -35,7 +35,7 @@ export class ReceptionLink {
     ws.on('error', (e) => this.#deps.traffic('reception', 'in', { socketError: e.message }));
     ws.on('close', () => this.#clients.delete(ws));
     // Redelivery does not wait for hello: a reception that never says it still gets its results.
-    // mutated
+    for (const message of this.#deps.outbox.unacked()) this.#send(ws, message);
   }
 
   push(body: ReceptionPushBody): TerminalToReception {

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { VirtualClock } from '../../domain/index.js';
+import { Challenges } from './challenges.js';
+
+const T0 = '2025-04-01T09:30:00+09:00';
+
+/** A byte source that counts up, so ids and nonces are predictable in tests. */
+function countingBytes(): (n: number) => Uint8Array {
+  let next = 0;
+  return (n) => Uint8Array.from({ length: n }, () => next++ & 0xff);
+}
+
+describe('Challenges', () => {
+  it('issues 32 nonce bytes from the byte source and expires 5 minutes later by default', () => {
+    const clock = new VirtualClock(T0);
+    const issued = new Challenges({ clock, randomBytes: countingBytes() }).issue();
+    expect(Array.from(issued.nonce.subarray(0, 3))).toEqual([0, 1, 2]);
+    expect(issued.nonce.length).toBe(32);
+    expect(issued.expiresAt).toBe(Date.parse('2025-04-01T09:35:00+09:00'));
+  });
+
+  it('uses crypto randomness by default: two challenges differ', () => {
+    const challenges = new Challenges({ clock: new VirtualClock(T0) });
+    const a = challenges.issue();
+    const b = challenges.issue();
+    expect(a.challengeId).not.toBe(b.challengeId);
+    expect(Buffer.from(a.nonce).equals(Buffer.from(b.nonce))).toBe(false);
+  });
+
+  it('gives the nonce once, then reports reuse', () => {
+    const challenges = new Challenges({ clock: new VirtualClock(T0) });
+    const { challengeId, nonce } = challenges.issue();
+    expect(challenges.take(challengeId)).toEqual({ nonce });
+    expect(challenges.take(challengeId)).toBe('reused');
+  });
+
+  it('reports an id it never issued as unknown', () => {
+    expect(new Challenges({ clock: new VirtualClock(T0) }).take('nope')).toBe('unknown');
+  });
+
+  it('accepts at exactly the expiry instant and refuses 1 ms later', () => {
+    const clock = new VirtualClock(T0);
+    const challenges = new Challenges({ clock, ttlMs: 60_000 });
+    const a = challenges.issue();
+    const b = challenges.issue();
+    clock.advance(60_000);
+    expect(typeof challenges.take(a.challengeId)).toBe('object');
+    clock.advance(1);
+    expect(challenges.take(b.challengeId)).toBe('expired');
+  });
+
+  it('refuses a byte source that gives the wrong length', () => {
+    const challenges = new Challenges({ clock: new VirtualClock(T0), randomBytes: () => new Uint8Array(8) });
+    expect(() => challenges.issue()).toThrow(/8 bytes, expected 32/);
+  });
+});

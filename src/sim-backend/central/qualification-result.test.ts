@@ -1,0 +1,316 @@
+import { describe, expect, it } from 'vitest';
+import { isoDate, type Person, type Qualification } from '../../domain/index.js';
+import { FULL_CONSENT, NO_CONSENT } from '../../protocol/consent.js';
+import { OqsResultMessage } from '../../protocol/oqs-result.js';
+import { buildQualificationResult, insurerNumberField, type QualificationResultInput } from './qualification-result.js';
+
+const NOW = Date.parse('2025-04-01T09:30:00+09:00');
+
+const hanako: Person = {
+  id: 'hanako',
+  name: '架空　花子',
+  nameKana: 'ｶｸｳ ﾊﾅｺ',
+  birthDate: isoDate('1945-03-03'),
+  sex: 2,
+  address: '東京都架空市1-2-3',
+  postNumber: '100-0001',
+};
+
+const koki: Qualification = {
+  insurerNumber: '39131015',
+  insurerName: '架空県後期高齢者医療広域連合',
+  insurerKind: 'koki',
+  number: '00012345',
+  relation: 'insured',
+  cardClassification: '01',
+  acquiredOn: isoDate('2020-03-03'),
+  incomeClass: 'general',
+};
+
+function input(overrides: Partial<QualificationResultInput> = {}): QualificationResultInput {
+  return {
+    person: hanako,
+    qualifications: [koki],
+    date: isoDate('2025-04-01'),
+    now: NOW,
+    consent: NO_CONSENT,
+    certificateStatus: 'valid',
+    medicalInstitutionCode: '1310000000',
+    ...overrides,
+  };
+}
+
+const results = (i: QualificationResultInput) => buildQualificationResult(i).XmlMsg.MessageBody.ResultList?.ResultOfQualificationConfirmation ?? [];
+const first = (i: QualificationResultInput) => {
+  const r = results(i)[0];
+  if (!r) throw new Error('expected one ResultOfQualificationConfirmation');
+  return r;
+};
+
+describe('buildQualificationResult: the whole message for a 後期 member', () => {
+  it('writes header, body and record with the XML element names and formats', () => {
+    expect(buildQualificationResult(input({ arbitraryFileIdentifier: 'Xk3mQp0aNjMCAbc=' }))).toEqual({
+      XmlMsg: {
+        MessageHeader: {
+          ProcessExecutionTime: '20250401093000',
+          CharacterCodeIdentifier: '0',
+          SegmentOfResult: '1',
+          QualificationConfirmationDate: '20250401',
+          ReferenceClassification: '1',
+          ArbitraryFileIdentifier: 'Xk3mQp0aNjMCAbc=',
+          MedicalInstitutionCode: '1310000000',
+        },
+        MessageBody: {
+          ResultList: {
+            ResultOfQualificationConfirmation: [
+              {
+                InsuredCardClassification: '01',
+                InsurerNumber: '39131015',
+                InsuredIdentificationNumber: '00012345',
+                PersonalFamilyClassification: '1',
+                InsuredName: '架空　花子',
+                Name: '架空　花子',
+                NameKana: 'ｶｸｳ ﾊﾅｺ',
+                Sex1: '2',
+                Birthdate: '19450303',
+                Address: '東京都架空市1-2-3',
+                PostNumber: '100-0001',
+                QualificationDate: '20200303',
+                InsuredPartialContributionRatio: '010',
+                InsurerName: '架空県後期高齢者医療広域連合',
+                LimitApplicationCertificateRelatedConsFlg: '1',
+                LimitApplicationCertificateRelatedConsTime: '20250401093000',
+                SpecificHealthCheckupsInfoConsFlg: '0',
+                PharmacistsInfoConsFlg: '0',
+                DiagnosisInfoConsFlg: '0',
+                OperationInfoConsFlg: '0',
+              },
+            ],
+          },
+          ProcessingResultStatus: '1',
+          QualificationValidity: '1',
+        },
+      },
+    });
+  });
+
+  it('puts the result list before ProcessingResultStatus and QualificationValidity, as real face files do', () => {
+    expect(Object.keys(buildQualificationResult(input()).XmlMsg.MessageBody)).toEqual([
+      'ResultList',
+      'ProcessingResultStatus',
+      'QualificationValidity',
+    ]);
+  });
+
+  it('uses only element names of the contract: decoding with OqsResultMessage drops nothing', () => {
+    const rich = buildQualificationResult(
+      input({
+        consent: FULL_CONSENT,
+        certificateStatus: 'expiring-soon',
+        arbitraryFileIdentifier: 'abc',
+        qualifications: [
+          { ...koki, limitCategory: 'B10', lostOn: isoDate('2030-01-01'), symbol: 'X', branch: '01', insuredName: '架空　花子' },
+          { ...koki, insurerKind: 'kyokai', insurerNumber: '01130012', number: '9' },
+        ],
+        ratioFieldScope: 'all',
+      }),
+    );
+    expect(JSON.stringify(OqsResultMessage.parse(rich))).toBe(JSON.stringify(rich));
+  });
+
+  it('uses the ratio on record when the insurer recorded one', () => {
+    expect(first(input({ qualifications: [{ ...koki, copayRatio: 30 }] })).InsuredPartialContributionRatio).toBe('030');
+  });
+
+  it('gives 一定以上所得 (higher) 後期 members "020"', () => {
+    expect(first(input({ qualifications: [{ ...koki, incomeClass: 'higher' }] })).InsuredPartialContributionRatio).toBe('020');
+  });
+});
+
+describe('buildQualificationResult: insurer number', () => {
+  it('right-aligns a 6-digit insurer with two spaces: "138057" → "  138057"', () => {
+    expect(first(input({ qualifications: [{ ...koki, insurerNumber: '138057', insurerKind: 'kokuho' }] })).InsurerNumber).toBe('  138057');
+    expect(insurerNumberField('06139999')).toBe('06139999');
+  });
+
+  it('refuses an insurer number that is not digits', () => {
+    expect(() => insurerNumberField('13-8057')).toThrow(/not 1–8 digits/);
+  });
+});
+
+describe('buildQualificationResult: which field carries the ratio (ratio_field_scope)', () => {
+  const worker: Person = { id: 'taro', name: '架空　太郎', birthDate: isoDate('1980-01-15'), sex: 1 };
+  const kyokai: Qualification = {
+    insurerNumber: '01130012',
+    insurerName: '全国健康保険協会　架空支部',
+    insurerKind: 'kyokai',
+    symbol: '12-3',
+    number: '0456',
+    branch: '00',
+    relation: 'insured',
+    cardClassification: '01',
+    acquiredOn: isoDate('2010-04-01'),
+    incomeClass: 'general',
+  };
+
+  it('koki_only: an under-70 gets no ratio field at all', () => {
+    const r = first(input({ person: worker, qualifications: [kyokai] }));
+    expect(r.InsuredPartialContributionRatio).toBeUndefined();
+    expect(r.ElderlyRecipientCertificateInfo).toBeUndefined();
+    expect(r.InsuredCardSymbol).toBe('12-3');
+    expect(r.InsuredBranchNumber).toBe('00');
+  });
+
+  it('all: an under-70 gets "030"', () => {
+    expect(first(input({ person: worker, qualifications: [kyokai], ratioFieldScope: 'all' })).InsuredPartialContributionRatio).toBe('030');
+  });
+
+  it('70–74 (born 1953-06-15, on 2025-04-01): "020" in the 高齢受給者 block, not in InsuredPartialContributionRatio', () => {
+    const r = first(input({ person: { ...worker, birthDate: isoDate('1953-06-15') }, qualifications: [kyokai] }));
+    expect(r.ElderlyRecipientCertificateInfo).toEqual({ ElderlyRecipientContributionRatio: '020' });
+    expect(r.InsuredPartialContributionRatio).toBeUndefined();
+  });
+
+  it('70–74 現役並み: "030" in the 高齢受給者 block', () => {
+    const r = first(input({ person: { ...worker, birthDate: isoDate('1953-06-15') }, qualifications: [{ ...kyokai, incomeClass: 'active' }] }));
+    expect(r.ElderlyRecipientCertificateInfo).toEqual({ ElderlyRecipientContributionRatio: '030' });
+  });
+
+  it('born on the 1st (1955-06-01): no 高齢受給者 block on 2025-05-31, "020" from 2025-06-01', () => {
+    const person = { ...worker, birthDate: isoDate('1955-06-01') };
+    expect(first(input({ person, qualifications: [kyokai], date: isoDate('2025-05-31') })).ElderlyRecipientCertificateInfo).toBeUndefined();
+    expect(first(input({ person, qualifications: [kyokai], date: isoDate('2025-06-01') })).ElderlyRecipientCertificateInfo).toEqual({
+      ElderlyRecipientContributionRatio: '020',
+    });
+  });
+
+  it('未就学 (born 2021-05-05, on 2025-04-01): PreschoolClassification "1"; under all: "020"', () => {
+    const child: Person = { id: 'kid', name: '架空　一郎', birthDate: isoDate('2021-05-05'), sex: 1 };
+    const dependent: Qualification = { ...kyokai, relation: 'dependent', insuredName: '架空　太郎', branch: '02' };
+    const r = first(input({ person: child, qualifications: [dependent], ratioFieldScope: 'all' }));
+    expect(r.PreschoolClassification).toBe('1');
+    expect(r.InsuredPartialContributionRatio).toBe('020');
+    expect(r.PersonalFamilyClassification).toBe('2');
+    expect(r.InsuredName).toBe('架空　太郎');
+    expect(r.Name).toBe('架空　一郎');
+  });
+
+  it('a school child (born 2018-04-01, on 2024-04-01) has no PreschoolClassification', () => {
+    const child: Person = { id: 'kid', name: '架空　一郎', birthDate: isoDate('2018-04-01'), sex: 1 };
+    expect(first(input({ person: child, qualifications: [kyokai], date: isoDate('2024-04-01') })).PreschoolClassification).toBeUndefined();
+  });
+});
+
+describe('buildQualificationResult: consent flags (OQSCD016) and the 24-hour window', () => {
+  it('consent given: flag "1", ConsTime = now, AvailableTime = now + 24 h', () => {
+    const r = first(input({ consent: { diagnosis: true, pharmacy: true, checkup: false, operation: true } }));
+    expect(r.DiagnosisInfoConsFlg).toBe('1');
+    expect(r.DiagnosisInfoConsTime).toBe('20250401093000');
+    expect(r.DiagnosisInfoAvailableTime).toBe('20250402093000');
+    expect(r.PharmacistsInfoConsFlg).toBe('1');
+    expect(r.PharmacistsInfoAvailableTime).toBe('20250402093000');
+    expect(r.OperationInfoConsFlg).toBe('1');
+    expect(r.SpecificHealthCheckupsInfoConsFlg).toBe('0');
+    expect(r.SpecificHealthCheckupsInfoConsTime).toBeUndefined();
+    expect(r.SpecificHealthCheckupsInfoAvailableTime).toBeUndefined();
+  });
+
+  it('the window crosses a month end in JST: consent at 2025-03-31 23:10 → available until 2025-04-01 23:10', () => {
+    const r = first(input({ now: Date.parse('2025-03-31T23:10:00+09:00'), date: isoDate('2025-03-31'), consent: FULL_CONSENT }));
+    expect(r.PharmacistsInfoConsTime).toBe('20250331231000');
+    expect(r.PharmacistsInfoAvailableTime).toBe('20250401231000');
+  });
+
+  it('certificate in grace: every medical consent flag "0", no times, and a message saying why', () => {
+    const msg = buildQualificationResult(
+      input({ consent: FULL_CONSENT, certificateStatus: 'expired-in-grace', certificateExpiresOn: isoDate('2025-03-10'), graceEndsOn: isoDate('2025-06-30') }),
+    );
+    const r = msg.XmlMsg.MessageBody.ResultList!.ResultOfQualificationConfirmation[0]!;
+    expect([r.DiagnosisInfoConsFlg, r.PharmacistsInfoConsFlg, r.SpecificHealthCheckupsInfoConsFlg, r.OperationInfoConsFlg]).toEqual(['0', '0', '0', '0']);
+    expect(r.DiagnosisInfoConsTime).toBeUndefined();
+    expect(r.PharmacistsInfoAvailableTime).toBeUndefined();
+    expect(msg.XmlMsg.MessageBody.ProcessingResultMessage).toContain('2025-06-30');
+    expect(msg.XmlMsg.MessageBody.ProcessingResultMessage).toContain('医療情報は提供しません');
+    // Qualification itself still answers in the grace.
+    expect(msg.XmlMsg.MessageBody.QualificationValidity).toBe('1');
+    expect(r.InsuredPartialContributionRatio).toBe('010');
+  });
+
+  it('certificate expiring soon: a note, no ProcessingResultCode, consent flags as chosen', () => {
+    const msg = buildQualificationResult(input({ consent: FULL_CONSENT, certificateStatus: 'expiring-soon', certificateExpiresOn: isoDate('2025-05-10') }));
+    expect(msg.XmlMsg.MessageBody.ProcessingResultMessage).toContain('2025-05-10');
+    expect(msg.XmlMsg.MessageBody.ProcessingResultCode).toBeUndefined();
+    expect(msg.XmlMsg.MessageBody.ResultList!.ResultOfQualificationConfirmation[0]!.DiagnosisInfoConsFlg).toBe('1');
+  });
+
+  it('a valid certificate: no ProcessingResultMessage', () => {
+    expect(buildQualificationResult(input()).XmlMsg.MessageBody.ProcessingResultMessage).toBeUndefined();
+  });
+});
+
+describe('buildQualificationResult: 限度額 information', () => {
+  it('ウ (A03): 限度額適用認定証 "01" with flag "A03"', () => {
+    expect(first(input({ qualifications: [{ ...koki, limitCategory: 'A03' }] })).LimitApplicationCertificateRelatedInfo).toEqual({
+      LimitApplicationCertificateClassification: '01',
+      LimitApplicationCertificateClassificationFlag: 'A03',
+    });
+  });
+
+  it('低所得Ⅱ (B05): 限度額適用・標準負担額減額認定証 "02"', () => {
+    expect(first(input({ qualifications: [{ ...koki, limitCategory: 'B05' }] })).LimitApplicationCertificateRelatedInfo).toEqual({
+      LimitApplicationCertificateClassification: '02',
+      LimitApplicationCertificateClassificationFlag: 'B05',
+    });
+  });
+
+  it('no category on record: no block', () => {
+    expect(first(input()).LimitApplicationCertificateRelatedInfo).toBeUndefined();
+  });
+});
+
+describe('buildQualificationResult: QualificationValidity (OQSCD006)', () => {
+  const date = isoDate('2025-04-01');
+
+  it('"2" 無効 when the only record was lost: the record with its DisqualificationDate', () => {
+    const msg = buildQualificationResult(input({ date, qualifications: [{ ...koki, lostOn: isoDate('2025-04-01') }] }));
+    expect(msg.XmlMsg.MessageBody.QualificationValidity).toBe('2');
+    expect(msg.XmlMsg.MessageBody.ResultList!.ResultOfQualificationConfirmation[0]!.DisqualificationDate).toBe('20250401');
+  });
+
+  it('"1" on the day before the loss day', () => {
+    const msg = buildQualificationResult(input({ date: isoDate('2025-03-31'), qualifications: [{ ...koki, lostOn: isoDate('2025-04-01') }] }));
+    expect(msg.XmlMsg.MessageBody.QualificationValidity).toBe('1');
+  });
+
+  it('"2" shows the most recently lost of several old records', () => {
+    const old1 = { ...koki, number: '1', acquiredOn: isoDate('2010-01-01'), lostOn: isoDate('2015-01-01') };
+    const old2 = { ...koki, number: '2', acquiredOn: isoDate('2015-01-01'), lostOn: isoDate('2024-12-01') };
+    const r = results(input({ date, qualifications: [old1, old2] }));
+    expect(r.map((x) => x.InsuredIdentificationNumber)).toEqual(['2']);
+  });
+
+  it('"4" with no result list when the person has no record', () => {
+    const msg = buildQualificationResult(input({ date, qualifications: [] }));
+    expect(msg.XmlMsg.MessageBody.QualificationValidity).toBe('4');
+    expect(msg.XmlMsg.MessageBody.ResultList).toBeUndefined();
+  });
+
+  it('"4" when the only record starts after the date', () => {
+    const msg = buildQualificationResult(input({ date, qualifications: [{ ...koki, acquiredOn: isoDate('2025-04-02') }] }));
+    expect(msg.XmlMsg.MessageBody.QualificationValidity).toBe('4');
+  });
+
+  it('"5" 複数該当 with every active record', () => {
+    const second: Qualification = { ...koki, insurerNumber: '138057', insurerKind: 'kokuho', number: '777' };
+    const msg = buildQualificationResult(input({ date, qualifications: [koki, second] }));
+    expect(msg.XmlMsg.MessageBody.QualificationValidity).toBe('5');
+    expect(msg.XmlMsg.MessageBody.ResultList!.ResultOfQualificationConfirmation.map((r) => r.InsurerNumber)).toEqual(['39131015', '  138057']);
+  });
+
+  it('"4" with a message when the card is not registered for health-insurance use', () => {
+    const msg = buildQualificationResult(input({ registered: false }));
+    expect(msg.XmlMsg.MessageBody.QualificationValidity).toBe('4');
+    expect(msg.XmlMsg.MessageBody.ResultList).toBeUndefined();
+    expect(msg.XmlMsg.MessageBody.ProcessingResultMessage).toContain('健康保険証利用登録');
+  });
+});
