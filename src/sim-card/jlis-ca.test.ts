@@ -1,10 +1,9 @@
-import 'reflect-metadata';
 import { X509Certificate } from 'node:crypto';
-import * as x509 from '@peculiar/x509';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fromHex } from '../protocol/apdu.js';
 import { createSimulatedJlis, type SimulatedJlis } from './jlis-ca.js';
 import { getRsaKeyPair } from './key-cache.js';
+import { x509 } from './x509.js';
 
 const CA_SUBJECT_LINES = 'C=JP\nO=JPKI\nOU=JPKI for user authentication\nOU=TEST ONLY - myna-rig simulated J-LIS (not a real CA)';
 

@@ -115,19 +115,35 @@ const APDU: Record<Exclude<Command['kind'], 'selectEf' | 'reset'>, string> = {
   read: '00 B0 00 00 04',
 };
 
-// Weighted towards the commands that lead to a signature, so that long chains (select AP, select
-// PIN, verify, select key, sign, select AP again, sign …) come up often.
-const command: fc.Arbitrary<Command> = fc.oneof(
-  { arbitrary: fc.constant<Command>({ kind: 'selectJpki' }), weight: 3 },
-  { arbitrary: fc.constant<Command>({ kind: 'selectOtherAid' }), weight: 1 },
-  { arbitrary: fc.constantFrom(0x0017, 0x0018, 0x0017, 0x0018, 0x000a, 0x0006, 0x0001).map((fid): Command => ({ kind: 'selectEf', fid })), weight: 6 },
-  { arbitrary: fc.constant<Command>({ kind: 'verifyRight' }), weight: 3 },
-  { arbitrary: fc.constant<Command>({ kind: 'verifyWrong' }), weight: 2 },
-  { arbitrary: fc.constant<Command>({ kind: 'verifyEmpty' }), weight: 1 },
-  { arbitrary: fc.constant<Command>({ kind: 'sign' }), weight: 3 },
-  { arbitrary: fc.constant<Command>({ kind: 'read' }), weight: 1 },
-  { arbitrary: fc.constant<Command>({ kind: 'reset' }), weight: 1 },
+const SELECT_JPKI: Command = { kind: 'selectJpki' };
+const SELECT_PIN: Command = { kind: 'selectEf', fid: 0x0018 };
+const SELECT_KEY: Command = { kind: 'selectEf', fid: 0x0017 };
+const VERIFY_RIGHT: Command = { kind: 'verifyRight' };
+const VERIFY_WRONG: Command = { kind: 'verifyWrong' };
+const SIGN: Command = { kind: 'sign' };
+
+// Sequences are built from phrases: single commands, and the short runs a client sends (log in,
+// select the key and sign). With single commands alone a signature needs five lucky draws in a
+// row and almost never happens; phrases make signing, logging out by SELECT AP, blocking and
+// signing again all common, so the properties below are exercised rather than vacuous.
+const phrase: fc.Arbitrary<Command[]> = fc.oneof(
+  fc.constant<Command[]>([SELECT_JPKI]),
+  fc.constant<Command[]>([{ kind: 'selectOtherAid' }]),
+  fc.constantFrom(0x0006, 0x000a, 0x0017, 0x0018, 0x0001).map((fid): Command[] => [{ kind: 'selectEf', fid }]),
+  fc.constant<Command[]>([VERIFY_RIGHT]),
+  fc.constant<Command[]>([VERIFY_WRONG]),
+  fc.constant<Command[]>([{ kind: 'verifyEmpty' }]),
+  fc.constant<Command[]>([SIGN]),
+  fc.constant<Command[]>([{ kind: 'read' }]),
+  fc.constant<Command[]>([{ kind: 'reset' }]),
+  fc.constant<Command[]>([SELECT_PIN, VERIFY_RIGHT]),
+  fc.constant<Command[]>([SELECT_PIN, VERIFY_WRONG]),
+  fc.constant<Command[]>([SELECT_KEY, SIGN]),
+  fc.constant<Command[]>([SELECT_JPKI, SELECT_KEY, SIGN]),
+  fc.constant<Command[]>([SELECT_JPKI, SELECT_PIN, VERIFY_RIGHT, SELECT_KEY, SIGN]),
 );
+
+const commands: fc.Arbitrary<Command[]> = fc.array(phrase, { maxLength: 15, size: 'max' }).map((ps) => ps.flat());
 
 function apduOf(c: Command): Uint8Array | undefined {
   if (c.kind === 'reset') return undefined;
@@ -189,10 +205,10 @@ function expectedSw(m: Model, c: Command): string {
 describe('PIN and signature security', () => {
   it('matches the model answer for every command of random sequences', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 3 }), fc.array(command, { maxLength: 40 }), (tries, commands) => {
+      fc.property(fc.integer({ min: 0, max: 3 }), commands, (tries, sequence) => {
         const card = freshCard(tries);
         const model: Model = { ap: false, ef: undefined, verified: false, tries };
-        for (const c of commands) {
+        for (const c of sequence) {
           const expected = expectedSw(model, c);
           const apdu = apduOf(c);
           if (apdu === undefined) {
@@ -205,7 +221,7 @@ describe('PIN and signature security', () => {
           expect(card.authPinTriesLeft).toBe(model.tries);
         }
       }),
-      { numRuns: 1_000 },
+      { numRuns: 500 },
     );
   });
 
@@ -213,10 +229,10 @@ describe('PIN and signature security', () => {
     // Judged from the observed answers only, independent of the model above.
     let signatures = 0;
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 3 }), fc.array(command, { maxLength: 40 }), (tries, commands) => {
+      fc.property(fc.integer({ min: 0, max: 3 }), commands, (tries, sequence) => {
         const card = freshCard(tries);
         let verifiedSinceApSelection = false;
-        for (const c of commands) {
+        for (const c of sequence) {
           const apdu = apduOf(c);
           if (apdu === undefined) {
             card.reset();
@@ -235,9 +251,9 @@ describe('PIN and signature security', () => {
           }
         }
       }),
-      { numRuns: 1_000 },
+      { numRuns: 500 },
     );
-    // The property must not hold vacuously: some sequences do reach a signature.
-    expect(signatures).toBeGreaterThan(20);
+    // The property must not hold vacuously: many sequences do reach a signature.
+    expect(signatures).toBeGreaterThan(100);
   });
 });

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ts from 'typescript';
@@ -61,7 +61,7 @@ describe('key cache', () => {
     const first = await useDir('disk-a');
     const pair = await getEcKeyPair('persisted');
     const second = await useDir('disk-b');
-    await import('node:fs/promises').then((fs) => fs.mkdir(second, { recursive: true }));
+    await mkdir(second, { recursive: true });
     await copyFile(join(first, 'TEST-ONLY-persisted.p256.pem'), join(second, 'TEST-ONLY-persisted.p256.pem'));
     const again = await getEcKeyPair('persisted');
     expect(again).not.toBe(pair); // a different cache path, so not the in-memory entry
@@ -95,7 +95,7 @@ describe('key cache', () => {
 
   it('refuses a cached file without a private key', async () => {
     const dir = await useDir('garbage');
-    await import('node:fs/promises').then((fs) => fs.mkdir(dir, { recursive: true }));
+    await mkdir(dir, { recursive: true });
     await writeFile(join(dir, 'TEST-ONLY-junk.p256.pem'), 'not a key\n');
     await expect(getEcKeyPair('junk')).rejects.toThrow(/holds no PKCS#8 private key; delete the file/);
   });

@@ -199,6 +199,7 @@ export async function startCentral(opts: CentralOptions): Promise<CentralServer>
       return;
     }
 
+    for (const [id, stale] of checks) if (now > stale.expiresAt) checks.delete(id);
     const checkId = Buffer.from(random(16)).toString('base64url');
     checks.set(checkId, {
       personId: record.person.id,
