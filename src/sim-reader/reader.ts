@@ -198,9 +198,10 @@ export class SimReader {
     });
   }
 
+  /** Closes the link; the reader goes 'link-down'. */
   async close(): Promise<void> {
     const ws = this.ws;
-    if (ws === null) return;
+    if (ws === null || ws.readyState === WebSocket.CLOSED) return;
     await new Promise<void>((resolve) => {
       ws.once('close', () => resolve());
       ws.close();
