@@ -1,4 +1,5 @@
 export {
+  COMMUNICATION_ERROR_CODE,
   CONSENT_ITEMS,
   DEFAULT_READER_CONFIG,
   awaitedReply,

@@ -270,6 +270,40 @@ describe('central check and consent', () => {
     });
   });
 
+  it('auth.verdict refused with a non-006 code shows the code and the terminal\'s text', () => {
+    const r = step(checkingPin(), { v: 1, type: 'auth.verdict', sessionId: 's1', accepted: false, errorCode: 'E-cert', message: '利用者証明用電子証明書の一時停止' });
+    expect(screenOf(r.state)).toEqual({ screen: 'error', message: 'E-cert 利用者証明用電子証明書の一時停止', errorCode: 'E-cert' });
+    expect(r.effects).toEqual([
+      { type: 'send', message: { v: 1, type: 'reader.notice', sessionId: 's1', code: 'certificate-rejected', message: '利用者証明用電子証明書の一時停止' } },
+    ]);
+  });
+
+  it('auth.verdict refused with E-comm while checking → communication-error notice', () => {
+    const r = step(checkingPin(), { v: 1, type: 'auth.verdict', sessionId: 's1', accepted: false, errorCode: 'E-comm', message: '通信エラー' });
+    expect(screenOf(r.state)).toEqual({ screen: 'error', message: 'E-comm 通信エラー', errorCode: 'E-comm' });
+    expect(r.effects).toEqual([{ type: 'send', message: { v: 1, type: 'reader.notice', sessionId: 's1', code: 'communication-error', message: '通信エラー' } }]);
+  });
+
+  it('a refusal instead of the challenge (central unreachable) → error, communication-error notice', () => {
+    const r = step(awaitingChallenge(), { v: 1, type: 'auth.verdict', sessionId: 's1', accepted: false, errorCode: 'E-comm', message: '通信エラー' });
+    expect(screenOf(r.state)).toEqual({ screen: 'error', message: 'E-comm 通信エラー', errorCode: 'E-comm' });
+    expect(r.effects).toEqual([{ type: 'send', message: { v: 1, type: 'reader.notice', sessionId: 's1', code: 'communication-error', message: '通信エラー' } }]);
+  });
+
+  it('a refusal instead of session.completed (qualification failed) → error', () => {
+    const r = step(awaitingCompletion(), { v: 1, type: 'auth.verdict', sessionId: 's1', accepted: false, errorCode: 'E-comm', message: '通信エラー' });
+    expect(screenOf(r.state)).toMatchObject({ screen: 'error', errorCode: 'E-comm' });
+    expect(r.effects).toEqual([{ type: 'send', message: { v: 1, type: 'reader.notice', sessionId: 's1', code: 'communication-error', message: '通信エラー' } }]);
+  });
+
+  it('auth.verdict accepted without a checkId → error and communication-error notice', () => {
+    const r = step(checkingPin(), { v: 1, type: 'auth.verdict', sessionId: 's1', accepted: true });
+    expect(screenOf(r.state)).toEqual({ screen: 'error', message: '資格確認端末の応答に確認番号がありません。受付にお声がけください' });
+    expect(r.effects).toEqual([
+      { type: 'send', message: { v: 1, type: 'reader.notice', sessionId: 's1', code: 'communication-error', message: 'auth.verdict accepted without checkId' } },
+    ]);
+  });
+
   it('consent-bulk + consent.agree-all → checking and consent.result, all true, bulk', () => {
     const r = step(consentBulk(), { type: 'consent.agree-all' });
     expect(r.state.screen).toBe('checking');
@@ -394,6 +428,9 @@ describe('events that do not apply are ignored', () => {
     ['checking + consent.agree-all', checkingPin, { type: 'consent.agree-all' }],
     ['checking + verdict for another session', checkingPin, { v: 1, type: 'auth.verdict', sessionId: 's2', accepted: true, checkId: 'k' }],
     ['consent-bulk + consent.item', consentBulk, { type: 'consent.item', agree: true }],
+    ['reading + an accepted verdict while waiting for the challenge', awaitingChallenge, { v: 1, type: 'auth.verdict', sessionId: 's1', accepted: true, checkId: 'k' }],
+    ['auth-select + a refusal (nothing awaited)', authSelect, { v: 1, type: 'auth.verdict', sessionId: 's1', accepted: false, errorCode: '006' }],
+    ['checking + a refusal for another session', checkingPin, { v: 1, type: 'auth.verdict', sessionId: 's2', accepted: false, errorCode: '006' }],
     ['done + choose.pin', done, { type: 'choose.pin' }],
     ['done + cancel', done, { type: 'cancel' }],
     ['error + pin.ok', rejected, { type: 'pin.ok', signature: SIG }],

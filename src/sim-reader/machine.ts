@@ -283,6 +283,19 @@ export function step(state: ReaderState, event: ReaderEvent): StepResult {
     return { state: next, effects: [] };
   }
 
+  // A refusal ends the session whatever the reader was waiting for: the terminal also answers a
+  // failed challenge or a failed qualification with auth.verdict accepted=false.
+  if (
+    event.type === 'auth.verdict' &&
+    !event.accepted &&
+    session !== null &&
+    SESSION_SCREENS.has(state.screen) &&
+    session.awaiting !== null &&
+    event.sessionId === session.sessionId
+  ) {
+    return refused(state, session, event);
+  }
+
   if (state.screen === 'idle') {
     if (event.type !== 'card.placed' || event.sessionId.length === 0) return unchanged(state);
     return { state: goto(state, 'reading', { session: newSession(event.sessionId) }), effects: [{ type: 'card.read' }] };
@@ -434,29 +447,37 @@ function stepFaceCapture(state: ReaderState, session: ReaderSession, event: Read
 }
 
 function stepChecking(state: ReaderState, session: ReaderSession, event: ReaderEvent): StepResult {
-  if (event.type === 'auth.verdict' && session.awaiting === 'auth.verdict' && event.sessionId === session.sessionId) {
-    if (event.accepted && event.checkId !== undefined && event.checkId.length > 0) {
+  if (event.type === 'auth.verdict' && event.accepted && session.awaiting === 'auth.verdict' && event.sessionId === session.sessionId) {
+    if (event.checkId !== undefined && event.checkId.length > 0) {
       return { state: goto(state, 'consent-bulk', { session: withSession(state, { awaiting: null, checkId: event.checkId }) }), effects: [] };
     }
-    const closed = withSession(state, { awaiting: null });
-    if (event.accepted) {
-      // Accepted but without a check id: the consent result could not be tied to the check.
-      return {
-        state: goto(state, 'error', { session: closed, message: TEXT.missingCheckId }),
-        effects: [notice(session, 'communication-error', { message: 'auth.verdict accepted without checkId' })],
-      };
-    }
-    const errorCode = event.errorCode ?? null;
-    const text = errorCode === '006' ? TEXT.error006 : errorCode !== null ? `${errorCode} ${TEXT.certificateRejected}` : TEXT.certificateRejected;
+    // Accepted but without a check id: the consent result could not be tied to the check.
     return {
-      state: goto(state, 'error', { session: closed, errorCode, message: text }),
-      effects: [notice(session, 'certificate-rejected', { message: event.message ?? text })],
+      state: goto(state, 'error', { session: withSession(state, { awaiting: null }), message: TEXT.missingCheckId }),
+      effects: [notice(session, 'communication-error', { message: 'auth.verdict accepted without checkId' })],
     };
   }
   if (event.type === 'session.completed' && session.awaiting === 'session.completed' && event.sessionId === session.sessionId) {
     return { state: goto(state, 'done', { session: withSession(state, { awaiting: null }) }), effects: [] };
   }
   return unchanged(state);
+}
+
+/** Error code the terminal uses for "no usable answer from the central system" (E-comm). */
+export const COMMUNICATION_ERROR_CODE = 'E-comm';
+
+function refused(state: ReaderState, session: ReaderSession, verdict: Msg<TerminalToReader, 'auth.verdict'>): StepResult {
+  const errorCode = verdict.errorCode ?? null;
+  const text =
+    errorCode === '006'
+      ? TEXT.error006
+      : [errorCode, verdict.message ?? (session.awaiting === 'auth.verdict' ? TEXT.certificateRejected : TEXT.error)].filter((p) => p !== null).join(' ');
+  // Only a refusal of the identity check itself is a certificate matter for the staff.
+  const code = session.awaiting === 'auth.verdict' && errorCode !== COMMUNICATION_ERROR_CODE ? 'certificate-rejected' : 'communication-error';
+  return {
+    state: goto(state, 'error', { session: { ...session, awaiting: null, pending: null }, errorCode, message: text }),
+    effects: [notice(session, code, { message: verdict.message ?? text })],
+  };
 }
 
 function consentResult(session: ReaderSession, consent: ConsentChoices, bulk: boolean): ReaderEffect {
