@@ -20,6 +20,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
+  },
+  {
     // The CLI and scripts talk to a person on stdout.
     files: ['src/runner/cli/**', 'src/runner/reporters/**', 'scripts/**', 'bin/**'],
     rules: { 'no-console': 'off' },

@@ -73,7 +73,14 @@ export const SessionEnded = z.object({
   reason: z.enum(['card-removed', 'cancelled', 'error', 'timeout']),
 });
 
+/**
+ * Liveness and ordering barrier: the terminal answers `pong` with the same id after it has
+ * handled every message the reader sent before the `ping` (messages are handled in order).
+ */
+export const Ping = z.object({ v, type: z.literal('ping'), id: z.string().min(1) });
+
 export const ReaderToTerminal = z.discriminatedUnion('type', [
+  Ping,
   ReaderHello,
   ChallengeRequest,
   AuthResult,
@@ -119,7 +126,9 @@ export const ProtocolError = z.object({
   message: z.string(),
 });
 
-export const TerminalToReader = z.discriminatedUnion('type', [HelloAck, Challenge, AuthVerdict, SessionCompleted, ProtocolError]);
+export const Pong = z.object({ v, type: z.literal('pong'), id: z.string().min(1) });
+
+export const TerminalToReader = z.discriminatedUnion('type', [HelloAck, Challenge, AuthVerdict, SessionCompleted, ProtocolError, Pong]);
 export type TerminalToReader = z.infer<typeof TerminalToReader>;
 
 export type Msg<U, T extends string> = Extract<U, { type: T }>;

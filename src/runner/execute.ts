@@ -66,6 +66,7 @@ async function perform(rig: Rig, step: Step): Promise<void> {
 
 async function settle(rig: Rig, timeoutMs: number): Promise<void> {
   await rig.reader.whenIdle(timeoutMs);
+  await rig.reader.sync(timeoutMs);
   await rig.terminal.whenIdle(timeoutMs);
 }
 

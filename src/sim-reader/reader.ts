@@ -53,6 +53,8 @@ export class SimReader {
   /** Bumped whenever the card changes, so a late answer from a removed card is dropped. */
   private cardGeneration = 0;
   private sessionCounter = 0;
+  private pingCounter = 0;
+  private pongs = new Map<string, () => void>();
   private running = 0;
   private waiters: IdleWaiter[] = [];
   private listeners = new Set<(screen: ReaderScreen) => void>();
@@ -128,6 +130,11 @@ export class SimReader {
             return;
           }
         }
+        if (msg.type === 'pong') {
+          this.pongs.get(msg.id)?.();
+          this.pongs.delete(msg.id);
+          return;
+        }
         void this.apply(msg);
       });
       ws.on('error', (err) => {
@@ -195,6 +202,28 @@ export class SimReader {
         }, timeoutMs),
       };
       this.waiters.push(waiter);
+    });
+  }
+
+  /**
+   * Resolves once the terminal has handled every message this reader sent so far (a ping/pong
+   * round trip: the terminal handles a link's messages in order). Notices need it, since they
+   * expect no reply.
+   */
+  sync(timeoutMs = DEFAULT_TIMEOUT_MS): Promise<void> {
+    const ws = this.ws;
+    if (ws === null || ws.readyState !== WebSocket.OPEN) return Promise.resolve();
+    const id = `p${++this.pingCounter}`;
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pongs.delete(id);
+        reject(new Error(`SimReader ${this.readerId}: no pong ${id} from the terminal within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.pongs.set(id, () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      this.send({ v: READER_PROTOCOL_VERSION, type: 'ping', id });
     });
   }
 

@@ -93,6 +93,8 @@ export class ReaderLink {
     const m = decoded.message;
     this.#deps.traffic('reader', 'in', m);
     if (m.type === 'hello') return this.#hello(conn, m);
+    // Answered even before hello: it is how a peer checks the link is alive.
+    if (m.type === 'ping') return this.#reply(conn, { v, type: 'pong', id: m.id });
     const readerId = conn.readerId;
     if (readerId === undefined) {
       this.#reply(conn, {
