@@ -15,3 +15,7 @@ export type { SutAdapter, SutSession, SutEndpoints } from './runner/sut-adapter.
 export type { RunResult, ScenarioResult } from './runner/results.js';
 export type { Reporter } from './runner/reporters/reporter.js';
 export type { ReceptionOutcome } from './protocol/reception-outcome.js';
+export { remoteAdapter } from './runner/remote-adapter.js';
+export { renderHtml } from './runner/reporters/html.js';
+export { mergeRuns } from './runner/merge.js';
+export { startReferenceServer } from './reference-clinic/server.js';

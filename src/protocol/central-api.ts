@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AuthMethod, ReaderAttestation } from './reader-link.js';
 import { ConsentChoices } from './consent.js';
+import { OqsQualificationRequest } from './oqs-request.js';
 
 /**
  * Terminal ↔ central system: HTTP JSON on 127.0.0.1 (docs/protocols/backend-api.md).
@@ -8,6 +9,7 @@ import { ConsentChoices } from './consent.js';
  *   POST /v1/challenges                         → ChallengeResponse
  *   POST /v1/card-checks          CardCheckRequest → CardCheckResponse
  *   POST /v1/card-checks/:checkId/qualification QualificationRequest → OqsResultMessage
+ *   POST /v1/qualification-checks QualificationCheckRequest → OqsResultDocument (oqs-request.ts)
  *
  * Errors: 4xx/5xx with ApiError. A refused certificate is not an HTTP error: it is a 200
  * CardCheckResponse with `accepted: false` and the reason.
@@ -96,3 +98,11 @@ export const ApiError = z.object({
   }),
 });
 export type ApiError = z.infer<typeof ApiError>;
+
+/**
+ * A check by insurance-card data (照会区分 2): the `OQSsiquc01req` tree as JSON, exactly as the
+ * request file carries it (oqs-request.ts). The answer is an `OqsResultDocument` with
+ * ReferenceClassification 2 and the search keys echoed in `QualificationConfirmSearchInfo`.
+ */
+export const QualificationCheckRequest = OqsQualificationRequest;
+export type QualificationCheckRequest = OqsQualificationRequest;

@@ -7,3 +7,7 @@ export * from './reader-link.js';
 export * from './central-api.js';
 export * from './reception-link.js';
 export * from './reception-outcome.js';
+export * from './oqs-request.js';
+export * from './oqs-xml.js';
+export * from './faults.js';
+export * from './sut-remote.js';

@@ -128,7 +128,32 @@ export const ProtocolError = z.object({
 
 export const Pong = z.object({ v, type: z.literal('pong'), id: z.string().min(1) });
 
-export const TerminalToReader = z.discriminatedUnion('type', [HelloAck, Challenge, AuthVerdict, SessionCompleted, ProtocolError, Pong]);
+/**
+ * Reader operating mode, set from the terminal (reader-flow §1.1): 自動運転 (`auto`, the patient
+ * chooses face or PIN) or 目視確認 (`visual`, staff compare the card photo with the patient).
+ */
+export const ReaderMode = z.enum(['auto', 'visual']);
+export type ReaderMode = z.infer<typeof ReaderMode>;
+
+// Added to v1 without a version bump: a reader that does not know them logs and ignores them.
+/** Sticky until changed back; set during a session it takes effect when the session ends (N30). */
+export const ModeSet = z.object({ v, type: z.literal('mode.set'), mode: ReaderMode });
+/** Staff ticked «目視で本人確認完了» for the patient at the reader (001:513–523). */
+export const VisualConfirmed = z.object({ v, type: z.literal('visual.confirmed') });
+/** Restart the reader (staff, N36): drops any session and clears injected faults. */
+export const Reboot = z.object({ v, type: z.literal('reboot') });
+
+export const TerminalToReader = z.discriminatedUnion('type', [
+  HelloAck,
+  Challenge,
+  AuthVerdict,
+  SessionCompleted,
+  ProtocolError,
+  Pong,
+  ModeSet,
+  VisualConfirmed,
+  Reboot,
+]);
 export type TerminalToReader = z.infer<typeof TerminalToReader>;
 
 export type Msg<U, T extends string> = Extract<U, { type: T }>;

@@ -36,7 +36,7 @@ async function perform(rig: Rig, step: Step): Promise<void> {
   if ('place-card' in step) {
     const card = rig.cards.get(step['place-card']);
     if (!card) throw new Error(`no card for persona "${step['place-card']}"`);
-    await reader.dispatch({ type: 'card.placed', card });
+    await reader.dispatch({ type: 'card.placed', card, holderName: rig.names.get(step['place-card']) });
   } else if ('choose' in step) {
     await reader.dispatch({ type: step.choose === 'pin' ? 'choose.pin' : 'choose.face' });
   } else if ('enter-pin' in step) {
@@ -59,14 +59,24 @@ async function perform(rig: Rig, step: Step): Promise<void> {
     }
   } else if ('remove-card' in step) {
     await reader.dispatch({ type: 'card.removed' });
+  } else if ('staff' in step) {
+    if (step.staff === 'confirm-visual') rig.terminal.confirmVisual(rig.readerId);
+    else rig.terminal.setVisualMode(rig.readerId, step.staff === 'visual-mode-on');
+  } else if ('reboot-reader' in step) {
+    rig.terminal.rebootReader(rig.readerId);
+  } else if ('inject-reader-fault' in step) {
+    await reader.injectFault(step['inject-reader-fault']);
   } else if ('advance-clock' in step) {
     rig.clock.advance(durationMs(step['advance-clock']));
   }
 }
 
 async function settle(rig: Rig, timeoutMs: number): Promise<void> {
+  // The reader's own work; then a ping/pong so the terminal has handled what the reader sent
+  // (and the reader what the terminal sent: staff commands, reboot); then both settle again.
   await rig.reader.whenIdle(timeoutMs);
   await rig.reader.sync(timeoutMs);
+  await rig.reader.whenIdle(timeoutMs);
   await rig.terminal.whenIdle(timeoutMs);
 }
 
@@ -112,8 +122,9 @@ export async function executeScenario(loaded: LoadedScenario, opts: ExecuteOptio
 
   let rig: Rig | undefined;
   try {
-    rig = await withTimeout(assembleRig(scenario, opts.adapter), 60_000, 'assembling the rig');
+    rig = await withTimeout(assembleRig(scenario, opts.adapter, { seed: opts.seed }), 60_000, 'assembling the rig');
     for (const [index, step] of scenario.steps.entries()) {
+      rig.traffic.step = index;
       const t0 = performance.now();
       const record: StepRecord = { index, step: describeStep(step), status: 'passed', durationMs: 0 };
       steps.push(record);
@@ -146,7 +157,11 @@ export async function executeScenario(loaded: LoadedScenario, opts: ExecuteOptio
     result.status = 'error';
     result.error = (e as Error).message;
   } finally {
-    if (rig) await rig.close();
+    if (rig) {
+      await rig.close();
+      result.traffic = rig.traffic.records;
+      if (rig.traffic.dropped > 0) result.trafficDropped = rig.traffic.dropped;
+    }
     result.durationMs = Math.round(performance.now() - started);
   }
   return result;

@@ -23,6 +23,21 @@ export interface StepRecord {
   error?: string;
 }
 
+/** One message the rig saw on the wire (see traffic-log.ts); secrets masked. */
+export interface TrafficRecord {
+  /** Virtual clock, epoch ms. */
+  at: number;
+  /** Index of the step during which it happened; -1 while the rig was being assembled. */
+  step: number;
+  from: 'reader' | 'terminal' | 'reception' | 'central';
+  to: 'reader' | 'terminal' | 'reception' | 'central';
+  /** Message type, or `METHOD /path → status` for a central exchange. */
+  label: string;
+  message: unknown;
+  /** The answer, for an HTTP exchange. */
+  response?: unknown;
+}
+
 export interface ScenarioResult {
   id: string;
   title: string;
@@ -33,7 +48,8 @@ export interface ScenarioResult {
   sources: string[];
   sut: string;
   seed: number;
-  status: 'passed' | 'failed' | 'error';
+  /** flaky: failed at first, passed on a retry (does not fail the run). */
+  status: 'passed' | 'flaky' | 'failed' | 'error';
   durationMs: number;
   steps: StepRecord[];
   failures: ExpectationFailure[];
@@ -41,6 +57,32 @@ export interface ScenarioResult {
   error?: string;
   /** One line that runs this scenario alone with the same seed. */
   repro: string;
+  /** What crossed the wire, in order (absent when the rig never came up). */
+  traffic?: TrafficRecord[];
+  /** Traffic records left out because the scenario produced too many. */
+  trafficDropped?: number;
+  /** Earlier attempts that did not pass (with --retries); the fields above are the last attempt. */
+  attempts?: AttemptSummary[];
+  /** Set when the scenario is listed in the expected-failures baseline. */
+  baseline?: BaselineMark;
+}
+
+export interface AttemptSummary {
+  /** 1-based. */
+  attempt: number;
+  status: 'failed' | 'error';
+  error?: string;
+  failures: string[];
+  durationMs: number;
+}
+
+/**
+ * known-failure: failed as the baseline expects (does not fail the run);
+ * stale: listed in the baseline but passed now (fails the run until the entry is removed).
+ */
+export interface BaselineMark {
+  status: 'known-failure' | 'stale';
+  reason: string;
 }
 
 export interface RunSummary {
@@ -48,6 +90,11 @@ export interface RunSummary {
   passed: number;
   failed: number;
   errors: number;
+  flaky: number;
+  /** Failures (or errors) the baseline expects. */
+  knownFailures: number;
+  /** Baseline entries whose scenario passed. */
+  stale: number;
   durationMs: number;
 }
 
@@ -56,6 +103,30 @@ export interface RunResult {
   startedAt: string;
   sut: string;
   seed: number;
+  /** Set when this run is one shard of a larger one (--shard i/n). */
+  shard?: { current: number; total: number };
+  /** Set when the run was stopped (Ctrl-C) before every scenario ran: a partial report. */
+  interrupted?: boolean;
   summary: RunSummary;
   scenarios: ScenarioResult[];
+}
+
+/** Counts for a list of results; `durationMs` is the caller's. */
+export function summarize(scenarios: ScenarioResult[], durationMs: number): RunSummary {
+  const count = (f: (s: ScenarioResult) => boolean): number => scenarios.filter(f).length;
+  return {
+    total: scenarios.length,
+    passed: count((s) => s.status === 'passed' && s.baseline?.status !== 'stale'),
+    failed: count((s) => s.status === 'failed' && s.baseline?.status !== 'known-failure'),
+    errors: count((s) => s.status === 'error' && s.baseline?.status !== 'known-failure'),
+    flaky: count((s) => s.status === 'flaky' && s.baseline?.status !== 'stale'),
+    knownFailures: count((s) => s.baseline?.status === 'known-failure'),
+    stale: count((s) => s.baseline?.status === 'stale'),
+    durationMs,
+  };
+}
+
+/** Whether a run fails CI: a new failure or error, a stale baseline entry, or an interruption. */
+export function runFailed(run: RunResult): boolean {
+  return run.summary.failed + run.summary.errors + run.summary.stale > 0 || run.interrupted === true;
 }

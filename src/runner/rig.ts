@@ -1,6 +1,7 @@
 import { createPublicKey } from 'node:crypto';
 import { certificateExpiry } from '../domain/card-validity.js';
 import { VirtualClock, jstDate } from '../domain/clock.js';
+import { createRng } from '../domain/rng.js';
 import { addYears, isoDate, type IsoDate } from '../domain/dates.js';
 import type { Person, Qualification } from '../domain/person.js';
 import { startCentral } from '../sim-backend/central/index.js';
@@ -10,16 +11,27 @@ import { createMyNumberCard, createSimulatedJlis, getEcKeyPair, type MyNumberCar
 import { SimReader } from '../sim-reader/index.js';
 import type { PersonaSpec, Scenario } from '../scenarios/schema.js';
 import type { SutAdapter, SutSession } from './sut-adapter.js';
+import { createTrafficLog, type TrafficLog } from './traffic-log.js';
 
 /** One scenario's world: every role on its own loopback ports, one virtual clock. */
 export interface Rig {
   clock: VirtualClock;
   cards: Map<string, MyNumberCard>;
+  /** Card-face name of each persona, handed to the reader with the card (it shows it). */
+  names: Map<string, string>;
+  readerId: string;
   reader: SimReader;
   terminal: Terminal;
   centralUrl: string;
   sut: SutSession;
+  /** What crossed the wire so far, masked. */
+  traffic: TrafficLog;
   close(): Promise<void>;
+}
+
+export interface RigOptions {
+  /** Handed to the SUT with its endpoints (the remote protocol passes it on for its logs). */
+  seed?: number;
 }
 
 const READER_ID = 'reader-1';
@@ -69,12 +81,14 @@ export function certificateDates(spec: PersonaSpec, scenarioDate: IsoDate): { no
   return { notBefore: issuedOn, notAfter: expiresOn };
 }
 
-export async function assembleRig(scenario: Scenario, adapter: SutAdapter): Promise<Rig> {
+export async function assembleRig(scenario: Scenario, adapter: SutAdapter, opts: RigOptions = {}): Promise<Rig> {
   const clock = new VirtualClock(scenario.at);
+  const traffic = createTrafficLog();
   const scenarioDate = jstDate(clock.now());
   const jlis = await sharedJlis();
   const store = new EligibilityStore();
   const cards = new Map<string, MyNumberCard>();
+  const names = new Map<string, string>();
 
   let index = 0;
   for (const [key, spec] of Object.entries(scenario.personas)) {
@@ -85,7 +99,9 @@ export async function assembleRig(scenario: Scenario, adapter: SutAdapter): Prom
       authPinTriesLeft: spec.card.pinTriesLeft,
       authCertificate: certificateDates(spec, scenarioDate),
       keyLabel: `persona-card-${index}`,
+      holder: { name: spec.name, birthDate: spec.birthDate, sex: String(spec.sex) as '1' | '2' | '3', address: spec.address ?? '' },
     });
+    names.set(key, spec.name);
     cards.set(key, card);
     store.addPerson(personFromSpec(key, spec), qualificationsFromSpec(spec), { registered: spec.registered });
     store.linkCertificate(key, card.authCertificateDer);
@@ -112,20 +128,36 @@ export async function assembleRig(scenario: Scenario, adapter: SutAdapter): Prom
       trustAnchors: [jlis.authCaCertificateDer],
       readerKeys: { [READER_ID]: readerSpki },
       graceEnd: scenario.options.certGraceEnd,
+      faults: scenario.faults,
+      rng: createRng(opts.seed ?? 1).fork('central'),
+      onTraffic: (e) => traffic.fromCentral(e),
     });
     closers.push(() => central.close());
     const terminal = await startTerminal({
       clock,
       centralUrl: central.url,
       medicalInstitutionCode: scenario.facility.medicalInstitutionCode,
+      onTraffic: (e) => traffic.fromTerminal(e),
     });
     closers.push(() => terminal.close());
-    const sut = await adapter.start({ receptionUrl: terminal.receptionUrl, terminalUrl: terminal.url });
+    const sut = await adapter.start({
+      receptionUrl: terminal.receptionUrl,
+      terminalUrl: terminal.url,
+      scenarioId: scenario.id,
+      ...(opts.seed === undefined ? {} : { seed: opts.seed }),
+    });
     closers.push(() => sut.close());
-    const reader = new SimReader({ readerId: READER_ID, vendor: 'generic', terminalUrl: terminal.readerUrl, attestationKey: readerKey });
+    const reader = new SimReader({
+      readerId: READER_ID,
+      vendor: scenario.reader.profile,
+      profile: scenario.reader.profile,
+      faults: scenario.reader.faults,
+      terminalUrl: terminal.readerUrl,
+      attestationKey: readerKey,
+    });
     await reader.connect();
     closers.push(() => reader.close());
-    return { clock, cards, reader, terminal, centralUrl: central.url, sut, close: closeAll };
+    return { clock, cards, names, readerId: READER_ID, reader, terminal, centralUrl: central.url, sut, traffic, close: closeAll };
   } catch (e) {
     await closeAll();
     throw e;

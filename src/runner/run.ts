@@ -1,17 +1,32 @@
 import { readFileSync } from 'node:fs';
 import type { LoadedScenario } from '../scenarios/loader.js';
+import { applyBaseline, type Baseline } from './baseline.js';
 import { executeScenario } from './execute.js';
 import { multiplex, type Reporter } from './reporters/reporter.js';
-import type { RunResult, ScenarioResult } from './results.js';
+import { summarize, type AttemptSummary, type RunResult, type ScenarioResult } from './results.js';
+import type { Shard } from './shard.js';
 import type { SutAdapter } from './sut-adapter.js';
+
+/** Runs one scenario once and returns its result; never throws (errors become status 'error'). */
+export type ScenarioExecutor = (scenario: LoadedScenario) => Promise<ScenarioResult>;
 
 export interface RunOptions {
   adapter: SutAdapter;
   seed: number;
   reporters: Reporter[];
-  /** Scenarios run at once in this process (each on its own rig). */
+  /** Scenarios run at once (each on its own rig). Default 2. */
   concurrency?: number;
   stepTimeoutMs?: number;
+  /** Extra attempts for a scenario that did not pass; one that passes on a retry is 'flaky'. */
+  retries?: number;
+  /** Expected failures: these do not fail the run; listed ids that pass are 'stale'. */
+  baseline?: Baseline;
+  /** Recorded in the result when this run is one shard of a larger one. */
+  shard?: Shard;
+  /** Aborting stops starting scenarios; those running finish; the result is marked interrupted. */
+  signal?: AbortSignal;
+  /** How one scenario is run; default in this process with `adapter` (a worker pool swaps it). */
+  executor?: ScenarioExecutor;
 }
 
 function toolVersion(): string {
@@ -39,11 +54,36 @@ export function filterScenarios(all: LoadedScenario[], filter: Filter): LoadedSc
   });
 }
 
+function attemptSummary(r: ScenarioResult, attempt: number): AttemptSummary {
+  const out: AttemptSummary = { attempt, status: r.status === 'error' ? 'error' : 'failed', failures: r.failures.map((f) => f.message), durationMs: r.durationMs };
+  if (r.error !== undefined) out.error = r.error;
+  return out;
+}
+
+/** Runs a scenario up to 1 + retries times; the last attempt's result, with the earlier ones summarized. */
+async function withRetries(execute: ScenarioExecutor, scenario: LoadedScenario, retries: number): Promise<ScenarioResult> {
+  const earlier: AttemptSummary[] = [];
+  for (let attempt = 1; ; attempt++) {
+    const result = await execute(scenario);
+    const passed = result.status === 'passed';
+    if (passed || attempt > retries) {
+      if (earlier.length > 0) {
+        result.attempts = earlier;
+        if (passed) result.status = 'flaky';
+      }
+      return result;
+    }
+    earlier.push(attemptSummary(result, attempt));
+  }
+}
+
 export async function runScenarios(scenarios: LoadedScenario[], opts: RunOptions): Promise<RunResult> {
   const reporter = multiplex(opts.reporters);
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
   await reporter.onBegin({ total: scenarios.length, sut: opts.adapter.name, seed: opts.seed });
+  const execute: ScenarioExecutor =
+    opts.executor ?? ((s) => executeScenario(s, { adapter: opts.adapter, seed: opts.seed, stepTimeoutMs: opts.stepTimeoutMs }));
 
   const results: (ScenarioResult | undefined)[] = new Array(scenarios.length);
   let nextToReport = 0;
@@ -56,29 +96,29 @@ export async function runScenarios(scenarios: LoadedScenario[], opts: RunOptions
   };
 
   let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < scenarios.length) {
+  const lane = async (): Promise<void> => {
+    while (next < scenarios.length && !opts.signal?.aborted) {
       const i = next++;
-      results[i] = await executeScenario(scenarios[i]!, { adapter: opts.adapter, seed: opts.seed, stepTimeoutMs: opts.stepTimeoutMs });
+      const result = await withRetries(execute, scenarios[i]!, opts.retries ?? 0);
+      if (opts.baseline) applyBaseline(result, opts.baseline);
+      results[i] = result;
       await flush();
     }
   };
   const concurrency = Math.max(1, Math.min(opts.concurrency ?? 2, scenarios.length || 1));
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  await Promise.all(Array.from({ length: concurrency }, lane));
 
-  const done = results as ScenarioResult[];
+  // After an interruption some slots are empty: report the ones that did finish.
+  const done = results.filter((r): r is ScenarioResult => r !== undefined);
+  for (const r of results.slice(nextToReport)) if (r) await reporter.onScenarioEnd(r);
   const run: RunResult = {
     tool: { name: 'myna-rig', version: toolVersion() },
     startedAt,
     sut: opts.adapter.name,
     seed: opts.seed,
-    summary: {
-      total: done.length,
-      passed: done.filter((r) => r.status === 'passed').length,
-      failed: done.filter((r) => r.status === 'failed').length,
-      errors: done.filter((r) => r.status === 'error').length,
-      durationMs: Math.round(performance.now() - t0),
-    },
+    ...(opts.shard ? { shard: opts.shard } : {}),
+    ...(done.length < scenarios.length ? { interrupted: true } : {}),
+    summary: summarize(done, Math.round(performance.now() - t0)),
     scenarios: done,
   };
   await reporter.onEnd(run);

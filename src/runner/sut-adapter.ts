@@ -7,6 +7,9 @@ export interface SutEndpoints {
   /** ws://127.0.0.1:PORT/reception of this scenario's terminal. */
   receptionUrl: string;
   terminalUrl: string;
+  /** The scenario and seed the session serves; for the SUT's own logs (remote protocol). */
+  scenarioId?: string;
+  seed?: number;
 }
 
 export interface SutSession {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isIsoDate } from '../domain/dates.js';
+import { FaultSpecs, ReaderFaultSpec } from '../protocol/faults.js';
 
 /**
  * The scenario language. One zod schema is the single source for the loader's validation and
@@ -100,6 +101,11 @@ export const ReaderExpectation = z
     pinAvailable: Matcher.optional(),
     triesLeft: Matcher.optional(),
     errorCode: Matcher.optional(),
+    faceAvailable: Matcher.optional(),
+    /** The name as the reader shows it (● where its repertoire lacks a character). */
+    name: Matcher.optional(),
+    lines: Matcher.optional(),
+    frozen: Matcher.optional(),
   })
   .strict();
 
@@ -139,6 +145,11 @@ export const STEP_SCHEMAS = {
     })
     .strict(),
   expect: z.object({ expect: Expectation }).strict(),
+  /** Staff at the 資格確認端末: 目視確認モード on/off, and «目視で本人確認完了». */
+  staff: z.object({ staff: z.enum(['visual-mode-on', 'visual-mode-off', 'confirm-visual']) }).strict(),
+  /** The terminal reboots the reader (clears reader faults: boot hang, freeze, …). */
+  'reboot-reader': z.object({ 'reboot-reader': z.union([z.null(), z.literal(true)]) }).strict(),
+  'inject-reader-fault': z.object({ 'inject-reader-fault': ReaderFaultSpec }).strict(),
 } as const;
 export type StepName = keyof typeof STEP_SCHEMAS;
 export const STEP_NAMES = Object.keys(STEP_SCHEMAS) as StepName[];
@@ -176,6 +187,15 @@ export const Scenario = z
       .object({ certGraceEnd: z.enum(['month_end', 'literal']).default('month_end') })
       .strict()
       .default({ certGraceEnd: 'month_end' }),
+    /** Central faults, applied at central's edges (docs/scenarios.md#faults). */
+    faults: FaultSpecs.default([]),
+    reader: z
+      .object({
+        profile: z.string().default('generic').describe('generic, vendor-a … vendor-e'),
+        faults: z.array(ReaderFaultSpec).default([]),
+      })
+      .strict()
+      .default({ profile: 'generic', faults: [] }),
     personas: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, 'persona keys are lower-case words'), PersonaSpec),
     steps: z.array(Step).min(1),
     expect: Expectation,

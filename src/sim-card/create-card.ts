@@ -1,9 +1,11 @@
 /**
- * Builds a My Number card from a persona's card facts: a cached TEST-ONLY RSA-2048 key, an auth
- * certificate issued for it by the simulated J-LIS, and the PIN state.
+ * Builds a My Number card from a persona's card facts: cached TEST-ONLY RSA-2048 keys (one for
+ * authentication, one for signature), the two certificates issued for them by the simulated
+ * J-LIS, and the PIN state.
  */
 import type { SimulatedJlis } from './jlis-ca.js';
-import { MyNumberCard, AUTH_PIN_MAX_TRIES } from './jpki-card.js';
+import { DEFAULT_CARD_HOLDER, type CardHolder } from './jpki-holder.js';
+import { MyNumberCard, AUTH_PIN_MAX_TRIES, SIGN_PIN_MAX_TRIES, SIGN_PIN_FORMAT, DEFAULT_SIGN_PIN } from './jpki-card.js';
 import { getRsaKeyPair } from './key-cache.js';
 
 export interface CreateMyNumberCardOptions {
@@ -14,9 +16,20 @@ export interface CreateMyNumberCardOptions {
   authCertificate: { notBefore: string; notAfter: string; serialNumber?: string };
   /** Tries left on the auth PIN, 0–3 (0 = blocked). Default 3. */
   authPinTriesLeft?: number;
+  /** Sign PIN (署名用パスワード), 6–16 of A–Z 0–9. Default `SIGN1234`. */
+  signPin?: string;
+  /** Tries left on the sign PIN, 0–5 (0 = blocked). Default 5. */
+  signPinTriesLeft?: number;
+  /** Validity of the sign certificate; default the auth certificate's days. */
+  signCertificate?: { notBefore: string; notAfter: string; serialNumber?: string };
+  /** Basic four information for the sign certificate; default a test-only holder. */
+  holder?: CardHolder;
+  /** SW for VERIFY of a blocked PIN: 0x6983 (default) or 0x6984. */
+  blockedSw?: 0x6983 | 0x6984;
   /**
-   * Key-cache label of the card's key. Default `card-default`: every card built without a label
-   * shares that key, so give each persona its own label when keys must differ.
+   * Key-cache label of the card's auth key; the sign key uses `<label>-sign`. Default
+   * `card-default`: every card built without a label shares those keys, so give each persona its
+   * own label when keys must differ.
    */
   keyLabel?: string;
   /** ATR override; default the contact My Number card ATR. */
@@ -26,9 +39,8 @@ export interface CreateMyNumberCardOptions {
 export async function createMyNumberCard(opts: CreateMyNumberCardOptions): Promise<MyNumberCard> {
   if (typeof opts.authPin !== 'string' || !/^[0-9]{4}$/.test(opts.authPin)) {
     // The PIN itself is never echoed, only its shape.
-    const shape = typeof opts.authPin === 'string' ? `${opts.authPin.length} characters` : typeof opts.authPin;
     throw new RangeError(
-      `createMyNumberCard: authPin must be exactly 4 digits 0–9 (the JPKI auth PIN), received ${shape}; fix the persona's card.authPin`,
+      `createMyNumberCard: authPin must be exactly 4 digits 0–9 (the JPKI auth PIN), received ${shapeOf(opts.authPin)}; fix the persona's card.authPin`,
     );
   }
   const tries = opts.authPinTriesLeft ?? AUTH_PIN_MAX_TRIES;
@@ -37,12 +49,33 @@ export async function createMyNumberCard(opts: CreateMyNumberCardOptions): Promi
       `createMyNumberCard: authPinTriesLeft must be an integer 0–${AUTH_PIN_MAX_TRIES} (0 = blocked), received ${String(opts.authPinTriesLeft)}`,
     );
   }
-  const keys = await getRsaKeyPair(opts.keyLabel ?? 'card-default');
+  const signPin = opts.signPin ?? DEFAULT_SIGN_PIN;
+  if (typeof signPin !== 'string' || !SIGN_PIN_FORMAT.test(signPin)) {
+    throw new RangeError(
+      `createMyNumberCard: signPin must be 6–16 characters of upper-case A–Z and 0–9 (the JPKI signature password), received ${shapeOf(signPin)}; fix the persona's sign PIN`,
+    );
+  }
+  const signTries = opts.signPinTriesLeft ?? SIGN_PIN_MAX_TRIES;
+  if (!Number.isInteger(signTries) || signTries < 0 || signTries > SIGN_PIN_MAX_TRIES) {
+    throw new RangeError(
+      `createMyNumberCard: signPinTriesLeft must be an integer 0–${SIGN_PIN_MAX_TRIES} (0 = blocked), received ${String(opts.signPinTriesLeft)}`,
+    );
+  }
+  const label = opts.keyLabel ?? 'card-default';
+  const [keys, signKeys] = await Promise.all([getRsaKeyPair(label), getRsaKeyPair(`${label}-sign`)]);
   const authCertificateDer = await opts.jlis.issueAuthCertificate({
     publicKey: keys.publicKey,
     notBefore: opts.authCertificate.notBefore,
     notAfter: opts.authCertificate.notAfter,
     ...(opts.authCertificate.serialNumber !== undefined ? { serialNumber: opts.authCertificate.serialNumber } : {}),
+  });
+  const signValidity = opts.signCertificate ?? { notBefore: opts.authCertificate.notBefore, notAfter: opts.authCertificate.notAfter };
+  const signCertificateDer = await opts.jlis.issueSignCertificate({
+    publicKey: signKeys.publicKey,
+    notBefore: signValidity.notBefore,
+    notAfter: signValidity.notAfter,
+    ...(signValidity.serialNumber !== undefined ? { serialNumber: signValidity.serialNumber } : {}),
+    holder: opts.holder ?? DEFAULT_CARD_HOLDER,
   });
   return new MyNumberCard({
     authCertificateDer,
@@ -50,6 +83,16 @@ export async function createMyNumberCard(opts: CreateMyNumberCardOptions): Promi
     authPrivateKey: keys.privateKey,
     authPin: opts.authPin,
     authPinTriesLeft: tries,
+    signCertificateDer,
+    signCaCertificateDer: opts.jlis.signCaCertificateDer,
+    signPrivateKey: signKeys.privateKey,
+    signPin,
+    signPinTriesLeft: signTries,
+    ...(opts.blockedSw !== undefined ? { blockedSw: opts.blockedSw } : {}),
     ...(opts.atr !== undefined ? { atr: opts.atr } : {}),
   });
+}
+
+function shapeOf(value: unknown): string {
+  return typeof value === 'string' ? `${value.length} characters` : typeof value;
 }

@@ -2,6 +2,8 @@ export { getRsaKeyPair, getEcKeyPair, keyCacheDir, keyCacheFile, type CachedKeyP
 export {
   createSimulatedJlis,
   JLIS_AUTH_CA_SUBJECT,
+  JLIS_SIGN_CA_SUBJECT,
+  type IssueSignCertificateOptions,
   JPKI_SERVICE_DIRNAME,
   type SimulatedJlis,
   type CreateSimulatedJlisOptions,
@@ -12,7 +14,40 @@ export {
   DEFAULT_MY_NUMBER_CARD_ATR,
   JPKI_TOKEN_LABEL,
   AUTH_PIN_MAX_TRIES,
+  SIGN_PIN_MAX_TRIES,
+  AUTH_PIN_FORMAT,
+  SIGN_PIN_FORMAT,
+  DEFAULT_SIGN_PIN,
+  type PinName,
   MAX_SIGN_INPUT,
   type MyNumberCardOptions,
 } from './jpki-card.js';
 export { createMyNumberCard, type CreateMyNumberCardOptions } from './create-card.js';
+export {
+  DEFAULT_CARD_HOLDER,
+  JPKI_HOLDER_OID,
+  eraDigit,
+  jpkiBirthDate,
+  holderSubjectAltNameDer,
+  type CardHolder,
+  type HolderSex,
+} from './jpki-holder.js';
+export {
+  connectToVpcd,
+  answerVpcdFrame,
+  encodeVpcdFrame,
+  maskedApduHex,
+  VpcdFrameReader,
+  VPCD_DEFAULT_PORT,
+  VPCD_CONTROL,
+  type VpcdBridge,
+  type VpcdBridgeOptions,
+  type VpcdCard,
+} from './vpcd-bridge.js';
+export {
+  BUILTIN_CARD_PERSONAS,
+  cardPersonaSchema,
+  cardOptionsFromPersona,
+  parseCardPersona,
+  type CardPersona,
+} from './card-persona.js';

@@ -1,5 +1,6 @@
 /**
- * A simulated J-LIS certification authority for user-authentication certificates (利用者証明用).
+ * A simulated J-LIS: two certification authorities, one for user-authentication certificates
+ * (利用者証明用) and one for signature certificates (署名用), each a self-signed root as in JPKI.
  *
  * Profile, after the public facts in the project's JPKI research (real CA dumps and openssl
  * output of real end-entity certificates):
@@ -12,16 +13,24 @@
  *   (the real auth certificate carries none either). The real subject DN is not public; ours,
  *   `C=JP, CN=<serial hex>`, is our own choice.
  *
+ * - the signature certificate (署名用) has keyUsage critical digitalSignature + nonRepudiation, the
+ *   same issuerAltName, and the holder's basic four information as subjectAltName otherNames
+ *   (jpki-holder.ts).
+ *
  * The CA certificate is deterministic for a given key (fixed serial, fixed dates, deterministic
  * PKCS#1 v1.5 signature), and the key comes from the key cache, so it is the same on every run.
  */
 import { createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
 import { isoDate, jstStartOfDay } from '../domain/index.js';
+import { holderSubjectAltNameDer, type CardHolder } from './jpki-holder.js';
 import { getRsaKeyPair } from './key-cache.js';
 import { RSA_SHA256, webcrypto, x509, type CryptoKey, type CryptoKeyPair } from './x509.js';
 
 export const JLIS_AUTH_CA_SUBJECT =
   'C=JP, O=JPKI, OU=JPKI for user authentication, OU=TEST ONLY - myna-rig simulated J-LIS (not a real CA)';
+
+export const JLIS_SIGN_CA_SUBJECT =
+  'C=JP, O=JPKI, OU=JPKI for digital signature, OU=TEST ONLY - myna-rig simulated J-LIS (not a real CA)';
 
 /** The GeneralName real JPKI certificates carry in subjectAltName (CA) / issuerAltName (end entity). */
 export const JPKI_SERVICE_DIRNAME = 'C=JP, O=公的個人認証サービス';
@@ -44,6 +53,11 @@ export interface IssueAuthCertificateOptions {
   serialNumber?: string;
 }
 
+export interface IssueSignCertificateOptions extends IssueAuthCertificateOptions {
+  /** Basic four information written into subjectAltName. */
+  holder: CardHolder;
+}
+
 export interface SimulatedJlis {
   /** DER of the self-signed authentication CA certificate (what the card keeps in EF 000B). */
   readonly authCaCertificateDer: Uint8Array;
@@ -51,22 +65,51 @@ export interface SimulatedJlis {
   readonly authCaPublicKey: KeyObject;
   /** Issues a user-authentication certificate for `publicKey`; resolves with its DER. */
   issueAuthCertificate(opts: IssueAuthCertificateOptions): Promise<Uint8Array>;
+  /** DER of the self-signed signature CA certificate (what the card keeps in EF 0002). */
+  readonly signCaCertificateDer: Uint8Array;
+  readonly signCaPublicKey: KeyObject;
+  /** Issues a signature certificate (署名用) carrying the holder's basic four information. */
+  issueSignCertificate(opts: IssueSignCertificateOptions): Promise<Uint8Array>;
 }
 
 export interface CreateSimulatedJlisOptions {
-  /** Key-cache label of the CA key; default `jlis-auth-ca`. */
+  /** Key-cache label of the auth CA key; default `jlis-auth-ca`. */
   cacheLabel?: string;
+  /** Key-cache label of the sign CA key; default `jlis-sign-ca`. */
+  signCacheLabel?: string;
 }
 
 export async function createSimulatedJlis(opts: CreateSimulatedJlisOptions = {}): Promise<SimulatedJlis> {
-  const keys = await getRsaKeyPair(opts.cacheLabel ?? 'jlis-auth-ca');
+  const auth = await createRootCa(opts.cacheLabel ?? 'jlis-auth-ca', JLIS_AUTH_CA_SUBJECT);
+  const sign = await createRootCa(opts.signCacheLabel ?? 'jlis-sign-ca', JLIS_SIGN_CA_SUBJECT);
+  return {
+    authCaCertificateDer: auth.der,
+    authCaPublicKey: auth.publicKey,
+    issueAuthCertificate: (issue) => auth.issue(issue, x509.KeyUsageFlags.digitalSignature, []),
+    signCaCertificateDer: sign.der,
+    signCaPublicKey: sign.publicKey,
+    issueSignCertificate: (issue) =>
+      sign.issue(issue, x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation, [
+        new x509.Extension('2.5.29.17', false, holderSubjectAltNameDer(issue.holder)),
+      ]),
+  };
+}
+
+interface RootCa {
+  der: Uint8Array;
+  publicKey: KeyObject;
+  issue(issue: IssueAuthCertificateOptions, keyUsage: number, extra: x509.Extension[]): Promise<Uint8Array>;
+}
+
+async function createRootCa(cacheLabel: string, subject: string): Promise<RootCa> {
+  const keys = await getRsaKeyPair(cacheLabel);
   const caKeys: CryptoKeyPair = {
     privateKey: await importPrivateKey(keys.privateKey),
     publicKey: await importPublicKey(keys.publicKey),
   };
   const caCert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: CA_SERIAL,
-    name: JLIS_AUTH_CA_SUBJECT,
+    name: subject,
     notBefore: new Date(CA_NOT_BEFORE),
     notAfter: new Date(CA_NOT_AFTER),
     keys: caKeys,
@@ -78,13 +121,12 @@ export async function createSimulatedJlis(opts: CreateSimulatedJlisOptions = {})
       new x509.SubjectAlternativeNameExtension([{ type: 'dn', value: JPKI_SERVICE_DIRNAME }]),
     ],
   });
-  const authCaCertificateDer = new Uint8Array(caCert.rawData);
   const authorityKeyId = await x509.AuthorityKeyIdentifierExtension.create(caKeys.publicKey);
 
   return {
-    authCaCertificateDer,
-    authCaPublicKey: keys.publicKey,
-    async issueAuthCertificate(issue: IssueAuthCertificateOptions): Promise<Uint8Array> {
+    der: new Uint8Array(caCert.rawData),
+    publicKey: keys.publicKey,
+    async issue(issue, keyUsage, extra): Promise<Uint8Array> {
       const { notBefore, notAfter } = validityOf(issue.notBefore, issue.notAfter);
       const serial = serialOf(issue.serialNumber);
       const cert = await x509.X509CertificateGenerator.create({
@@ -98,9 +140,10 @@ export async function createSimulatedJlis(opts: CreateSimulatedJlisOptions = {})
         signingKey: caKeys.privateKey,
         signingAlgorithm: RSA_SHA256,
         extensions: [
-          new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+          new x509.KeyUsagesExtension(keyUsage, true),
           new x509.IssuerAlternativeNameExtension([{ type: 'dn', value: JPKI_SERVICE_DIRNAME }]),
           authorityKeyId,
+          ...extra,
         ],
       });
       return new Uint8Array(cert.rawData);

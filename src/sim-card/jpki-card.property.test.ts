@@ -10,6 +10,8 @@ import { MyNumberCard, type MyNumberCardOptions } from './jpki-card.js';
 import { getRsaKeyPair } from './key-cache.js';
 
 let materials: MyNumberCardOptions;
+/** Materials of a card that also has the sign side (EF 0001, 0002, 001A, 001B; sign PIN "ABC123"). */
+let fullMaterials: MyNumberCardOptions;
 
 beforeAll(async () => {
   const jlis = await createSimulatedJlis();
@@ -24,6 +26,20 @@ beforeAll(async () => {
     authCaCertificateDer: jlis.authCaCertificateDer,
     authPrivateKey: keys.privateKey,
     authPin: '1234',
+  };
+  const signKeys = await getRsaKeyPair('test-card-sign');
+  fullMaterials = {
+    ...materials,
+    signCertificateDer: await jlis.issueSignCertificate({
+      publicKey: signKeys.publicKey,
+      notBefore: '2025-04-01',
+      notAfter: '2030-03-31',
+      serialNumber: '02',
+      holder: { name: '試験 花子', birthDate: '1990-01-01', sex: '2', address: '東京都' },
+    }),
+    signCaCertificateDer: jlis.signCaCertificateDer,
+    signPrivateKey: signKeys.privateKey,
+    signPin: 'ABC123',
   };
 });
 
@@ -255,5 +271,104 @@ describe('PIN and signature security', () => {
     );
     // The property must not hold vacuously: many sequences do reach a signature.
     expect(signatures).toBeGreaterThan(100);
+  });
+});
+
+// ---- The sign side: no signature with 001A and no read of 0001 without the sign PIN ----------
+
+type SignCommand = { apdu: string; kind: 'selectJpki' | 'verifySignRight' | 'signWith1A' | 'read0001' | 'other' } | { kind: 'reset' };
+
+const SIGN_SIDE: Record<string, string> = {
+  selectJpki: '00 A4 04 0C 0A D3 92 F0 00 26 01 00 00 00 01',
+  selectSignPin: '00 A4 02 0C 02 00 1B',
+  selectAuthPin: '00 A4 02 0C 02 00 18',
+  selectSignKey: '00 A4 02 0C 02 00 1A',
+  selectSignCert: '00 A4 02 0C 02 00 01',
+  verifySignRight: '00 20 00 80 06 41 42 43 31 32 33',
+  verifySignWrong: '00 20 00 80 06 41 42 43 31 32 34',
+  verifyAuthRight: '00 20 00 80 04 31 32 33 34',
+  changeSign: '00 24 01 80 06 41 42 43 31 32 33',
+  sign: APDU.sign,
+  read: '00 B0 00 00 04',
+  readSfi: '00 B0 81 00 00',
+};
+
+const signStep: fc.Arbitrary<SignCommand[]> = fc.oneof(
+  ...Object.entries(SIGN_SIDE).map(([name, apdu]) =>
+    fc.constant<SignCommand[]>([
+      {
+        apdu,
+        kind:
+          name === 'selectJpki' ? 'selectJpki' : name === 'verifySignRight' ? 'verifySignRight' : name === 'sign' ? 'signWith1A' : name.startsWith('read') ? 'read0001' : 'other',
+      },
+    ]),
+  ),
+  fc.constant<SignCommand[]>([{ kind: 'reset' }]),
+  fc.constant<SignCommand[]>([
+    { apdu: SIGN_SIDE.selectJpki!, kind: 'selectJpki' },
+    { apdu: SIGN_SIDE.selectSignPin!, kind: 'other' },
+    { apdu: SIGN_SIDE.verifySignRight!, kind: 'verifySignRight' },
+  ]),
+  fc.constant<SignCommand[]>([
+    { apdu: SIGN_SIDE.selectSignKey!, kind: 'other' },
+    { apdu: SIGN_SIDE.sign!, kind: 'signWith1A' },
+  ]),
+  fc.constant<SignCommand[]>([
+    { apdu: SIGN_SIDE.selectSignCert!, kind: 'other' },
+    { apdu: SIGN_SIDE.read!, kind: 'read0001' },
+  ]),
+);
+
+describe('sign-side security', () => {
+  it('never signs with 001A nor reveals EF 0001 unless the sign PIN was verified since the last AP selection and is not blocked', () => {
+    let signatures = 0;
+    let reads = 0;
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 5 }), fc.array(signStep, { maxLength: 20, size: 'max' }), (tries, steps) => {
+        const card = new MyNumberCard({ ...fullMaterials, signPinTriesLeft: tries });
+        let verified = false;
+        let lastSelected = '';
+        for (const c of steps.flat()) {
+          if (c.kind === 'reset') {
+            card.reset();
+            verified = false;
+            lastSelected = '';
+            continue;
+          }
+          const blockedBefore = card.signPinBlocked;
+          const response = card.process(fromHex(c.apdu));
+          const ok = toHex(response.subarray(response.length - 2)) === '90 00';
+          if (c.kind === 'selectJpki' && ok) verified = false;
+          if (c.kind === 'verifySignRight' && ok && lastSelected === '00 1B') verified = true;
+          if (c.apdu.startsWith('00 A4 02') && ok) lastSelected = c.apdu.slice(-5);
+          if (c.kind === 'signWith1A' && ok && lastSelected === '00 1A') {
+            expect(verified && !blockedBefore).toBe(true);
+            signatures += 1;
+          }
+          if (c.kind === 'read0001' && ok && (lastSelected === '00 01' || c.apdu === SIGN_SIDE.readSfi)) {
+            expect(verified && !blockedBefore).toBe(true);
+            reads += 1;
+          }
+          // Reading by SFI makes EF 0001 the current EF (ISO 7816-4), as SELECT would.
+          if (c.apdu === SIGN_SIDE.readSfi && ok) lastSelected = '00 01';
+          if (c.apdu === SIGN_SIDE.verifySignRight && !ok && lastSelected === '00 1B') verified = false;
+          if (c.apdu === SIGN_SIDE.verifySignWrong && lastSelected === '00 1B') verified = false;
+        }
+      }),
+      { numRuns: 1000 },
+    );
+    expect(signatures).toBeGreaterThan(50);
+    expect(reads).toBeGreaterThan(50);
+  });
+
+  it('answers 10,000 random APDUs on a full card with a status word, never throwing', () => {
+    const card = new MyNumberCard(fullMaterials);
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 0, maxLength: 300 }), fc.constantFrom(0x00, 0x80), (bytes, cla) => {
+        if (bytes.length > 0) bytes[0] = cla;
+        expectStatusWord(card.process(bytes));
+      }),
+      { numRuns: 10_000 },
+    );
   });
 });

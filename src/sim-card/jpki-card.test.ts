@@ -87,7 +87,7 @@ describe('SELECT', () => {
     expect(send(SELECT_JPKI_AP)).toBe('90 00');
     for (const fid of ['00 06', '00 0A', '00 0B', '00 17', '00 18']) expect(send(`00 A4 02 0C 02 ${fid}`)).toBe('90 00');
     expect(send('00 A4 02 00 02 00 0A')).toBe('90 00');
-    expect(send('00 A4 02 0C 02 00 01')).toBe('6A 82'); // sign cert: not in the skeleton
+    expect(send('00 A4 02 0C 02 00 1C')).toBe('6A 82'); // no such EF on the card
     expect(send('00 A4 02 0C 02 12 34')).toBe('6A 82');
   });
 

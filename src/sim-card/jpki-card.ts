@@ -1,29 +1,38 @@
 /**
- * The My Number card's JPKI AP (公的個人認証AP) at APDU level: the user-authentication side
- * (certificate, CA certificate, token info, auth key and auth PIN). One `process(command)` turns
- * a command APDU into a response APDU; every path ends in a status word and nothing throws, as
- * on a real card.
+ * The My Number card's JPKI AP (公的個人認証AP) at APDU level: token info, the user-authentication
+ * side (certificate, CA certificate, key 0017, 4-digit PIN 0018) and the signature side
+ * (certificate 0001 readable only after the sign PIN, CA certificate 0002, key 001A, 6–16
+ * character PIN 001B). One `process(command)` turns a command APDU into a response APDU; every
+ * path ends in a status word and nothing throws, as on a real card.
  *
  * Choices where the public sources are silent (each is a guess at real-card behaviour, kept in
  * one place here; the tests name them too):
  * - A failed SELECT leaves the current selection as it was (ISO 7816-4 practice).
  * - SELECT of the JPKI AP (even when it is already selected) clears the selected EF and the
- *   verified state of the auth PIN: OpenSC uses that SELECT as its logout. The retry counter is
- *   never touched by a SELECT.
+ *   verified state of both PINs: OpenSC uses that SELECT as its logout. Retry counters are never
+ *   touched by a SELECT.
  * - SELECT of any AID but the JPKI one answers 6A 82, including the text and face APs, which
  *   this card does not model yet. SELECT by file ID (P1=00, e.g. MF 3F00) also answers 6A 82:
  *   the ATR says "card without MF".
  * - SELECT EF with no AP selected answers 6A 82 (there is nothing to find it in).
  * - READ BINARY of a key or PIN EF, or with no EF selected, answers 69 86 (command not allowed,
- *   no current transparent EF); 69 82 would suggest that a PIN could unlock it.
+ *   no current transparent EF); 69 82 would suggest that a PIN could unlock it. READ BINARY of
+ *   the sign certificate 0001 before the sign PIN is verified answers 69 82 (a real-card log).
  * - READ BINARY at an offset at or past the end answers 6B 00; an Le past the end returns the rest
  *   with 90 00. READ BINARY without Le answers 67 00.
  * - VERIFY with data compares the whole data with the PIN: any mismatch (also a wrong length)
  *   counts as a wrong PIN. A failed VERIFY also clears the verified state. `00 20 00 80 00`
- *   (empty VERIFY with Le, how T=0 encodes it) is read as the retry-count query.
+ *   (empty VERIFY with Le, how T=0 encodes it) is read as the retry-count query, which always
+ *   answers 63 Cx (also when verified, and 63 C0 when blocked). VERIFY of a blocked PIN answers
+ *   `blockedSw` (default 69 83, which OpenSC maps to "PIN locked"; 69 84 is the myna-go reading).
+ * - CHANGE REFERENCE DATA `00 24 01 80 Lc <new PIN>` needs the PIN EF selected and that PIN
+ *   verified (69 82 otherwise); a new PIN of the wrong shape answers 6A 80 and changes nothing;
+ *   no data answers 67 00. The verified state stays after a change.
  * - SIGN ignores Le (clients send 00) and always returns the 256-byte signature; SIGN with a
  *   selected EF that is not a key answers 69 86.
- * - A power cycle (`reset()`) clears the selection and verified state, never the retry counter.
+ * - A power cycle (`reset()`) clears the selection and verified states, never a retry counter.
+ * - Without sign-side material (the constructor's sign* options) the card has no 0001/0002/
+ *   001A/001B; `createMyNumberCard` always gives it.
  */
 import { createHash, privateEncrypt, constants as cryptoConstants, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { AID, JPKI_EF, type CardTransport } from '../protocol/card-transport.js';
@@ -38,9 +47,17 @@ export const DEFAULT_MY_NUMBER_CARD_ATR = Uint8Array.from([
 export const JPKI_TOKEN_LABEL = 'JPKIAPICCTOKEN2';
 
 export const AUTH_PIN_MAX_TRIES = 3;
+export const SIGN_PIN_MAX_TRIES = 5;
+
+/** Auth PIN: exactly 4 digits. */
+export const AUTH_PIN_FORMAT = /^[0-9]{4}$/;
+/** Sign PIN (署名用パスワード): 6–16 upper-case letters and digits. */
+export const SIGN_PIN_FORMAT = /^[A-Z0-9]{6,16}$/;
 
 /** Largest DigestInfo the card signs: 256-byte modulus − 11 bytes of PKCS#1 v1.5 overhead. */
 export const MAX_SIGN_INPUT = 245;
+
+export type PinName = 'auth' | 'sign';
 
 export interface MyNumberCardOptions {
   authCertificateDer: Uint8Array;
@@ -51,13 +68,37 @@ export interface MyNumberCardOptions {
   authPin: string;
   /** Tries left on the auth PIN counter, 0–3; 0 = blocked. Default 3. */
   authPinTriesLeft?: number;
+  /** Signature certificate (EF 0001). The sign side exists only when this, the CA and the key are given. */
+  signCertificateDer?: Uint8Array;
+  /** Signature CA certificate (EF 0002). */
+  signCaCertificateDer?: Uint8Array;
+  /** RSA-2048 private key matching the sign certificate (EF 001A). */
+  signPrivateKey?: KeyObject;
+  /** The sign PIN (署名用電子証明書のパスワード), 6–16 of A–Z 0–9. Default `SIGN1234`. */
+  signPin?: string;
+  /** Tries left on the sign PIN, 0–5; 0 = blocked. Default 5. */
+  signPinTriesLeft?: number;
+  /** SW answered to VERIFY / CHANGE of a blocked PIN: 69 83 (default, OpenSC's reading) or 69 84. */
+  blockedSw?: 0x6983 | 0x6984;
   atr?: Uint8Array;
 }
 
+export const DEFAULT_SIGN_PIN = 'SIGN1234';
+
+/** One PIN EF and its counter. The counter lives on the card; `verified` is session state. */
+interface Pin {
+  readonly name: PinName;
+  readonly format: RegExp;
+  readonly maxTries: number;
+  value: Uint8Array;
+  tries: number;
+  verified: boolean;
+}
+
 type Ef =
-  | { kind: 'binary'; content: Uint8Array }
-  | { kind: 'key'; key: KeyObject; pin: number }
-  | { kind: 'pin' };
+  | { kind: 'binary'; content: Uint8Array; readPin?: Pin }
+  | { kind: 'key'; key: KeyObject; pin: Pin }
+  | { kind: 'pin'; pin: Pin };
 
 type Ap = 'jpki';
 
@@ -72,47 +113,65 @@ const CLA_PROPRIETARY = 0x80;
 const INS_SELECT = 0xa4;
 const INS_READ_BINARY = 0xb0;
 const INS_VERIFY = 0x20;
+const INS_CHANGE_REFERENCE_DATA = 0x24;
 const INS_SIGN = 0x2a;
 
 export class MyNumberCard implements CardTransport {
   readonly #atr: Uint8Array;
-  readonly #authPin: Uint8Array;
   readonly #authCertificateDer: Uint8Array;
+  readonly #signCertificateDer: Uint8Array | undefined;
+  readonly #pins: Map<PinName, Pin>;
+  readonly #blockedSw: number;
   readonly #jpkiFiles: ReadonlyMap<number, Ef>;
   readonly #handlers: ReadonlyMap<number, (apdu: CommandApdu) => Uint8Array>;
 
-  #authPinTriesLeft: number;
   #selectedAp: Ap | undefined;
   #selectedEf: number | undefined;
-  /** Auth PIN verified since the JPKI AP was last selected (security state of the AP). */
-  #authPinVerified = false;
 
   constructor(opts: MyNumberCardOptions) {
-    if (!/^[0-9]{4}$/.test(opts.authPin)) {
+    if (!AUTH_PIN_FORMAT.test(opts.authPin)) {
       throw new RangeError('MyNumberCard: authPin must be exactly 4 ASCII digits (0–9); check the persona or card options');
     }
-    const tries = opts.authPinTriesLeft ?? AUTH_PIN_MAX_TRIES;
-    if (!Number.isInteger(tries) || tries < 0 || tries > AUTH_PIN_MAX_TRIES) {
-      throw new RangeError(`MyNumberCard: authPinTriesLeft must be an integer 0–${AUTH_PIN_MAX_TRIES} (0 = blocked), received ${tries}`);
-    }
-    if (opts.authPrivateKey.type !== 'private' || opts.authPrivateKey.asymmetricKeyType !== 'rsa') {
-      throw new TypeError('MyNumberCard: authPrivateKey must be an RSA private KeyObject (JPKI keys are RSA-2048)');
-    }
+    checkRsaKey(opts.authPrivateKey, 'authPrivateKey');
     this.#atr = Uint8Array.from(opts.atr ?? DEFAULT_MY_NUMBER_CARD_ATR);
-    this.#authPin = new TextEncoder().encode(opts.authPin);
-    this.#authPinTriesLeft = tries;
+    this.#blockedSw = opts.blockedSw ?? SW.AUTH_METHOD_BLOCKED;
+    if (this.#blockedSw !== SW.AUTH_METHOD_BLOCKED && this.#blockedSw !== SW.REFERENCE_DATA_NOT_USABLE) {
+      throw new RangeError('MyNumberCard: blockedSw must be 0x6983 or 0x6984');
+    }
     this.#authCertificateDer = Uint8Array.from(opts.authCertificateDer);
-    this.#jpkiFiles = new Map<number, Ef>([
+    const authPin = makePin('auth', opts.authPin, opts.authPinTriesLeft, AUTH_PIN_MAX_TRIES, AUTH_PIN_FORMAT);
+    this.#pins = new Map([['auth', authPin]]);
+    const files = new Map<number, Ef>([
       [JPKI_EF.TOKEN_INFO, { kind: 'binary', content: tokenInfo() }],
       [JPKI_EF.AUTH_CERT, { kind: 'binary', content: this.#authCertificateDer }],
       [JPKI_EF.AUTH_CA_CERT, { kind: 'binary', content: Uint8Array.from(opts.authCaCertificateDer) }],
-      [JPKI_EF.AUTH_KEY, { kind: 'key', key: opts.authPrivateKey, pin: JPKI_EF.AUTH_PIN }],
-      [JPKI_EF.AUTH_PIN, { kind: 'pin' }],
+      [JPKI_EF.AUTH_KEY, { kind: 'key', key: opts.authPrivateKey, pin: authPin }],
+      [JPKI_EF.AUTH_PIN, { kind: 'pin', pin: authPin }],
     ]);
+    const { signCertificateDer, signCaCertificateDer, signPrivateKey } = opts;
+    if (signCertificateDer !== undefined || signCaCertificateDer !== undefined || signPrivateKey !== undefined) {
+      if (signCertificateDer === undefined || signCaCertificateDer === undefined || signPrivateKey === undefined) {
+        throw new TypeError('MyNumberCard: give signCertificateDer, signCaCertificateDer and signPrivateKey together (or none for a card without the sign side)');
+      }
+      checkRsaKey(signPrivateKey, 'signPrivateKey');
+      const signPinValue = opts.signPin ?? DEFAULT_SIGN_PIN;
+      if (!SIGN_PIN_FORMAT.test(signPinValue)) {
+        throw new RangeError('MyNumberCard: signPin must be 6–16 characters of upper-case A–Z and 0–9; check the persona or card options');
+      }
+      const signPin = makePin('sign', signPinValue, opts.signPinTriesLeft, SIGN_PIN_MAX_TRIES, SIGN_PIN_FORMAT);
+      this.#pins.set('sign', signPin);
+      this.#signCertificateDer = Uint8Array.from(signCertificateDer);
+      files.set(JPKI_EF.SIGN_CERT, { kind: 'binary', content: this.#signCertificateDer, readPin: signPin });
+      files.set(JPKI_EF.SIGN_CA_CERT, { kind: 'binary', content: Uint8Array.from(signCaCertificateDer) });
+      files.set(JPKI_EF.SIGN_KEY, { kind: 'key', key: signPrivateKey, pin: signPin });
+      files.set(JPKI_EF.SIGN_PIN, { kind: 'pin', pin: signPin });
+    }
+    this.#jpkiFiles = files;
     this.#handlers = new Map([
       [(CLA_ISO << 8) | INS_SELECT, (a: CommandApdu) => this.#select(a)],
       [(CLA_ISO << 8) | INS_READ_BINARY, (a: CommandApdu) => this.#readBinary(a)],
       [(CLA_ISO << 8) | INS_VERIFY, (a: CommandApdu) => this.#verify(a)],
+      [(CLA_ISO << 8) | INS_CHANGE_REFERENCE_DATA, (a: CommandApdu) => this.#changeReferenceData(a)],
       [(CLA_PROPRIETARY << 8) | INS_SIGN, (a: CommandApdu) => this.#sign(a)],
     ]);
   }
@@ -123,26 +182,54 @@ export class MyNumberCard implements CardTransport {
 
   /** Tries left on the auth PIN; 0 means blocked. Survives sessions and resets, as on a card. */
   get authPinTriesLeft(): number {
-    return this.#authPinTriesLeft;
+    return this.#pins.get('auth')!.tries;
   }
 
   get authPinBlocked(): boolean {
-    return this.#authPinTriesLeft === 0;
+    return this.authPinTriesLeft === 0;
+  }
+
+  /** Tries left on the sign PIN (0 = blocked); undefined on a card without the sign side. */
+  get signPinTriesLeft(): number | undefined {
+    return this.#pins.get('sign')?.tries;
+  }
+
+  get signPinBlocked(): boolean {
+    return this.#pins.get('sign')?.tries === 0;
   }
 
   get authCertificateDer(): Uint8Array {
     return Uint8Array.from(this.#authCertificateDer);
   }
 
+  get signCertificateDer(): Uint8Array | undefined {
+    return this.#signCertificateDer === undefined ? undefined : Uint8Array.from(this.#signCertificateDer);
+  }
+
+  /**
+   * The administrative reset of a locked PIN (初期化, done at the 市区町村 窓口): sets the counter
+   * back to its maximum and optionally a new PIN. Nothing on the card's interface can do this.
+   */
+  administrativeReset(pin: PinName, newPin?: string): void {
+    const state = this.#pins.get(pin);
+    if (!state) throw new RangeError(`MyNumberCard.administrativeReset: this card has no ${pin} PIN`);
+    if (newPin !== undefined) {
+      if (!state.format.test(newPin)) throw new RangeError(`MyNumberCard.administrativeReset: the new ${pin} PIN does not have the required shape ${String(state.format)}`);
+      state.value = new TextEncoder().encode(newPin);
+    }
+    state.tries = state.maxTries;
+    state.verified = false;
+  }
+
   transmit(command: Uint8Array): Promise<Uint8Array> {
     return Promise.resolve(this.process(command));
   }
 
-  /** Power cycle / warm reset: volatile state goes, the PIN retry counter stays. */
+  /** Power cycle / warm reset: volatile state goes, the PIN retry counters stay. */
   reset(): void {
     this.#selectedAp = undefined;
     this.#selectedEf = undefined;
-    this.#authPinVerified = false;
+    this.#logout();
   }
 
   /** Answers one command APDU. Never throws: every outcome is a response ending in SW1 SW2. */
@@ -161,6 +248,10 @@ export class MyNumberCard implements CardTransport {
     }
   }
 
+  #logout(): void {
+    for (const pin of this.#pins.values()) pin.verified = false;
+  }
+
   // SELECT: 00 A4 04 0C|00 <AID> (application by DF name), 00 A4 02 0C|00 <FID> (EF of the AP).
   #select(apdu: CommandApdu): Uint8Array {
     if (apdu.p2 !== 0x0c && apdu.p2 !== 0x00) throw new StatusWord(SW.INCORRECT_P1P2);
@@ -169,7 +260,7 @@ export class MyNumberCard implements CardTransport {
         if (!equalBytes(apdu.data, AID.JPKI)) throw new StatusWord(SW.FILE_NOT_FOUND);
         this.#selectedAp = 'jpki';
         this.#selectedEf = undefined;
-        this.#authPinVerified = false;
+        this.#logout();
         return swOnly(SW.OK);
       }
       case 0x02: {
@@ -209,6 +300,7 @@ export class MyNumberCard implements CardTransport {
     }
     const ef = this.#currentFiles().get(fid);
     if (ef?.kind !== 'binary') throw new StatusWord(SW.COMMAND_NOT_ALLOWED_NO_EF);
+    if (ef.readPin && (!ef.readPin.verified || ef.readPin.tries === 0)) throw new StatusWord(SW.SECURITY_STATUS_NOT_SATISFIED);
     if (offset >= ef.content.length) throw new StatusWord(SW.WRONG_P1P2);
     this.#selectedEf = fid; // ISO 7816-4: reading by SFI makes that EF the current one.
     const end = Math.min(ef.content.length, offset + apdu.le);
@@ -218,21 +310,29 @@ export class MyNumberCard implements CardTransport {
   // VERIFY: 00 20 00 80 Lc <PIN ASCII> on the selected PIN EF; 00 20 00 80 = retry-count query.
   #verify(apdu: CommandApdu): Uint8Array {
     if (apdu.p1 !== 0x00 || apdu.p2 !== 0x80) throw new StatusWord(SW.INCORRECT_P1P2);
-    const fid = this.#selectedEf;
-    if (this.#selectedAp === undefined || fid === undefined || this.#currentFiles().get(fid)?.kind !== 'pin') {
-      throw new StatusWord(SW.COMMAND_NOT_ALLOWED_NO_EF);
-    }
-    // Only the auth PIN exists in this skeleton, so the selected PIN EF is 0018.
-    if (apdu.data.length === 0) return swOnly(swTriesLeft(this.#authPinTriesLeft));
-    if (this.#authPinTriesLeft === 0) return swOnly(SW.AUTH_METHOD_BLOCKED);
-    if (samePin(apdu.data, this.#authPin)) {
-      this.#authPinTriesLeft = AUTH_PIN_MAX_TRIES;
-      this.#authPinVerified = true;
+    const pin = this.#selectedPin();
+    if (apdu.data.length === 0) return swOnly(swTriesLeft(pin.tries));
+    if (pin.tries === 0) return swOnly(this.#blockedSw);
+    if (samePin(apdu.data, pin.value)) {
+      pin.tries = pin.maxTries;
+      pin.verified = true;
       return swOnly(SW.OK);
     }
-    this.#authPinTriesLeft -= 1;
-    this.#authPinVerified = false;
-    return swOnly(swTriesLeft(this.#authPinTriesLeft));
+    pin.tries -= 1;
+    pin.verified = false;
+    return swOnly(swTriesLeft(pin.tries));
+  }
+
+  // CHANGE REFERENCE DATA: 00 24 01 80 Lc <new PIN> on the selected PIN EF, after VERIFY of the old one.
+  #changeReferenceData(apdu: CommandApdu): Uint8Array {
+    if (apdu.p1 !== 0x01 || apdu.p2 !== 0x80) throw new StatusWord(SW.INCORRECT_P1P2);
+    const pin = this.#selectedPin();
+    if (apdu.data.length === 0) throw new StatusWord(SW.WRONG_LENGTH);
+    if (pin.tries === 0) throw new StatusWord(this.#blockedSw);
+    if (!pin.verified) throw new StatusWord(SW.SECURITY_STATUS_NOT_SATISFIED);
+    if (!pin.format.test(asciiOrEmpty(apdu.data))) throw new StatusWord(SW.WRONG_DATA);
+    pin.value = Uint8Array.from(apdu.data);
+    return swOnly(SW.OK);
   }
 
   // COMPUTE DIGITAL SIGNATURE (JPKI form): 80 2A 00 80 Lc <DigestInfo> 00 on the selected key EF.
@@ -241,12 +341,16 @@ export class MyNumberCard implements CardTransport {
     if (apdu.data.length === 0 || apdu.data.length > MAX_SIGN_INPUT) throw new StatusWord(SW.WRONG_LENGTH);
     const ef = this.#selectedEf === undefined ? undefined : this.#currentFiles().get(this.#selectedEf);
     if (ef?.kind !== 'key') throw new StatusWord(SW.COMMAND_NOT_ALLOWED_NO_EF);
-    if (ef.pin !== JPKI_EF.AUTH_PIN || !this.#authPinVerified || this.#authPinTriesLeft === 0) {
-      throw new StatusWord(SW.SECURITY_STATUS_NOT_SATISFIED);
-    }
+    if (!ef.pin.verified || ef.pin.tries === 0) throw new StatusWord(SW.SECURITY_STATUS_NOT_SATISFIED);
     // PKCS#1 v1.5 type-1 padding over the bytes as given: the client builds the DigestInfo.
     const signature = privateEncrypt({ key: ef.key, padding: cryptoConstants.RSA_PKCS1_PADDING }, apdu.data);
     return responseApdu(new Uint8Array(signature), SW.OK);
+  }
+
+  #selectedPin(): Pin {
+    const ef = this.#selectedEf === undefined ? undefined : this.#currentFiles().get(this.#selectedEf);
+    if (ef?.kind !== 'pin') throw new StatusWord(SW.COMMAND_NOT_ALLOWED_NO_EF);
+    return ef.pin;
   }
 
   #currentFiles(): ReadonlyMap<number, Ef> {
@@ -260,6 +364,25 @@ export class MyNumberCard implements CardTransport {
 }
 
 const NO_FILES: ReadonlyMap<number, Ef> = new Map();
+
+function makePin(name: PinName, value: string, triesLeft: number | undefined, maxTries: number, format: RegExp): Pin {
+  const tries = triesLeft ?? maxTries;
+  if (!Number.isInteger(tries) || tries < 0 || tries > maxTries) {
+    throw new RangeError(`MyNumberCard: ${name}PinTriesLeft must be an integer 0–${maxTries} (0 = blocked), received ${tries}`);
+  }
+  return { name, format, maxTries, value: new TextEncoder().encode(value), tries, verified: false };
+}
+
+function checkRsaKey(key: KeyObject, field: string): void {
+  if (key.type !== 'private' || key.asymmetricKeyType !== 'rsa') {
+    throw new TypeError(`MyNumberCard: ${field} must be an RSA private KeyObject (JPKI keys are RSA-2048)`);
+  }
+}
+
+/** The bytes as text when they are all printable ASCII, else '' (which no PIN format accepts). */
+function asciiOrEmpty(bytes: Uint8Array): string {
+  return bytes.every((b) => b >= 0x20 && b < 0x7f) ? String.fromCharCode(...bytes) : '';
+}
 
 function tokenInfo(): Uint8Array {
   return new TextEncoder().encode(JPKI_TOKEN_LABEL.padEnd(32, ' '));

@@ -2,6 +2,7 @@ export {
   COMMUNICATION_ERROR_CODE,
   CONSENT_ITEMS,
   DEFAULT_READER_CONFIG,
+  NO_FAULTS,
   awaitedReply,
   inSession,
   initialState,
@@ -10,7 +11,9 @@ export {
   step,
   type AwaitedReply,
   type ConsentItem,
+  type DeviceEvent,
   type EffectResultEvent,
+  type FaultState,
   type LinkEvent,
   type PatientAction,
   type PendingCardWork,
@@ -36,3 +39,21 @@ export {
   type PinSignResult,
 } from './card-session.js';
 export { SimReader, type PatientEvent, type SimReaderOptions } from './reader.js';
+export { ReaderFaultSpec, parseReaderFault, isMachineFault, type ReaderFaultInput, type MachineFault } from './faults.js';
+export {
+  GENERIC_PROFILE,
+  VENDOR_PROFILES,
+  PROFILE_IDS,
+  readerProfile,
+  loadProfile,
+  ReaderProfile,
+  ReaderProfileData,
+  ScreenTexts,
+  ProfileQuirks,
+  ProfileTimings,
+  NameLayout,
+  Repertoire,
+} from './profiles/index.js';
+export { inJisX0208, displayName, MISSING_GLYPH } from './repertoire.js';
+export { nameLines } from './name-layout.js';
+export { startReaderPage, PageAction, type PagePersona, type ReaderPage, type ReaderPageOptions, type PageSnapshot } from './page-server.js';

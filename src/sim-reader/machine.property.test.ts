@@ -5,6 +5,9 @@
  *    face.attested after a matching face (face) in that session;
  *  - once the PIN is known locked in a session (pinTriesLeft 0 at read, pin.locked, or pin.wrong
  *    with 0 left), no card.verify-and-sign is emitted in that session;
+ *  - a 目視 (visual) attestation is only made after a staff confirmation (visual.confirmed) that
+ *    no earlier visual attestation used — each patient needs their own tick (F18);
+ *  - a frozen or hung reader neither moves nor emits anything until rebooted (F13, F26);
  *  - step never throws.
  * "reply" actions answer whatever is outstanding, so sequences get through the whole flow often.
  */
@@ -63,11 +66,29 @@ const replyArb: fc.Arbitrary<Action> = fc.record({
   tries: fc.integer({ min: 0, max: 3 }),
 });
 
+const staffArb: fc.Arbitrary<ReaderEvent> = fc.constantFrom<ReaderEvent>(
+  { v: 1, type: 'mode.set', mode: 'visual' },
+  { v: 1, type: 'mode.set', mode: 'auto' },
+  { v: 1, type: 'visual.confirmed' },
+);
+
+const deviceArb: fc.Arbitrary<ReaderEvent> = fc.oneof(
+  fc.constantFrom<ReaderEvent>(
+    { type: 'reboot' },
+    { type: 'boot.done' },
+    { type: 'fault.inject', fault: { kind: 'boot-hang' } },
+    { type: 'fault.inject', fault: { kind: 'camera-unavailable' } },
+  ),
+  fc.integer({ min: 0, max: 4 }).map((afterActions): ReaderEvent => ({ type: 'fault.inject', fault: { kind: 'freeze', afterActions } })),
+);
+
 const actionArb: fc.Arbitrary<Action> = fc.oneof(
   { arbitrary: replyArb, weight: 6 },
   { arbitrary: ev(patientArb), weight: 6 },
+  { arbitrary: ev(staffArb), weight: 2 },
   { arbitrary: ev(cardResultArb), weight: 1 },
   { arbitrary: ev(terminalArb), weight: 1 },
+  { arbitrary: ev(deviceArb), weight: 1 },
   { arbitrary: ev(fc.constantFrom<ReaderEvent>({ type: 'link.up' }, { type: 'link.down' })), weight: 1 },
 );
 
@@ -78,17 +99,22 @@ const happyPathArb: fc.Arbitrary<Action[]> = fc
   .record({
     reply: replyArb,
     sessionId: fc.constantFrom('s1', 's2', 's3'),
-    method: fc.constantFrom('pin' as const, 'face' as const),
+    method: fc.constantFrom('pin' as const, 'face' as const, 'visual' as const),
     bulk: fc.boolean(),
     items: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
   })
   .map(({ reply, sessionId, method, bulk, items }) => [
     e({ type: 'link.up' }),
+    e({ v: 1, type: 'mode.set', mode: method === 'visual' ? 'visual' : 'auto' }),
     e({ type: 'card.placed', sessionId }),
     reply,
     reply,
-    e({ type: method === 'pin' ? 'choose.pin' : 'choose.face' }),
-    e(method === 'pin' ? { type: 'pin.entered', pin: '1234' } : { type: 'face.presented', match: true, score: 0.9 }),
+    ...(method === 'visual'
+      ? [e({ v: 1, type: 'visual.confirmed' }), reply]
+      : [
+          e({ type: method === 'pin' ? 'choose.pin' : 'choose.face' }),
+          e(method === 'pin' ? { type: 'pin.entered', pin: '1234' } : { type: 'face.presented', match: true, score: 0.9 }),
+        ]),
     reply,
     reply,
     ...(bulk ? [e({ type: 'consent.agree-all' })] : [e({ type: 'consent.individually' }), ...items.map((agree) => e({ type: 'consent.item', agree }))]),
@@ -115,6 +141,10 @@ interface Model {
   /** The session of the latest card.read. */
   authSucceeded: boolean;
   pinLocked: boolean;
+  /** A staff tick not yet used by a visual attestation. */
+  tickAvailable: boolean;
+  /** Method of the outstanding face.attest effect. */
+  attestMethod: 'face' | 'visual' | null;
 }
 
 function resolveReply(model: Model, r: Reply): ReaderEvent | null {
@@ -141,11 +171,13 @@ interface RunStats {
   done: number;
   lockedSessions: number;
   verifies: number;
+  visualAuths: number;
+  frozenSteps: number;
 }
 
 function runSequence(actions: Action[], stats: RunStats): void {
   let state: ReaderState = initialState({ readerId: 'r1' });
-  const model: Model = { cardWork: null, terminal: null, authSucceeded: false, pinLocked: false };
+  const model: Model = { cardWork: null, terminal: null, authSucceeded: false, pinLocked: false, tickAvailable: false, attestMethod: null };
   for (const action of actions) {
     const event = action.kind === 'event' ? action.event : resolveReply(model, action);
     if (event === null) continue;
@@ -167,7 +199,10 @@ function runSequence(actions: Action[], stats: RunStats): void {
       model.terminal = null;
     }
 
+    if (event.type === 'visual.confirmed') model.tickAvailable = true;
+
     const before = state.screen;
+    const prior = state;
     const { state: next, effects } = step(state, event);
     state = next;
     if (event.type === 'link.down' || event.type === 'card.removed' || event.type === 'cancel') {
@@ -175,6 +210,17 @@ function runSequence(actions: Action[], stats: RunStats): void {
         model.cardWork = null;
         model.terminal = null;
       }
+    }
+    if ((event.type === 'reboot' || event.type === 'fault.inject') && state.session === null) {
+      model.cardWork = null;
+      model.terminal = null;
+    }
+    const stuck = prior.faults.frozen || prior.screen === 'boot-failed';
+    if (stuck && event.type !== 'reboot' && event.type !== 'fault.inject') {
+      expect(effects, `a frozen / hung reader emitted effects for ${event.type}`).toEqual([]);
+      expect(state.screen).toBe(prior.screen);
+      expect(state.session).toBe(prior.session);
+      stats.frozenSteps++;
     }
 
     for (const effect of effects as ReaderEffect[]) {
@@ -185,7 +231,14 @@ function runSequence(actions: Action[], stats: RunStats): void {
         stats.verifies++;
         model.cardWork = 'card.verify-and-sign';
       } else if (effect.type === 'face.attest') {
-        expect(event.type === 'face.presented' && event.match).toBe(true);
+        if (effect.method === 'visual') {
+          expect(model.tickAvailable, 'visual attestation without an unused staff confirmation').toBe(true);
+          model.tickAvailable = false;
+          model.attestMethod = 'visual';
+        } else {
+          expect(event.type === 'face.presented' && event.match).toBe(true);
+          model.attestMethod = 'face';
+        }
         model.cardWork = 'face.attest';
       } else {
         const m = effect.message;
@@ -194,7 +247,8 @@ function runSequence(actions: Action[], stats: RunStats): void {
         if (m.type === 'auth.result') {
           // An auth.result only ever answers a successful PIN or an attested face match.
           if (m.method === 'pin') expect(answersVerify && event.type === 'pin.ok').toBe(true);
-          else expect(m.method === 'face' && answersAttest && event.type === 'face.attested').toBe(true);
+          else expect(answersAttest && event.type === 'face.attested' && model.attestMethod === m.method).toBe(true);
+          if (m.method === 'visual') stats.visualAuths++;
           model.authSucceeded = true;
           model.terminal = { awaiting: 'auth.verdict', sessionId: m.sessionId };
         }
@@ -210,7 +264,7 @@ function runSequence(actions: Action[], stats: RunStats): void {
 
 describe('reader machine over random event sequences', () => {
   it('never completes without authentication, never verifies a locked PIN, never throws', () => {
-    const stats: RunStats = { done: 0, lockedSessions: 0, verifies: 0 };
+    const stats: RunStats = { done: 0, lockedSessions: 0, verifies: 0, visualAuths: 0, frozenSteps: 0 };
     fc.assert(
       fc.property(sequenceArb, (actions) => {
         runSequence(actions, stats);
@@ -221,6 +275,8 @@ describe('reader machine over random event sequences', () => {
     expect(stats.done).toBeGreaterThan(0);
     expect(stats.lockedSessions).toBeGreaterThan(0);
     expect(stats.verifies).toBeGreaterThan(0);
+    expect(stats.visualAuths).toBeGreaterThan(0);
+    expect(stats.frozenSteps).toBeGreaterThan(0);
   });
 
   it('the model catches a machine that verifies a locked PIN (self-check of the harness)', () => {
@@ -233,8 +289,8 @@ describe('reader machine over random event sequences', () => {
       { kind: 'event', event: { type: 'choose.pin' } },
       { kind: 'event', event: { type: 'pin.entered', pin: '1234' } },
     ];
-    const stats: RunStats = { done: 0, lockedSessions: 0, verifies: 0 };
+    const stats: RunStats = { done: 0, lockedSessions: 0, verifies: 0, visualAuths: 0, frozenSteps: 0 };
     runSequence(actions, stats);
-    expect(stats).toEqual({ done: 0, lockedSessions: 1, verifies: 0 });
+    expect(stats).toEqual({ done: 0, lockedSessions: 1, verifies: 0, visualAuths: 0, frozenSteps: 0 });
   });
 });

@@ -35,13 +35,13 @@ const rejected = () =>
 
 describe('link', () => {
   it('starts link-down', () => {
-    expect(screenOf(fresh())).toEqual({ screen: 'link-down', message: '資格確認端末と接続できません。受付にお声がけください' });
+    expect(screenOf(fresh())).toEqual({ screen: 'link-down', message: '資格確認端末と接続できません。受付にお声がけください', lines: ['資格確認端末と接続できません。受付にお声がけください'] });
   });
 
   it('link-down + link.up → idle, asking for the card', () => {
     const r = step(fresh(), { type: 'link.up' });
     expect(r.effects).toEqual([]);
-    expect(screenOf(r.state)).toEqual({ screen: 'idle', message: 'マイナンバーカードを置いてください' });
+    expect(screenOf(r.state)).toEqual({ screen: 'idle', message: 'マイナンバーカードを置いてください', lines: ['マイナンバーカードを置いてください'] });
   });
 
   it('link.down in the middle of a session → link-down, session dropped, nothing sent', () => {
@@ -84,6 +84,8 @@ describe('reading the card', () => {
     expect(screenOf(r.state)).toEqual({
       screen: 'auth-select',
       message: '本人確認の方法を選んでください(顔認証 / 暗証番号)',
+      lines: ['本人確認の方法を選んでください(顔認証 / 暗証番号)'],
+      faceAvailable: true,
       pinAvailable: true,
       triesLeft: 3,
     });
@@ -108,6 +110,7 @@ describe('reading the card', () => {
     expect(screenOf(r.state)).toEqual({
       screen: 'error',
       message: '001 マイナンバーカードを読み取れませんでした。カードを置き直してください',
+      lines: ['001 マイナンバーカードを読み取れませんでした。カードを置き直してください'],
       errorCode: '001',
     });
   });
@@ -117,7 +120,7 @@ describe('PIN path', () => {
   it('auth-select + choose.pin with tries left → pin-entry', () => {
     const r = step(authSelect(), { type: 'choose.pin' });
     expect(r.effects).toEqual([]);
-    expect(screenOf(r.state)).toEqual({ screen: 'pin-entry', message: '暗証番号(4桁)を入力してください', pinAvailable: true, triesLeft: 3 });
+    expect(screenOf(r.state)).toEqual({ screen: 'pin-entry', message: '暗証番号(4桁)を入力してください', lines: ['暗証番号(4桁)を入力してください'], pinAvailable: true, triesLeft: 3 });
   });
 
   it('auth-select + choose.pin with a locked PIN → stays in auth-select with a refusal (F7)', () => {
@@ -126,6 +129,8 @@ describe('PIN path', () => {
     expect(screenOf(r.state)).toEqual({
       screen: 'auth-select',
       message: '暗証番号はロックされているため使用できません。顔認証を選ぶか、受付にお声がけください',
+      lines: ['暗証番号はロックされているため使用できません。顔認証を選ぶか、受付にお声がけください'],
+      faceAvailable: true,
       pinAvailable: false,
       triesLeft: 0,
     });
@@ -157,7 +162,7 @@ describe('PIN path', () => {
   it('pin.wrong with tries left → pin-entry showing them, pin-wrong notice', () => {
     const r = step(verifying(), { type: 'pin.wrong', triesLeft: 2 });
     expect(r.effects).toEqual([{ type: 'send', message: { v: 1, type: 'reader.notice', sessionId: 's1', code: 'pin-wrong', triesLeft: 2 } }]);
-    expect(screenOf(r.state)).toEqual({ screen: 'pin-entry', message: '暗証番号が違います。残り2回です', pinAvailable: true, triesLeft: 2 });
+    expect(screenOf(r.state)).toEqual({ screen: 'pin-entry', message: '暗証番号が違います。残り2回です', lines: ['暗証番号が違います。残り2回です'], pinAvailable: true, triesLeft: 2 });
   });
 
   it('pin.wrong with 0 tries → auth-select without the PIN, pin-locked notice (F6)', () => {
@@ -166,6 +171,8 @@ describe('PIN path', () => {
     expect(screenOf(r.state)).toEqual({
       screen: 'auth-select',
       message: '暗証番号がロックされました。顔認証を選ぶか、受付にお声がけください',
+      lines: ['暗証番号がロックされました。顔認証を選ぶか、受付にお声がけください'],
+      faceAvailable: true,
       pinAvailable: false,
       triesLeft: 0,
     });
@@ -195,7 +202,7 @@ describe('face path', () => {
   it('auth-select + choose.face → face-capture', () => {
     const r = step(authSelect(), { type: 'choose.face' });
     expect(r.effects).toEqual([]);
-    expect(screenOf(r.state)).toEqual({ screen: 'face-capture', message: 'カメラに顔を向けてください' });
+    expect(screenOf(r.state)).toEqual({ screen: 'face-capture', message: 'カメラに顔を向けてください', lines: ['カメラに顔を向けてください'] });
   });
 
   it('choose.face works with a locked PIN', () => {
@@ -231,7 +238,7 @@ describe('face path', () => {
   it('face.presented without a match → stays, face-failed notice, retry hint', () => {
     const r = step(faceCapture(), { type: 'face.presented', match: false, score: 0.2 });
     expect(r.effects).toEqual([{ type: 'send', message: { v: 1, type: 'reader.notice', sessionId: 's1', code: 'face-failed' } }]);
-    expect(screenOf(r.state)).toEqual({ screen: 'face-capture', message: '顔認証に失敗しました。もう一度カメラに顔を向けてください' });
+    expect(screenOf(r.state)).toEqual({ screen: 'face-capture', message: '顔認証に失敗しました。もう一度カメラに顔を向けてください', lines: ['顔認証に失敗しました。もう一度カメラに顔を向けてください'] });
   });
 
   it('the third failed match → back to auth-select', () => {
@@ -241,6 +248,8 @@ describe('face path', () => {
     expect(screenOf(r.state)).toEqual({
       screen: 'auth-select',
       message: '顔認証ができませんでした。暗証番号を選ぶか、受付にお声がけください',
+      lines: ['顔認証ができませんでした。暗証番号を選ぶか、受付にお声がけください'],
+      faceAvailable: true,
       pinAvailable: true,
       triesLeft: 3,
     });
@@ -254,6 +263,7 @@ describe('central check and consent', () => {
     expect(screenOf(r.state)).toEqual({
       screen: 'consent-bulk',
       message: '過去の医療情報等を提供することに同意しますか(全て同意する / 個別に同意する)',
+      lines: ['過去の医療情報等を提供することに同意しますか(全て同意する / 個別に同意する)'],
     });
     expect(r.state.session?.checkId).toBe('k1');
   });
@@ -266,13 +276,14 @@ describe('central check and consent', () => {
     expect(screenOf(r.state)).toEqual({
       screen: 'error',
       message: '006 利用者証明用電子証明書の失効・有効期限切れです。受付にお声がけください',
+      lines: ['006 利用者証明用電子証明書の失効・有効期限切れです。受付にお声がけください'],
       errorCode: '006',
     });
   });
 
   it('auth.verdict refused with a non-006 code shows the code and the terminal\'s text', () => {
     const r = step(checkingPin(), { v: 1, type: 'auth.verdict', sessionId: 's1', accepted: false, errorCode: 'E-cert', message: '利用者証明用電子証明書の一時停止' });
-    expect(screenOf(r.state)).toEqual({ screen: 'error', message: 'E-cert 利用者証明用電子証明書の一時停止', errorCode: 'E-cert' });
+    expect(screenOf(r.state)).toEqual({ screen: 'error', message: 'E-cert 利用者証明用電子証明書の一時停止', lines: ['E-cert 利用者証明用電子証明書の一時停止'], errorCode: 'E-cert' });
     expect(r.effects).toEqual([
       { type: 'send', message: { v: 1, type: 'reader.notice', sessionId: 's1', code: 'certificate-rejected', message: '利用者証明用電子証明書の一時停止' } },
     ]);
@@ -280,13 +291,13 @@ describe('central check and consent', () => {
 
   it('auth.verdict refused with E-comm while checking → communication-error notice', () => {
     const r = step(checkingPin(), { v: 1, type: 'auth.verdict', sessionId: 's1', accepted: false, errorCode: 'E-comm', message: '通信エラー' });
-    expect(screenOf(r.state)).toEqual({ screen: 'error', message: 'E-comm 通信エラー', errorCode: 'E-comm' });
+    expect(screenOf(r.state)).toEqual({ screen: 'error', message: 'E-comm 通信エラー', lines: ['E-comm 通信エラー'], errorCode: 'E-comm' });
     expect(r.effects).toEqual([{ type: 'send', message: { v: 1, type: 'reader.notice', sessionId: 's1', code: 'communication-error', message: '通信エラー' } }]);
   });
 
   it('a refusal instead of the challenge (central unreachable) → error, communication-error notice', () => {
     const r = step(awaitingChallenge(), { v: 1, type: 'auth.verdict', sessionId: 's1', accepted: false, errorCode: 'E-comm', message: '通信エラー' });
-    expect(screenOf(r.state)).toEqual({ screen: 'error', message: 'E-comm 通信エラー', errorCode: 'E-comm' });
+    expect(screenOf(r.state)).toEqual({ screen: 'error', message: 'E-comm 通信エラー', lines: ['E-comm 通信エラー'], errorCode: 'E-comm' });
     expect(r.effects).toEqual([{ type: 'send', message: { v: 1, type: 'reader.notice', sessionId: 's1', code: 'communication-error', message: '通信エラー' } }]);
   });
 
@@ -298,7 +309,7 @@ describe('central check and consent', () => {
 
   it('auth.verdict accepted without a checkId → error and communication-error notice', () => {
     const r = step(checkingPin(), { v: 1, type: 'auth.verdict', sessionId: 's1', accepted: true });
-    expect(screenOf(r.state)).toEqual({ screen: 'error', message: '資格確認端末の応答に確認番号がありません。受付にお声がけください' });
+    expect(screenOf(r.state)).toEqual({ screen: 'error', message: '資格確認端末の応答に確認番号がありません。受付にお声がけください', lines: ['資格確認端末の応答に確認番号がありません。受付にお声がけください'] });
     expect(r.effects).toEqual([
       { type: 'send', message: { v: 1, type: 'reader.notice', sessionId: 's1', code: 'communication-error', message: 'auth.verdict accepted without checkId' } },
     ]);
@@ -325,7 +336,7 @@ describe('central check and consent', () => {
   it('consent-bulk + consent.individually → consent-item on diagnosis', () => {
     const r = step(consentBulk(), { type: 'consent.individually' });
     expect(r.effects).toEqual([]);
-    expect(screenOf(r.state)).toEqual({ screen: 'consent-item', message: '過去の診療情報を提供することに同意しますか', consentItem: 'diagnosis' });
+    expect(screenOf(r.state)).toEqual({ screen: 'consent-item', message: '過去の診療情報を提供することに同意しますか', lines: ['過去の診療情報を提供することに同意しますか'], consentItem: 'diagnosis' });
   });
 
   it('consent items go diagnosis → pharmacy → checkup → operation', () => {
@@ -334,7 +345,7 @@ describe('central check and consent', () => {
     const s2 = run(s1, { type: 'consent.item', agree: false });
     expect(screenOf(s2).consentItem).toBe('checkup');
     const s3 = run(s2, { type: 'consent.item', agree: true });
-    expect(screenOf(s3)).toEqual({ screen: 'consent-item', message: '過去の手術情報を提供することに同意しますか', consentItem: 'operation' });
+    expect(screenOf(s3)).toEqual({ screen: 'consent-item', message: '過去の手術情報を提供することに同意しますか', lines: ['過去の手術情報を提供することに同意しますか'], consentItem: 'operation' });
   });
 
   it('the last consent item → checking and consent.result, item by item', () => {
@@ -359,7 +370,7 @@ describe('central check and consent', () => {
   it('checking after consent + session.completed → done', () => {
     const r = step(awaitingCompletion(), { v: 1, type: 'session.completed', sessionId: 's1', validity: '1' });
     expect(r.effects).toEqual([]);
-    expect(screenOf(r.state)).toEqual({ screen: 'done', message: '受付が完了しました。カードを取り出して、待合室でお待ちください' });
+    expect(screenOf(r.state)).toEqual({ screen: 'done', message: '受付が完了しました。カードを取り出して、待合室でお待ちください', lines: ['受付が完了しました。カードを取り出して、待合室でお待ちください'] });
   });
 
   it('session.completed before the verdict is ignored', () => {
@@ -408,6 +419,7 @@ describe('leaving a session', () => {
     expect(screenOf(r.state)).toEqual({
       screen: 'error',
       message: '資格確認端末との通信でエラーが発生しました(bad-message)。受付にお声がけください',
+      lines: ['資格確認端末との通信でエラーが発生しました(bad-message)。受付にお声がけください'],
     });
   });
 });

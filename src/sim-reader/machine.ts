@@ -5,20 +5,32 @@
  * session id inside `card.placed` because the machine cannot make one up.
  *
  * Screens follow the public flow (reader-flow §1.2–1.5): place card → read → choose face / PIN
- * → central check → consent (bulk or item by item) → done. Events that do not apply to the
- * current screen are ignored: the same state object comes back and no effect is emitted.
+ * → central check → consent (bulk or item by item) → done. In 目視確認 mode (N10) the reader
+ * reads the card and, once staff have confirmed the holder on the terminal, sends a reader
+ * attestation with method 'visual' — no face, no PIN. Device faults (F13, F26, F27) and the
+ * reboot that clears them (N36) are part of the state. Events that do not apply to the current
+ * screen are ignored: the same state object comes back and no effect is emitted.
  */
 import type { ConsentChoices } from '../protocol/consent.js';
 import { FULL_CONSENT } from '../protocol/consent.js';
 import { b64 } from '../protocol/messages.js';
-import type { AuthMethod, Msg, ReaderToTerminal, TerminalToReader } from '../protocol/reader-link.js';
+import type { AuthMethod, Msg, ReaderMode, ReaderToTerminal, TerminalToReader } from '../protocol/reader-link.js';
 import { READER_PROTOCOL_VERSION } from '../protocol/reader-link.js';
+import type { MachineFault } from './faults.js';
+import { nameLines } from './name-layout.js';
+import { GENERIC_PROFILE } from './profiles/index.js';
+import { fillTemplate, type ReaderProfile } from './profiles/schema.js';
+import { displayName } from './repertoire.js';
 
 /** Screen ids. Scenarios refer to these exact strings. */
 export type ScreenId =
+  | 'booting'
+  | 'boot-failed'
   | 'link-down'
   | 'idle'
+  | 'idle-visual'
   | 'reading'
+  | 'visual-wait'
   | 'auth-select'
   | 'pin-entry'
   | 'face-capture'
@@ -37,9 +49,11 @@ export interface ReaderConfig {
   readonly readerId: string;
   /** Failed face matches before the reader goes back to the method choice (F9, option default 3). */
   readonly faceFailuresBeforeAuthSelect: number;
+  /** Screen texts, error texts and quirks of one maker (profiles/). */
+  readonly profile: ReaderProfile;
 }
 
-export const DEFAULT_READER_CONFIG: ReaderConfig = { readerId: 'sim-reader', faceFailuresBeforeAuthSelect: 3 };
+export const DEFAULT_READER_CONFIG: ReaderConfig = { readerId: 'sim-reader', faceFailuresBeforeAuthSelect: 3, profile: GENERIC_PROFILE };
 
 /** Card work whose result the machine is waiting for (fed back by the runtime). */
 export type PendingCardWork = 'card.read' | 'card.verify-and-sign' | 'face.attest';
@@ -48,9 +62,13 @@ export type AwaitedReply = 'challenge' | 'auth.verdict' | 'session.completed';
 
 export interface ReaderSession {
   readonly sessionId: string;
+  /** Started while the reader was in 目視確認 mode: identity is confirmed by staff, not face or PIN. */
+  readonly visual: boolean;
   /** True once challenge.request went out: from then on the terminal knows this session. */
   readonly announced: boolean;
   readonly certificate: Uint8Array | null;
+  /** The holder's name as read from the card face; null when the card gave none. */
+  readonly holderName: string | null;
   /** Tries left on the card's user-authentication PIN; null until the card has been read. */
   readonly pinTriesLeft: number | null;
   readonly challenge: { readonly challengeId: string; readonly nonce: Uint8Array } | null;
@@ -62,6 +80,17 @@ export interface ReaderSession {
   readonly consentIndex: number;
 }
 
+/** Injected faults the machine models (faults.ts); all cleared by a reboot. */
+export interface FaultState {
+  readonly bootHang: boolean;
+  readonly cameraUnavailable: boolean;
+  /** Patient actions still handled before the reader freezes; null when no freeze is armed. */
+  readonly freezeAfterActions: number | null;
+  readonly frozen: boolean;
+}
+
+export const NO_FAULTS: FaultState = { bootHang: false, cameraUnavailable: false, freezeAfterActions: null, frozen: false };
+
 export interface ReaderState {
   readonly config: ReaderConfig;
   readonly screen: ScreenId;
@@ -69,11 +98,23 @@ export interface ReaderState {
   /** Text that replaces the screen's usual prompt (a refusal, a retry hint, an error). */
   readonly message: string | null;
   readonly errorCode: string | null;
+  /** Whether the link to the terminal is up (tracked even while booting, hung or frozen). */
+  readonly linkUp: boolean;
+  /** The operating mode in force (N30). */
+  readonly mode: ReaderMode;
+  /** A mode set during a session, applied when that session ends (N30). */
+  readonly pendingMode: ReaderMode | null;
+  /** Staff ticked «目視で本人確認完了» for the next / current patient (visual mode only). */
+  readonly visualConfirmed: boolean;
+  readonly faults: FaultState;
 }
 
 // ---- events ----
 
 export type LinkEvent = { type: 'link.up' } | { type: 'link.down' };
+
+/** Device events: staff reboot, the end of the boot, an injected fault. */
+export type DeviceEvent = { type: 'reboot' } | { type: 'boot.done' } | { type: 'fault.inject'; fault: MachineFault };
 
 /** What the patient does at the reader (the runtime turns a placed card into a session id). */
 export type PatientAction =
@@ -88,9 +129,22 @@ export type PatientAction =
   | { type: 'consent.item'; agree: boolean }
   | { type: 'cancel' };
 
+const PATIENT_ACTIONS: ReadonlySet<string> = new Set<PatientAction['type']>([
+  'card.placed',
+  'card.removed',
+  'choose.pin',
+  'choose.face',
+  'pin.entered',
+  'face.presented',
+  'consent.agree-all',
+  'consent.individually',
+  'consent.item',
+  'cancel',
+]);
+
 /** Results of effects, fed back by the runtime. */
 export type EffectResultEvent =
-  | { type: 'card.read-ok'; certificate: Uint8Array; pinTriesLeft: number }
+  | { type: 'card.read-ok'; certificate: Uint8Array; pinTriesLeft: number; holderName?: string }
   /** The card could not be read or answered an unexpected status word (shown as 001). */
   | { type: 'card.read-failed'; reason?: string }
   | { type: 'pin.ok'; signature: Uint8Array }
@@ -98,9 +152,12 @@ export type EffectResultEvent =
   | { type: 'pin.locked' }
   | { type: 'face.attested'; signature: Uint8Array; score: number };
 
-export type TerminalEvent = Msg<TerminalToReader, 'challenge' | 'auth.verdict' | 'session.completed' | 'protocol.error'>;
+export type TerminalEvent = Msg<
+  TerminalToReader,
+  'challenge' | 'auth.verdict' | 'session.completed' | 'protocol.error' | 'mode.set' | 'visual.confirmed'
+>;
 
-export type ReaderEvent = LinkEvent | PatientAction | EffectResultEvent | TerminalEvent;
+export type ReaderEvent = LinkEvent | DeviceEvent | PatientAction | EffectResultEvent | TerminalEvent;
 
 // ---- effects ----
 
@@ -109,7 +166,7 @@ export type ReaderEffect =
   | { type: 'card.read' }
   /** VERIFY the PIN, then sign SHA-256(nonce) with the authentication key; answer pin.ok / wrong / locked. */
   | { type: 'card.verify-and-sign'; pin: string; nonce: Uint8Array }
-  /** Sign the reader attestation; answer face.attested echoing `score`. */
+  /** Sign the reader attestation; answer face.attested echoing `score` (0 for 'visual'). */
   | { type: 'face.attest'; nonce: Uint8Array; certificate: Uint8Array; method: AuthMethod; score: number }
   | { type: 'send'; message: ReaderToTerminal };
 
@@ -120,54 +177,41 @@ export interface StepResult {
 
 export interface ReaderScreen {
   screen: ScreenId;
-  /** What the patient reads, in Japanese. */
+  /** The screen's text in one string (line breaks removed), in Japanese. */
   message: string;
+  /** What the patient sees, line by line: the greeting with the name (when shown), then the text. */
+  lines: string[];
+  /** The holder's name as drawn (● for characters outside the screen's repertoire), when shown. */
+  name?: string;
   pinAvailable?: boolean;
+  faceAvailable?: boolean;
   triesLeft?: number;
   errorCode?: string;
   consentItem?: ConsentItem;
+  /** The screen is frozen (injected fault): nothing the patient does has an effect until reboot. */
+  frozen?: true;
 }
-
-// ---- texts (wording per maker is unconfirmed; these are ours) ----
-
-const TEXT = {
-  linkDown: '資格確認端末と接続できません。受付にお声がけください',
-  idle: 'マイナンバーカードを置いてください',
-  reading: 'カードを読み取っています。カードを動かさないでください',
-  authSelect: '本人確認の方法を選んでください(顔認証 / 暗証番号)',
-  pinUnavailable: '暗証番号はロックされているため使用できません。顔認証を選ぶか、受付にお声がけください',
-  pinLocked: '暗証番号がロックされました。顔認証を選ぶか、受付にお声がけください',
-  pinEntry: '暗証番号(4桁)を入力してください',
-  pinFormat: '暗証番号は4桁の数字で入力してください',
-  pinWrong: (n: number) => `暗証番号が違います。残り${n}回です`,
-  faceCapture: 'カメラに顔を向けてください',
-  faceRetry: '顔認証に失敗しました。もう一度カメラに顔を向けてください',
-  faceGiveUp: '顔認証ができませんでした。暗証番号を選ぶか、受付にお声がけください',
-  checking: '確認しています。しばらくお待ちください',
-  consentBulk: '過去の医療情報等を提供することに同意しますか(全て同意する / 個別に同意する)',
-  consentItem: {
-    diagnosis: '過去の診療情報を提供することに同意しますか',
-    pharmacy: '過去のお薬の情報を提供することに同意しますか',
-    checkup: '過去の健診情報を提供することに同意しますか',
-    operation: '過去の手術情報を提供することに同意しますか',
-  } satisfies Record<ConsentItem, string>,
-  done: '受付が完了しました。カードを取り出して、待合室でお待ちください',
-  error: 'エラーが発生しました。受付にお声がけください',
-  error001: '001 マイナンバーカードを読み取れませんでした。カードを置き直してください',
-  certificateRejected: '利用者証明用電子証明書を確認できませんでした。受付にお声がけください',
-  error006: '006 利用者証明用電子証明書の失効・有効期限切れです。受付にお声がけください',
-  missingCheckId: '資格確認端末の応答に確認番号がありません。受付にお声がけください',
-  protocolError: (code: string) => `資格確認端末との通信でエラーが発生しました(${code})。受付にお声がけください`,
-} as const;
 
 // ---- construction ----
 
 export function initialState(config: Partial<ReaderConfig> = {}): ReaderState {
-  return { config: { ...DEFAULT_READER_CONFIG, ...config }, screen: 'link-down', session: null, message: null, errorCode: null };
+  return {
+    config: { ...DEFAULT_READER_CONFIG, ...config },
+    screen: 'link-down',
+    session: null,
+    message: null,
+    errorCode: null,
+    linkUp: false,
+    mode: 'auto',
+    pendingMode: null,
+    visualConfirmed: false,
+    faults: NO_FAULTS,
+  };
 }
 
 const SESSION_SCREENS: ReadonlySet<ScreenId> = new Set<ScreenId>([
   'reading',
+  'visual-wait',
   'auth-select',
   'pin-entry',
   'face-capture',
@@ -176,13 +220,20 @@ const SESSION_SCREENS: ReadonlySet<ScreenId> = new Set<ScreenId>([
   'consent-item',
 ]);
 
+/** Screens on which the patient has passed identity verification (the name may be shown). */
+const NAMED_SCREENS: ReadonlySet<ScreenId> = new Set<ScreenId>(['consent-bulk', 'consent-item', 'done']);
+
 /** Whether the screen belongs to a patient session in progress (not done, not error). */
 export function inSession(state: ReaderState): boolean {
   return SESSION_SCREENS.has(state.screen) && state.session !== null;
 }
 
-/** The terminal reply the machine is waiting for, if any (used by the runtime's whenIdle). */
+/**
+ * The terminal reply the machine is waiting for, if any (used by the runtime's whenIdle).
+ * A frozen or hung reader waits for nothing: no reply can move it.
+ */
 export function awaitedReply(state: ReaderState): AwaitedReply | null {
+  if (state.faults.frozen || state.screen === 'boot-failed') return null;
   return state.session?.awaiting ?? null;
 }
 
@@ -203,8 +254,12 @@ function withSession(state: ReaderState, patch: Partial<ReaderSession>): ReaderS
   return { ...(state.session as ReaderSession), ...patch };
 }
 
-function toIdle(state: ReaderState): ReaderState {
-  return goto(state, 'idle', { session: null });
+const idleScreen = (mode: ReaderMode): ScreenId => (mode === 'visual' ? 'idle-visual' : 'idle');
+
+/** The session is over (or there was none): back to the idle screen of the mode now in force. */
+function endSession(state: ReaderState): ReaderState {
+  const mode = state.pendingMode ?? state.mode;
+  return goto(state, idleScreen(mode), { session: null, mode, pendingMode: null, visualConfirmed: false });
 }
 
 const send = (message: ReaderToTerminal): ReaderEffect => ({ type: 'send', message });
@@ -217,11 +272,13 @@ function notice(
   return send({ v: READER_PROTOCOL_VERSION, type: 'reader.notice', sessionId: session.sessionId, code, ...extra });
 }
 
-function newSession(sessionId: string): ReaderSession {
+function newSession(sessionId: string, visual: boolean): ReaderSession {
   return {
     sessionId,
+    visual,
     announced: false,
     certificate: null,
+    holderName: null,
     pinTriesLeft: null,
     challenge: null,
     pending: 'card.read',
@@ -237,11 +294,13 @@ function newSession(sessionId: string): ReaderSession {
 const count = (n: number): number => (Number.isFinite(n) && n > 0 ? Math.floor(n) : 0);
 const unitScore = (n: number): number => (Number.isFinite(n) ? Math.min(1, Math.max(0, n)) : 0);
 
+const texts = (state: ReaderState): ReaderProfile['texts'] => state.config.profile.texts;
+
 function cardFailed(state: ReaderState, session: ReaderSession, reason: string | undefined): StepResult {
   const next = goto(state, 'error', {
     session: { ...session, pending: null, awaiting: null },
     errorCode: '001',
-    message: TEXT.error001,
+    message: state.config.profile.errorTexts['001'] ?? `001 ${texts(state).error}`,
   });
   return { state: next, effects: [notice(session, 'card-read-failed', reason ? { message: reason } : {})] };
 }
@@ -249,27 +308,99 @@ function cardFailed(state: ReaderState, session: ReaderSession, reason: string |
 // ---- the transition function ----
 
 export function step(state: ReaderState, event: ReaderEvent): StepResult {
-  // Link events apply everywhere.
-  if (event.type === 'link.down') {
-    return state.screen === 'link-down' ? unchanged(state) : { state: goto(state, 'link-down', { session: null }), effects: [] };
+  if (event.type === 'reboot') return reboot(state);
+  if (event.type === 'fault.inject') return injectFault(state, event.fault);
+  if (event.type === 'link.up' || event.type === 'link.down') return stepLink(state, event.type === 'link.up');
+  // F13 / F26: a hung or frozen reader does nothing until rebooted.
+  if (state.faults.frozen || state.screen === 'boot-failed') return unchanged(state);
+  if (event.type === 'boot.done') {
+    return state.screen === 'booting' ? { state: state.linkUp ? endSession(state) : goto(state, 'link-down'), effects: [] } : unchanged(state);
   }
-  if (state.screen === 'link-down') {
-    return event.type === 'link.up' ? { state: toIdle(state), effects: [] } : unchanged(state);
-  }
-  if (event.type === 'link.up') return unchanged(state);
+  if (state.screen === 'booting' || state.screen === 'link-down') return unchanged(state);
 
+  const freezeAfter = state.faults.freezeAfterActions;
+  if (freezeAfter !== null && PATIENT_ACTIONS.has(event.type)) {
+    // This action is still handled; when it was the last one allowed, the reader freezes after it.
+    const r = stepAlive(state, event);
+    const left = freezeAfter - 1;
+    const faults: FaultState = { ...r.state.faults, freezeAfterActions: left > 0 ? left : null, frozen: left <= 0 };
+    return { state: { ...r.state, faults }, effects: r.effects };
+  }
+  return stepAlive(state, event);
+}
+
+function stepLink(state: ReaderState, up: boolean): StepResult {
+  const remember = (): StepResult => (state.linkUp === up ? unchanged(state) : { state: { ...state, linkUp: up }, effects: [] });
+  // Booting, hung or frozen: only remember the link; the screen does not move.
+  if (state.screen === 'booting' || state.screen === 'boot-failed' || state.faults.frozen) return remember();
+  if (up) return state.screen === 'link-down' ? { state: endSession({ ...state, linkUp: true }), effects: [] } : remember();
+  if (state.screen === 'link-down') return remember();
+  // The link went down: any session is dropped (nothing can be sent); a pending mode applies.
+  return { state: goto(endSession(state), 'link-down', { linkUp: false }), effects: [] };
+}
+
+/** N36 / F14: from any state back to booting; faults cleared, session dropped, mode restored (N2 default). */
+function reboot(state: ReaderState): StepResult {
+  const mode = state.pendingMode ?? state.mode;
+  return {
+    state: goto(state, 'booting', { session: null, mode, pendingMode: null, visualConfirmed: false, faults: NO_FAULTS }),
+    effects: [],
+  };
+}
+
+function injectFault(state: ReaderState, fault: MachineFault): StepResult {
+  switch (fault.kind) {
+    case 'boot-hang':
+      // The reader hangs as at a failed start: the session is gone, nothing is sent.
+      return { state: goto(state, 'boot-failed', { session: null, faults: { ...state.faults, bootHang: true } }), effects: [] };
+    case 'freeze':
+      return {
+        state: {
+          ...state,
+          faults: { ...state.faults, freezeAfterActions: fault.afterActions > 0 ? fault.afterActions : null, frozen: fault.afterActions === 0 },
+        },
+        effects: [],
+      };
+    case 'camera-unavailable': {
+      const faults = { ...state.faults, cameraUnavailable: true };
+      // F27: on the face screen (and not already attesting a match) the reader falls back to the method choice.
+      if (state.screen === 'face-capture' && state.session !== null && state.session.pending === null) {
+        return { state: goto(state, 'auth-select', { faults, message: texts(state).faceUnavailable }), effects: [] };
+      }
+      return { state: { ...state, faults }, effects: [] };
+    }
+  }
+}
+
+/** Mode change from the terminal (N30): now when no session is open, else when it ends. */
+function setMode(state: ReaderState, mode: ReaderMode): StepResult {
+  const sessionOpen = state.session !== null && (SESSION_SCREENS.has(state.screen) || state.screen === 'done' || state.screen === 'error');
+  if (sessionOpen) {
+    const pendingMode = mode === state.mode ? null : mode;
+    return pendingMode === state.pendingMode ? unchanged(state) : { state: { ...state, pendingMode }, effects: [] };
+  }
+  if (mode === state.mode && state.pendingMode === null) return unchanged(state);
+  return { state: endSession({ ...state, mode, pendingMode: null }), effects: [] };
+}
+
+function stepAlive(state: ReaderState, event: ReaderEvent): StepResult {
   const session = state.session;
+
+  if (event.type === 'mode.set') return setMode(state, event.mode);
+  if (event.type === 'visual.confirmed') return visualConfirmed(state);
 
   // Leaving a session: card removed or cancel (N42, F12, N24, N41).
   if (event.type === 'card.removed' || event.type === 'cancel') {
-    if (state.screen === 'done') return event.type === 'card.removed' ? { state: toIdle(state), effects: [] } : unchanged(state);
-    if (state.screen === 'error') return { state: toIdle(state), effects: [] };
+    if (state.screen === 'done') return event.type === 'card.removed' ? { state: endSession(state), effects: [] } : unchanged(state);
+    if (state.screen === 'error') return { state: endSession(state), effects: [] };
+    // N42: only a maker with a cancel button lets the patient abandon a session on the reader.
+    if (event.type === 'cancel' && !state.config.profile.quirks.cancelButton) return unchanged(state);
     if (session !== null && SESSION_SCREENS.has(state.screen)) {
       const reason = event.type === 'card.removed' ? 'card-removed' : 'cancelled';
       const effects: ReaderEffect[] = session.announced
         ? [send({ v: READER_PROTOCOL_VERSION, type: 'session.ended', sessionId: session.sessionId, reason })]
         : [];
-      return { state: toIdle(state), effects };
+      return { state: endSession(state), effects };
     }
     return unchanged(state);
   }
@@ -278,7 +409,7 @@ export function step(state: ReaderState, event: ReaderEvent): StepResult {
     if (session === null || !SESSION_SCREENS.has(state.screen)) return unchanged(state);
     const next = goto(state, 'error', {
       session: { ...session, pending: null, awaiting: null },
-      message: TEXT.protocolError(event.code),
+      message: fillTemplate(texts(state).protocolError, { code: event.code }),
     });
     return { state: next, effects: [] };
   }
@@ -296,9 +427,12 @@ export function step(state: ReaderState, event: ReaderEvent): StepResult {
     return refused(state, session, event);
   }
 
-  if (state.screen === 'idle') {
+  if (state.screen === 'idle' || state.screen === 'idle-visual') {
     if (event.type !== 'card.placed' || event.sessionId.length === 0) return unchanged(state);
-    return { state: goto(state, 'reading', { session: newSession(event.sessionId) }), effects: [{ type: 'card.read' }] };
+    return {
+      state: goto(state, 'reading', { session: newSession(event.sessionId, state.mode === 'visual') }),
+      effects: [{ type: 'card.read' }],
+    };
   }
 
   if (session === null) return unchanged(state);
@@ -319,17 +453,39 @@ export function step(state: ReaderState, event: ReaderEvent): StepResult {
     case 'consent-item':
       return stepConsentItem(state, session, event);
     default:
-      // done / error: only card removal and cancel (handled above) apply.
+      // visual-wait waits for visual.confirmed (above); done / error only for removal and cancel.
       return unchanged(state);
   }
+}
+
+/** Start the visual attestation (N10): the reader signs for the staff's confirmation. */
+function attestVisual(state: ReaderState, session: ReaderSession): StepResult {
+  if (session.challenge === null || session.certificate === null) return unchanged(state);
+  const next = goto(state, 'checking', { session: withSession(state, { pending: 'face.attest' }), visualConfirmed: true });
+  const effect: ReaderEffect = { type: 'face.attest', nonce: session.challenge.nonce, certificate: session.certificate, method: 'visual', score: 0 };
+  return { state: next, effects: [effect] };
+}
+
+function visualConfirmed(state: ReaderState): StepResult {
+  if (state.mode !== 'visual') return unchanged(state);
+  if (state.screen === 'idle-visual') return state.visualConfirmed ? unchanged(state) : { state: { ...state, visualConfirmed: true }, effects: [] };
+  const session = state.session;
+  if (session === null || !session.visual) return unchanged(state);
+  // Card placed first (F17, option visual_card_first = wait): the tick releases the waiting card.
+  if (state.screen === 'visual-wait' && session.pending === null && session.awaiting === null) return attestVisual(state, session);
+  // Card still being read: remember the tick, it is used when the challenge arrives.
+  if (state.screen === 'reading' && !state.visualConfirmed) return { state: { ...state, visualConfirmed: true }, effects: [] };
+  return unchanged(state);
 }
 
 function stepReading(state: ReaderState, session: ReaderSession, event: ReaderEvent): StepResult {
   if (event.type === 'card.read-ok' && session.pending === 'card.read') {
     const pinTriesLeft = count(event.pinTriesLeft);
+    const holderName = event.holderName !== undefined && event.holderName.trim().length > 0 ? event.holderName : null;
     const next = goto(state, 'reading', {
       session: withSession(state, {
         certificate: event.certificate,
+        holderName,
         pinTriesLeft,
         pending: null,
         announced: true,
@@ -337,19 +493,21 @@ function stepReading(state: ReaderState, session: ReaderSession, event: ReaderEv
       }),
     });
     const effects: ReaderEffect[] = [send({ v: READER_PROTOCOL_VERSION, type: 'challenge.request', sessionId: session.sessionId })];
-    // A card whose PIN is already locked (or a PIN-less card): staff should know before the patient tries.
-    if (pinTriesLeft === 0) effects.push(notice(session, 'pin-locked', { triesLeft: 0 }));
+    // A card whose PIN is already locked (or a PIN-less card): staff should know before the patient
+    // tries — unless staff confirm the holder anyway (目視), where the PIN plays no part.
+    if (pinTriesLeft === 0 && !session.visual) effects.push(notice(session, 'pin-locked', { triesLeft: 0 }));
     return { state: next, effects };
   }
   if (event.type === 'card.read-failed' && session.pending === 'card.read') return cardFailed(state, session, event.reason);
   if (event.type === 'challenge' && session.awaiting === 'challenge' && event.sessionId === session.sessionId) {
-    const next = goto(state, 'auth-select', {
-      session: withSession(state, {
-        challenge: { challengeId: event.challengeId, nonce: b64.decode(event.nonce) },
-        awaiting: null,
-      }),
+    const challenged = goto(state, 'reading', {
+      session: withSession(state, { challenge: { challengeId: event.challengeId, nonce: b64.decode(event.nonce) }, awaiting: null }),
     });
-    return { state: next, effects: [] };
+    if (session.visual) {
+      // N10: no face, no PIN. Staff confirmed already → attest now; else wait for the tick (F17 wait).
+      return state.visualConfirmed ? attestVisual(challenged, challenged.session as ReaderSession) : { state: goto(challenged, 'visual-wait'), effects: [] };
+    }
+    return { state: goto(challenged, 'auth-select'), effects: [] };
   }
   return unchanged(state);
 }
@@ -358,19 +516,25 @@ function stepAuthSelect(state: ReaderState, session: ReaderSession, event: Reade
   if (event.type === 'choose.pin') {
     if (pinAvailable(session)) return { state: goto(state, 'pin-entry'), effects: [] };
     // F7: PIN locked or PIN-less card — the PIN path is refused, face stays offered.
-    if (state.message === TEXT.pinUnavailable) return unchanged(state);
-    return { state: goto(state, 'auth-select', { message: TEXT.pinUnavailable }), effects: [] };
+    if (state.message === texts(state).pinUnavailable) return unchanged(state);
+    return { state: goto(state, 'auth-select', { message: texts(state).pinUnavailable }), effects: [] };
   }
   if (event.type === 'choose.face') {
+    // F27: camera unavailable — the face path is refused, PIN (or 目視 by staff) remains.
+    if (state.faults.cameraUnavailable) {
+      if (state.message === texts(state).faceUnavailable) return unchanged(state);
+      return { state: goto(state, 'auth-select', { message: texts(state).faceUnavailable }), effects: [] };
+    }
     return { state: goto(state, 'face-capture', { session: withSession(state, { faceFailures: 0 }) }), effects: [] };
   }
   return unchanged(state);
 }
 
 function stepPinEntry(state: ReaderState, session: ReaderSession, event: ReaderEvent): StepResult {
+  const t = texts(state);
   if (event.type === 'pin.entered' && session.pending === null && session.challenge !== null && pinAvailable(session)) {
     if (!/^[0-9]{4}$/.test(event.pin)) {
-      return state.message === TEXT.pinFormat ? unchanged(state) : { state: { ...state, message: TEXT.pinFormat }, effects: [] };
+      return state.message === t.pinFormat ? unchanged(state) : { state: { ...state, message: t.pinFormat }, effects: [] };
     }
     const next = { ...state, session: withSession(state, { pending: 'card.verify-and-sign' }) };
     return { state: next, effects: [{ type: 'card.verify-and-sign', pin: event.pin, nonce: session.challenge.nonce }] };
@@ -394,7 +558,7 @@ function stepPinEntry(state: ReaderState, session: ReaderSession, event: ReaderE
     const triesLeft = count(event.triesLeft);
     const next = goto(state, 'pin-entry', {
       session: withSession(state, { pending: null, pinTriesLeft: triesLeft }),
-      message: TEXT.pinWrong(triesLeft),
+      message: fillTemplate(t.pinWrong, { n: triesLeft }),
     });
     return { state: next, effects: [notice(session, 'pin-wrong', { triesLeft })] };
   }
@@ -402,7 +566,7 @@ function stepPinEntry(state: ReaderState, session: ReaderSession, event: ReaderE
     // F6 with pin_lock_next = auth_select: back to the method choice, PIN path closed, face still open.
     const next = goto(state, 'auth-select', {
       session: withSession(state, { pending: null, pinTriesLeft: 0 }),
-      message: TEXT.pinLocked,
+      message: t.pinLocked,
     });
     return { state: next, effects: [notice(session, 'pin-locked', { triesLeft: 0 })] };
   }
@@ -426,9 +590,9 @@ function stepFaceCapture(state: ReaderState, session: ReaderSession, event: Read
     const faceFailures = session.faceFailures + 1;
     const effects = [notice(session, 'face-failed')];
     if (faceFailures >= state.config.faceFailuresBeforeAuthSelect) {
-      return { state: goto(state, 'auth-select', { session: withSession(state, { faceFailures }), message: TEXT.faceGiveUp }), effects };
+      return { state: goto(state, 'auth-select', { session: withSession(state, { faceFailures }), message: texts(state).faceGiveUp }), effects };
     }
-    return { state: goto(state, 'face-capture', { session: withSession(state, { faceFailures }), message: TEXT.faceRetry }), effects };
+    return { state: goto(state, 'face-capture', { session: withSession(state, { faceFailures }), message: texts(state).faceRetry }), effects };
   }
   if (event.type === 'face.attested' && session.pending === 'face.attest' && session.challenge !== null && session.certificate !== null) {
     const next = goto(state, 'checking', { session: withSession(state, { pending: null, awaiting: 'auth.verdict', faceFailures: 0 }) });
@@ -447,13 +611,27 @@ function stepFaceCapture(state: ReaderState, session: ReaderSession, event: Read
 }
 
 function stepChecking(state: ReaderState, session: ReaderSession, event: ReaderEvent): StepResult {
+  if (event.type === 'face.attested' && session.visual && session.pending === 'face.attest' && session.challenge !== null && session.certificate !== null) {
+    // N10: the attestation states that staff confirmed the holder; no face score.
+    const next = goto(state, 'checking', { session: withSession(state, { pending: null, awaiting: 'auth.verdict' }) });
+    const result: ReaderToTerminal = {
+      v: READER_PROTOCOL_VERSION,
+      type: 'auth.result',
+      sessionId: session.sessionId,
+      method: 'visual',
+      certificate: b64.encode(session.certificate),
+      challengeId: session.challenge.challengeId,
+      attestation: { readerId: state.config.readerId, signature: b64.encode(event.signature) },
+    };
+    return { state: next, effects: [send(result)] };
+  }
   if (event.type === 'auth.verdict' && event.accepted && session.awaiting === 'auth.verdict' && event.sessionId === session.sessionId) {
     if (event.checkId !== undefined && event.checkId.length > 0) {
       return { state: goto(state, 'consent-bulk', { session: withSession(state, { awaiting: null, checkId: event.checkId }) }), effects: [] };
     }
     // Accepted but without a check id: the consent result could not be tied to the check.
     return {
-      state: goto(state, 'error', { session: withSession(state, { awaiting: null }), message: TEXT.missingCheckId }),
+      state: goto(state, 'error', { session: withSession(state, { awaiting: null }), message: texts(state).missingCheckId }),
       effects: [notice(session, 'communication-error', { message: 'auth.verdict accepted without checkId' })],
     };
   }
@@ -468,15 +646,17 @@ export const COMMUNICATION_ERROR_CODE = 'E-comm';
 
 function refused(state: ReaderState, session: ReaderSession, verdict: Msg<TerminalToReader, 'auth.verdict'>): StepResult {
   const errorCode = verdict.errorCode ?? null;
+  const profileText = errorCode !== null ? state.config.profile.errorTexts[errorCode] : undefined;
   const text =
-    errorCode === '006'
-      ? TEXT.error006
-      : [errorCode, verdict.message ?? (session.awaiting === 'auth.verdict' ? TEXT.certificateRejected : TEXT.error)].filter((p) => p !== null).join(' ');
+    profileText ??
+    [errorCode, verdict.message ?? (session.awaiting === 'auth.verdict' ? texts(state).certificateRejected : texts(state).error)]
+      .filter((p) => p !== null)
+      .join(' ');
   // Only a refusal of the identity check itself is a certificate matter for the staff.
   const code = session.awaiting === 'auth.verdict' && errorCode !== COMMUNICATION_ERROR_CODE ? 'certificate-rejected' : 'communication-error';
   return {
     state: goto(state, 'error', { session: { ...session, awaiting: null, pending: null }, errorCode, message: text }),
-    effects: [notice(session, code, { message: verdict.message ?? text })],
+    effects: [notice(session, code, { message: verdict.message ?? text.replace(/\n/g, '') })],
   };
 }
 
@@ -527,35 +707,71 @@ function stepConsentItem(state: ReaderState, session: ReaderSession, event: Read
 
 // ---- the screen as the patient sees it ----
 
+function screenText(state: ReaderState): string {
+  const t = texts(state);
+  const s = state.session;
+  if (state.message !== null) return state.message;
+  switch (state.screen) {
+    case 'booting':
+      return t.booting;
+    case 'boot-failed':
+      return t.bootFailed;
+    case 'link-down':
+      return t.linkDown;
+    case 'idle':
+      return t.idle;
+    case 'idle-visual':
+      return state.visualConfirmed ? t.idleVisualConfirmed : t.idleVisual;
+    case 'reading':
+      return t.reading;
+    case 'visual-wait':
+      return t.visualWait;
+    case 'auth-select':
+      return t.authSelect;
+    case 'pin-entry':
+      return t.pinEntry;
+    case 'face-capture':
+      return t.faceCapture;
+    case 'checking':
+      return t.checking;
+    case 'consent-bulk':
+      return t.consentBulk;
+    case 'consent-item':
+      return t.consentItem[CONSENT_ITEMS[s?.consentIndex ?? 0] ?? 'operation'];
+    case 'done':
+      return t.done;
+    case 'error':
+      return t.error;
+  }
+}
+
 export function screenOf(state: ReaderState): ReaderScreen {
   const s = state.session;
-  const text = (fallback: string): string => state.message ?? fallback;
+  const text = screenText(state);
+  const { quirks } = state.config.profile;
+  const name = s?.holderName != null && NAMED_SCREENS.has(state.screen) ? displayName(s.holderName, quirks.repertoire) : null;
+  const lines = [...(name !== null ? nameLines(name, quirks.nameLayout, quirks.honorific) : []), ...text.split('\n')];
+  const out: ReaderScreen = { screen: state.screen, message: text.replace(/\n/g, ''), lines };
+  if (name !== null) out.name = name;
   switch (state.screen) {
-    case 'link-down':
-      return { screen: 'link-down', message: TEXT.linkDown };
-    case 'idle':
-      return { screen: 'idle', message: TEXT.idle };
-    case 'reading':
-      return { screen: 'reading', message: text(TEXT.reading) };
     case 'auth-select':
-      return { screen: 'auth-select', message: text(TEXT.authSelect), pinAvailable: pinAvailable(s), triesLeft: s?.pinTriesLeft ?? 0 };
+      out.pinAvailable = pinAvailable(s);
+      out.faceAvailable = !state.faults.cameraUnavailable;
+      out.triesLeft = s?.pinTriesLeft ?? 0;
+      break;
     case 'pin-entry':
-      return { screen: 'pin-entry', message: text(TEXT.pinEntry), pinAvailable: pinAvailable(s), triesLeft: s?.pinTriesLeft ?? 0 };
-    case 'face-capture':
-      return { screen: 'face-capture', message: text(TEXT.faceCapture) };
-    case 'checking':
-      return { screen: 'checking', message: text(TEXT.checking) };
-    case 'consent-bulk':
-      return { screen: 'consent-bulk', message: text(TEXT.consentBulk) };
-    case 'consent-item': {
-      const item = CONSENT_ITEMS[s?.consentIndex ?? 0] ?? 'operation';
-      return { screen: 'consent-item', message: text(TEXT.consentItem[item]), consentItem: item };
-    }
-    case 'done':
-      return { screen: 'done', message: text(TEXT.done) };
+      out.pinAvailable = pinAvailable(s);
+      out.triesLeft = s?.pinTriesLeft ?? 0;
+      break;
+    case 'consent-item':
+      out.consentItem = CONSENT_ITEMS[s?.consentIndex ?? 0] ?? 'operation';
+      break;
     case 'error':
-      return state.errorCode !== null
-        ? { screen: 'error', message: text(TEXT.error), errorCode: state.errorCode }
-        : { screen: 'error', message: text(TEXT.error) };
+      if (state.errorCode !== null) out.errorCode = state.errorCode;
+      break;
+    default:
+      break;
   }
+  if (state.faults.frozen) out.frozen = true;
+  return out;
 }

@@ -149,7 +149,7 @@ describe('SimReader against a test terminal', () => {
     const { terminal, reader } = await rig();
     expect(terminal.received).toEqual([{ v: 1, type: 'hello', readerId: 'r1', vendor: 'vendor-a' }]);
     expect(reader.terminalId).toBe('term-1');
-    expect(reader.screen()).toEqual({ screen: 'idle', message: 'マイナンバーカードを置いてください' });
+    expect(reader.screen()).toEqual({ screen: 'idle', message: 'マイナンバーカードを置いてください', lines: ['マイナンバーカードを置いてください'] });
   });
 
   it('runs a full PIN flow to done, with a card signature that verifies', async () => {

@@ -12,6 +12,9 @@ import type { CardTransport } from '../protocol/card-transport.js';
 import { decodeMessage } from '../protocol/messages.js';
 import { READER_PROTOCOL_VERSION, ReaderToTerminal, TerminalToReader, attestationPayload } from '../protocol/reader-link.js';
 import { queryPinTries, readAuthCertificate, verifyPinAndSign } from './card-session.js';
+import { isMachineFault, parseReaderFault, type ReaderFaultInput, type ReaderFaultSpec } from './faults.js';
+import { readerProfile } from './profiles/index.js';
+import type { ReaderProfile } from './profiles/schema.js';
 import {
   awaitedReply,
   initialState,
@@ -24,8 +27,14 @@ import {
   type ReaderState,
 } from './machine.js';
 
-/** What a scenario (or a person) does at the reader. Placing a card hands over its transport. */
-export type PatientEvent = Exclude<PatientAction, { type: 'card.placed' }> | { type: 'card.placed'; card: CardTransport };
+/**
+ * What a scenario (or a person) does at the reader. Placing a card hands over its transport and,
+ * optionally, the holder's name as printed on the card face: the emulated card carries no 券面
+ * data, so whoever places it supplies the name the reader would read (shown after 本人確認).
+ */
+export type PatientEvent =
+  | Exclude<PatientAction, { type: 'card.placed' }>
+  | { type: 'card.placed'; card: CardTransport; holderName?: string };
 
 export interface SimReaderOptions {
   readerId: string;
@@ -36,7 +45,19 @@ export interface SimReaderOptions {
   attestationKey: { privateKey: KeyObject };
   /** How long connect() waits for hello.ack. Default 5000 ms. */
   connectTimeoutMs?: number;
+  /** A vendor profile or its id ('generic', 'vendor-a' … 'vendor-e'). Default 'generic'. */
+  profile?: ReaderProfile | string;
+  /** Failed face matches before the method choice comes back (F9). Default 3. */
+  faceFailuresBeforeAuthSelect?: number;
+  /** Faults present from power-on (faults.ts); a link-drop here drops the link right after the first connect. */
+  faults?: ReaderFaultInput[];
 }
+
+/** Boot time the runtime actually waits, whatever the profile hints: runs stay fast. */
+const MAX_BOOT_DELAY_MS = 50;
+const MAX_RECONNECT_DELAY_MS = 1000;
+
+const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface IdleWaiter {
   resolve: () => void;
@@ -60,6 +81,17 @@ export class SimReader {
   private listeners = new Set<(screen: ReaderScreen) => void>();
   private lastScreen: string;
   private terminalIdValue: string | null = null;
+  private holderName: string | undefined;
+  private readonly profileValue: ReaderProfile;
+  /** Runtime faults (the machine models the others). */
+  private slowCardMs = 0;
+  private linkDropOnConnect: Extract<ReaderFaultSpec, { kind: 'link-drop' }> | null = null;
+  /** Set by a link-drop with reconnect 'on-reboot': stay without link until rebooted. */
+  private linkHeldDown = false;
+  private reconnectTimer: NodeJS.Timeout | null = null;
+  private reconnecting = false;
+  /** close() was called: never reconnect again. */
+  private closedForGood = false;
 
   constructor(private readonly opts: SimReaderOptions) {
     const key = opts.attestationKey.privateKey;
@@ -70,8 +102,24 @@ export class SimReader {
           `make one with generateKeyPairSync('ec', { namedCurve: 'P-256' })`,
       );
     }
-    this.state = initialState({ readerId: opts.readerId });
+    this.profileValue = typeof opts.profile === 'string' ? readerProfile(opts.profile) : (opts.profile ?? readerProfile('generic'));
+    this.state = initialState({
+      readerId: opts.readerId,
+      profile: this.profileValue,
+      ...(opts.faceFailuresBeforeAuthSelect !== undefined ? { faceFailuresBeforeAuthSelect: opts.faceFailuresBeforeAuthSelect } : {}),
+    });
+    for (const input of opts.faults ?? []) {
+      const fault = parseReaderFault(input);
+      if (isMachineFault(fault)) this.state = step(this.state, { type: 'fault.inject', fault }).state;
+      else if (fault.kind === 'slow-card-read') this.slowCardMs = fault.ms;
+      else this.linkDropOnConnect = fault;
+    }
     this.lastScreen = JSON.stringify(screenOf(this.state));
+  }
+
+  /** The vendor profile this reader shows its screens with. */
+  get profile(): ReaderProfile {
+    return this.profileValue;
   }
 
   get readerId(): string {
@@ -120,6 +168,13 @@ export class SimReader {
           this.terminalIdValue = msg.terminalId;
           void this.apply({ type: 'link.up' });
           resolve();
+          const drop = this.linkDropOnConnect;
+          this.linkDropOnConnect = null;
+          if (drop !== null) this.dropLink(drop);
+          return;
+        }
+        if (msg.type === 'reboot') {
+          void this.reboot();
           return;
         }
         if (msg.type === 'protocol.error') {
@@ -156,8 +211,10 @@ export class SimReader {
   async dispatch(event: PatientEvent): Promise<void> {
     if (event.type === 'card.placed') {
       // Only an idle reader starts a session; a card placed on any other screen is ignored.
-      if (this.state.screen !== 'idle') return;
+      if (this.state.screen !== 'idle' && this.state.screen !== 'idle-visual') return;
+      if (this.state.faults.frozen) return;
       this.card = event.card;
+      this.holderName = event.holderName;
       this.cardGeneration++;
       this.sessionCounter++;
       // Counter-based ids keep runs deterministic; the reader id keeps two readers apart.
@@ -227,8 +284,61 @@ export class SimReader {
     });
   }
 
-  /** Closes the link; the reader goes 'link-down'. */
+  /**
+   * Injects a fault now (faults.ts). Machine faults take effect at once; `link-drop` closes the
+   * link; `slow-card-read` delays every later card operation. A reboot clears them all.
+   */
+  async injectFault(input: ReaderFaultInput): Promise<void> {
+    const fault = parseReaderFault(input);
+    if (isMachineFault(fault)) return this.apply({ type: 'fault.inject', fault });
+    if (fault.kind === 'slow-card-read') {
+      this.slowCardMs = fault.ms;
+      return;
+    }
+    this.dropLink(fault);
+  }
+
+  /**
+   * Reboots the reader (N36, F14) — what the terminal's `reboot` message does, or staff at the
+   * reader: the session is dropped, every fault cleared, the link re-established if it was
+   * down. Resolves when the reader has finished booting (whenIdle also waits for it).
+   */
+  async reboot(): Promise<void> {
+    this.running++;
+    try {
+      this.slowCardMs = 0;
+      this.linkHeldDown = false;
+      this.card = null;
+      this.holderName = undefined;
+      this.cardGeneration++;
+      if (this.reconnectTimer !== null) {
+        clearTimeout(this.reconnectTimer);
+        this.reconnectTimer = null;
+        this.reconnecting = false;
+        this.running--;
+      }
+      await this.apply({ type: 'reboot' });
+      await delay(Math.min(this.profileValue.timings.bootMs, MAX_BOOT_DELAY_MS));
+      if (this.ws === null && !this.closedForGood) {
+        await this.connect().catch((e: Error) => console.warn(`SimReader ${this.readerId}: no link after reboot: ${e.message}`));
+      }
+      await this.apply({ type: 'boot.done' });
+    } finally {
+      this.running--;
+      this.settleWaiters();
+    }
+  }
+
+  /** Closes the link for good (no reconnection); the reader goes 'link-down'. */
   async close(): Promise<void> {
+    this.closedForGood = true;
+    if (this.reconnectTimer !== null) {
+      clearTimeout(this.reconnectTimer);
+      this.reconnectTimer = null;
+      this.reconnecting = false;
+      this.running--;
+      this.settleWaiters();
+    }
     const ws = this.ws;
     if (ws === null || ws.readyState === WebSocket.CLOSED) return;
     await new Promise<void>((resolve) => {
@@ -238,6 +348,44 @@ export class SimReader {
   }
 
   // ---- internals ----
+
+  /** F15: the link is cut; with reconnect 'auto' the reader reconnects (whenIdle waits for it). */
+  private dropLink(fault: Extract<ReaderFaultSpec, { kind: 'link-drop' }>): void {
+    const ws = this.ws;
+    if (fault.reconnect === 'on-reboot') this.linkHeldDown = true;
+    else if (!this.reconnecting) {
+      this.reconnecting = true;
+      this.running++;
+      this.scheduleReconnect(fault.afterMs);
+    }
+    if (ws !== null) ws.terminate();
+  }
+
+  private scheduleReconnect(afterMs: number): void {
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      if (this.closedForGood || this.linkHeldDown) return this.reconnected();
+      if (this.ws !== null) {
+        // The old socket has not finished closing yet: try again shortly.
+        this.scheduleReconnect(Math.max(afterMs, 10));
+        return;
+      }
+      this.connect().then(
+        () => this.reconnected(),
+        (e: Error) => {
+          console.warn(`SimReader ${this.readerId}: reconnect failed (${e.message}); retrying`);
+          this.scheduleReconnect(Math.min(Math.max(afterMs * 2, 10), MAX_RECONNECT_DELAY_MS));
+        },
+      );
+    }, afterMs);
+  }
+
+  private reconnected(): void {
+    if (!this.reconnecting) return;
+    this.reconnecting = false;
+    this.running--;
+    this.settleWaiters();
+  }
 
   private isIdle(): boolean {
     return this.running === 0 && awaitedReply(this.state) === null;
@@ -295,13 +443,15 @@ export class SimReader {
         await this.apply({ type: 'face.attested', signature: new Uint8Array(signature), score: effect.score });
         return;
       }
-      case 'card.read':
+      case 'card.read': {
+        const holderName = this.holderName;
         await this.withCard(async (card) => {
           const certificate = await readAuthCertificate(card);
           const pinTriesLeft = await queryPinTries(card);
-          return { type: 'card.read-ok', certificate, pinTriesLeft };
+          return { type: 'card.read-ok', certificate, pinTriesLeft, ...(holderName !== undefined ? { holderName } : {}) };
         });
         return;
+      }
       case 'card.verify-and-sign':
         await this.withCard(async (card): Promise<ReaderEvent> => {
           const r = await verifyPinAndSign(card, effect.pin, effect.nonce);
@@ -320,6 +470,7 @@ export class SimReader {
     this.running++;
     try {
       let result: ReaderEvent;
+      if (this.slowCardMs > 0) await delay(this.slowCardMs);
       if (card === null) {
         result = { type: 'card.read-failed', reason: 'no card on the reader' };
       } else {

@@ -44,4 +44,42 @@ export const brokenReceptions: Record<string, Decide> = {
     }
     return out;
   },
+  /** Derives the ratio from the age on the visit day, ignoring OQS and the month rule (T27, T29). */
+  'ratio-by-birthday-age': (prev, msg) => {
+    const out = decide(prev, msg);
+    if (out.status !== 'accepted' || msg.type !== 'qualification.result') return out;
+    const { MessageHeader: h, MessageBody: b } = msg.message.XmlMsg;
+    const rec = b.ResultList?.ResultOfQualificationConfirmation[0];
+    if (!rec) return out;
+    const birth = rec.Birthdate;
+    const day = h.QualificationConfirmationDate;
+    let age = Number(day.slice(0, 4)) - Number(birth.slice(0, 4));
+    if (day.slice(4) < birth.slice(4)) age -= 1;
+    // Preschool keyed on the 6th birthday itself instead of the day before it.
+    const sixth = `${Number(birth.slice(0, 4)) + 6}${birth.slice(4)}`;
+    const preschoolEnd = `${Number(sixth.slice(0, 4)) + (sixth.slice(4) > '0331' ? 1 : 0)}0331`;
+    const ratio = age >= 75 ? 10 : age >= 70 ? 20 : day <= preschoolEnd ? 20 : 30;
+    return { ...out, copayRatio: ratio };
+  },
+  /** Keeps the 限度額 category only when the patient agreed to share medical information. */
+  'limit-needs-consent': (prev, msg) => {
+    const out = decide(prev, msg);
+    if (out.status !== 'accepted' || msg.type !== 'qualification.result') return out;
+    const rec = msg.message.XmlMsg.MessageBody.ResultList?.ResultOfQualificationConfirmation[0];
+    const anyConsent = [rec?.DiagnosisInfoConsFlg, rec?.PharmacistsInfoConsFlg, rec?.SpecificHealthCheckupsInfoConsFlg, rec?.OperationInfoConsFlg].includes('1');
+    if (anyConsent) return out;
+    const { limitCategory: _dropped, ...rest } = out;
+    return rest;
+  },
+  /** Never suggests 目視確認モード when face authentication fails (T40 done wrong). */
+  'never-offers-visual-check': (prev, msg) => {
+    const out = decide(prev, msg);
+    return out.guidance ? { ...out, guidance: out.guidance.filter((g) => g !== 'offer-visual-check') } : out;
+  },
+  /** Refuses a result whose name holds ● (T30 done wrong: MHLW says ● is billable as it is). */
+  'refuses-black-circle-name': (prev, msg) => {
+    const out = decide(prev, msg);
+    if (out.status === 'accepted' && out.displayedName?.includes('●')) return { status: 'fallback', reason: 'name-unreadable', fallbackOptions: ['eligibility-declaration'] };
+    return out;
+  },
 };

@@ -38,10 +38,25 @@ describe('built-in scenarios on the full rig', () => {
   // Which broken reception each scenario must catch: literal, so a scenario that stops catching
   // its fault shows up here.
   const mustFail: Record<string, string[]> = {
-    'ignores-pin-lock': ['conformance/pin-locked-offer-face'],
-    'ten-wari-on-failure': ['conformance/cert-expired-beyond-grace'],
-    'ignores-certificate-rejection': ['conformance/cert-expired-beyond-grace'],
-    'flat-three-tenths': ['conformance/late-elder-one-tenth', 'conformance/preschool-two-tenths'],
+    'ignores-pin-lock': ['conformance/pin-locked-offer-face', 'conformance/pin-locked-before-visit'],
+    'ten-wari-on-failure': [
+      'conformance/cert-expired-beyond-grace',
+      'conformance/cert-grace-literal-first-refused-day',
+      'conformance/qualification-lost-invalid',
+      'conformance/registration-lag-shown-invalid',
+    ],
+    'ignores-certificate-rejection': ['conformance/cert-expired-beyond-grace', 'conformance/cert-grace-literal-first-refused-day'],
+    'flat-three-tenths': [
+      'conformance/late-elder-one-tenth',
+      'conformance/preschool-two-tenths',
+      'conformance/ratio-boundary-70-next-month',
+      'conformance/ratio-boundary-preschool-april-2nd-child',
+      'conformance/visual-check-after-face-fails',
+    ],
+    'ratio-by-birthday-age': ['conformance/ratio-boundary-70-birth-month', 'conformance/ratio-boundary-preschool-april-1st-child'],
+    'limit-needs-consent': ['conformance/limit-category-without-consent'],
+    'never-offers-visual-check': ['conformance/visual-check-after-face-fails'],
+    'refuses-black-circle-name': ['conformance/black-circle-name-accepted'],
     'shows-kana-name': [
       'conformance/pin-check-accepted',
       'conformance/pin-locked-offer-face',
@@ -49,7 +64,7 @@ describe('built-in scenarios on the full rig', () => {
       'conformance/late-elder-one-tenth',
       'conformance/preschool-two-tenths',
     ],
-    'note-means-failure': ['conformance/cert-expired-in-grace'],
+    'note-means-failure': ['conformance/cert-expired-in-grace', 'conformance/cert-grace-month-end-last-day'],
   };
 
   const caughtBy = new Map<string, string[]>();

@@ -17,14 +17,26 @@ function colorWanted(): boolean {
 export function consoleReporter(opts: ConsoleOptions = {}): Reporter {
   const c: ChalkInstance = new Chalk({ level: (opts.color ?? colorWanted()) ? 1 : 0 });
   const write = opts.write ?? ((line: string) => console.log(line));
-  const mark = (r: ScenarioResult): string =>
-    r.status === 'passed' ? c.green('✓') : r.status === 'failed' ? c.red('✗') : c.red('!');
+  const mark = (r: ScenarioResult): string => {
+    if (r.baseline?.status === 'known-failure') return c.yellow('○');
+    if (r.baseline?.status === 'stale') return c.red('✗');
+    return r.status === 'passed' ? c.green('✓') : r.status === 'flaky' ? c.yellow('~') : r.status === 'failed' ? c.red('✗') : c.red('!');
+  };
   return {
     onBegin({ total, sut, seed }) {
       write(c.bold(`myna-rig: ${total} scenario${total === 1 ? '' : 's'} against ${sut} (seed ${seed})`));
     },
     onScenarioEnd(r) {
-      write(`  ${mark(r)} ${r.id} ${c.dim(`— ${r.title}`)} ${c.dim(`(${r.durationMs} ms)`)}`);
+      const suffix = r.status === 'flaky' ? c.yellow(' flaky') : r.baseline?.status === 'known-failure' ? c.yellow(' known failure') : '';
+      write(`  ${mark(r)} ${r.id} ${c.dim(`— ${r.title}`)} ${c.dim(`(${r.durationMs} ms)`)}${suffix}`);
+      if (r.baseline?.status === 'stale') {
+        write(`      ${c.red(`stale baseline entry: passed, but listed as failing (${r.baseline.reason}); remove it or run with --update-baseline`)}`);
+      } else if (r.baseline?.status === 'known-failure') {
+        write(`      ${c.dim(`baseline: ${r.baseline.reason}`)}`);
+      }
+      for (const a of r.attempts ?? []) {
+        write(`      ${c.dim(`attempt ${a.attempt}: ${a.status}${a.error ? ` — ${a.error}` : ''}${a.failures.map((f) => ` — ${f}`).join('')}`)}`);
+      }
       if (r.status === 'failed') {
         for (const f of r.failures) write(`      ${c.red(f.message)}${f.step >= 0 ? c.dim(` [step ${f.step}]`) : ''}`);
       } else if (r.status === 'error') {
@@ -36,7 +48,11 @@ export function consoleReporter(opts: ConsoleOptions = {}): Reporter {
       const s = run.summary;
       const parts = [c.green(`${s.passed} passed`), s.failed > 0 ? c.red(`${s.failed} failed`) : `${s.failed} failed`];
       if (s.errors > 0) parts.push(c.red(`${s.errors} errors`));
+      if (s.flaky > 0) parts.push(c.yellow(`${s.flaky} flaky`));
+      if (s.knownFailures > 0) parts.push(c.yellow(`${s.knownFailures} known failures`));
+      if (s.stale > 0) parts.push(c.red(`${s.stale} stale`));
       write('');
+      if (run.interrupted) write(c.red('interrupted: not every scenario ran; the reports are partial'));
       write(`${parts.join(', ')} ${c.dim(`(${(s.durationMs / 1000).toFixed(1)} s)`)}`);
     },
   };

@@ -1,4 +1,4 @@
-export { EligibilityStore, type EligibilityRecord, type AddPersonOptions, type CertificateRegistryState } from './store.js';
+export { EligibilityStore, type InsuredCardKey, type InsuredCardMatch, type EligibilityRecord, type AddPersonOptions, type CertificateRegistryState } from './store.js';
 export { verifyCertificate, type CertificateCheckOptions, type CertificateCheckResult } from './certificate-check.js';
 export { verifyCardSignature, verifyReaderAttestation } from './signature-check.js';
 export {
@@ -13,8 +13,12 @@ export {
   buildQualificationResult,
   insurerNumberField,
   isActiveOn,
+  valueOn,
+  type DatedValue,
+  type QualificationRecord,
   CONSENT_ACCESS_WINDOW_MS,
   type QualificationResultInput,
   type RatioFieldScope,
 } from './qualification-result.js';
 export { startCentral, DEFAULT_CHECK_TTL_MS, type CentralOptions, type CentralServer, type CentralTrafficEntry } from './server.js';
+export { applyFaults, withBlackCircles, FaultSpec, FaultSpecs, CentralRoute, type FaultInjector, type RequestContext, type RequestFaultEffect } from './faults.js';

@@ -314,3 +314,28 @@ describe('buildQualificationResult: QualificationValidity (OQSCD006)', () => {
     expect(msg.XmlMsg.MessageBody.ProcessingResultMessage).toContain('健康保険証利用登録');
   });
 });
+
+describe('buildQualificationResult: dated history (rules.md §2.4 emulator notes)', () => {
+  const changing = {
+    ...koki,
+    ratioHistory: [
+      { from: isoDate('2024-08-01'), to: isoDate('2025-07-31'), value: 10 as const },
+      { from: isoDate('2025-08-01'), value: 20 as const },
+    ],
+    limitHistory: [{ from: isoDate('2025-08-01'), value: 'B09' as const }],
+  };
+  it('shows 010 on 2025-07-31 and 020 from 2025-08-01; the 限度額 category from its own date', () => {
+    const on = (d: string) => first(input({ qualifications: [changing], date: isoDate(d) }));
+    expect(on('2025-07-31').InsuredPartialContributionRatio).toBe('010');
+    expect(on('2025-07-31').LimitApplicationCertificateRelatedInfo).toBeUndefined();
+    expect(on('2025-08-01').InsuredPartialContributionRatio).toBe('020');
+    expect(on('2025-08-01').LimitApplicationCertificateRelatedInfo?.LimitApplicationCertificateClassificationFlag).toBe('B09');
+  });
+
+  it('answers 3 無効（新しい資格あり） when the only record on the date is lost and a newer one starts later', () => {
+    const lost = { ...koki, lostOn: isoDate('2025-04-01') };
+    const next = { ...koki, insurerNumber: '39139999', acquiredOn: isoDate('2025-04-02') };
+    expect(buildQualificationResult(input({ qualifications: [lost, next], date: isoDate('2025-04-01') })).XmlMsg.MessageBody.QualificationValidity).toBe('3');
+    expect(buildQualificationResult(input({ qualifications: [lost], date: isoDate('2025-04-01') })).XmlMsg.MessageBody.QualificationValidity).toBe('2');
+  });
+});

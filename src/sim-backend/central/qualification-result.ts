@@ -4,6 +4,7 @@ import {
   isPreschool,
   jstTimestamp,
   toYmd,
+  type CopayRatio,
   type IsoDate,
   type LimitCategoryCode,
   type Person,
@@ -25,9 +26,45 @@ import {
  */
 export type RatioFieldScope = 'koki_only' | 'all';
 
+/** A value in force from `from` through `to` (both inclusive JST dates; no `to`: still in force). */
+export interface DatedValue<T> {
+  from: IsoDate;
+  to?: IsoDate;
+  value: T;
+}
+
+/**
+ * A qualification as central keeps it: the domain record plus its dated history, so that a ratio
+ * change on 1 August (国保/後期) or 1 September (被用者保険 70–74), or a correction in any month, is
+ * data (rules.md §2.4 emulator notes). A dated value in force on the check date wins over
+ * `copayRatio` / `limitCategory`, which win over the age/income rule.
+ */
+export interface QualificationRecord extends Qualification {
+  ratioHistory?: readonly DatedValue<CopayRatio>[];
+  limitHistory?: readonly DatedValue<LimitCategoryCode>[];
+}
+
+/** The value in force on `date`; when several are (a correction left two live records), the latest `from`. */
+export function valueOn<T>(history: readonly DatedValue<T>[] | undefined, date: IsoDate): T | undefined {
+  let best: DatedValue<T> | undefined;
+  for (const h of history ?? []) {
+    if (h.from <= date && (h.to === undefined || date <= h.to) && (best === undefined || h.from >= best.from)) best = h;
+  }
+  return best?.value;
+}
+
 export interface QualificationResultInput {
   person: Person;
-  qualifications: readonly Qualification[];
+  qualifications: readonly QualificationRecord[];
+  /**
+   * OQSCD002: `1` マイナンバーカード (default), `2` 被保険者証情報 — a check by insurance-card data,
+   * which names one record (`target`) and releases no medical information.
+   */
+  referenceClassification?: '1' | '2';
+  /** The record the insurance-card data names (referenceClassification 2). */
+  target?: QualificationRecord;
+  /** 限度額 information released (OQSCD001); default true (card checks need no consent since 2024-10-07). */
+  limitConsent?: boolean;
   /** The JST date whose eligibility is checked. */
   date: IsoDate;
   /** epoch ms of processing (virtual clock): header time and consent time. */
@@ -55,7 +92,7 @@ export function buildQualificationResult(input: QualificationResultInput): OqsRe
     CharacterCodeIdentifier: '0',
     SegmentOfResult: '1',
     QualificationConfirmationDate: toYmd(date),
-    ReferenceClassification: '1',
+    ReferenceClassification: input.referenceClassification ?? '1',
     ...(input.arbitraryFileIdentifier !== undefined ? { ArbitraryFileIdentifier: input.arbitraryFileIdentifier } : {}),
     MedicalInstitutionCode: input.medicalInstitutionCode,
   };
@@ -78,14 +115,15 @@ export function buildQualificationResult(input: QualificationResultInput): OqsRe
   }
 
   let validity: string;
-  let records: Qualification[];
+  let records: QualificationRecord[];
   if (input.registered === false) {
     // reader-flow F24: an unregistered card identifies the holder but yields no qualification.
     validity = QualificationValidity.NOT_FOUND;
     records = [];
     notes.push('健康保険証利用登録がされていません。');
   } else {
-    ({ validity, records } = selectRecords(input.qualifications, date));
+    ({ validity, records } =
+      input.target !== undefined ? selectTarget(input.target, input.qualifications, date) : selectRecords(input.qualifications, date));
   }
 
   const medicalInfoAllowed = input.certificateStatus !== 'expired-in-grace';
@@ -105,7 +143,12 @@ export function isActiveOn(q: Qualification, date: IsoDate): boolean {
   return q.acquiredOn <= date && (q.lostOn === undefined || date < q.lostOn);
 }
 
-function selectRecords(qualifications: readonly Qualification[], date: IsoDate): { validity: string; records: Qualification[] } {
+interface Selection {
+  validity: string;
+  records: QualificationRecord[];
+}
+
+function selectRecords(qualifications: readonly QualificationRecord[], date: IsoDate): Selection {
   const active = qualifications.filter((q) => isActiveOn(q, date));
   if (active.length === 1) return { validity: QualificationValidity.VALID, records: active };
   if (active.length > 1) return { validity: QualificationValidity.MULTIPLE, records: active };
@@ -114,14 +157,36 @@ function selectRecords(qualifications: readonly Qualification[], date: IsoDate):
     .filter((q) => q.acquiredOn <= date && q.lostOn !== undefined)
     .sort((a, b) => (a.lostOn! < b.lostOn! ? 1 : a.lostOn! > b.lostOn! ? -1 : 0));
   const latest = past[0];
-  if (latest) return { validity: QualificationValidity.INVALID, records: [latest] };
+  if (latest) return { validity: lostValidity(latest, qualifications), records: [latest] };
   return { validity: QualificationValidity.NOT_FOUND, records: [] };
 }
 
-function resultRecord(input: QualificationResultInput, q: Qualification, medicalInfoAllowed: boolean): ResultOfQualificationConfirmation {
+/** A check by insurance-card data answers for the record the card names. */
+function selectTarget(target: QualificationRecord, qualifications: readonly QualificationRecord[], date: IsoDate): Selection {
+  if (isActiveOn(target, date)) return { validity: QualificationValidity.VALID, records: [target] };
+  if (target.acquiredOn > date) return { validity: QualificationValidity.NOT_FOUND, records: [] };
+  return { validity: lostValidity(target, qualifications), records: [target] };
+}
+
+/**
+ * OQSCD006 for a lost record: `3` 無効（新しい資格あり） when the person has a qualification
+ * acquired on or after the loss (転職・転居: a new insurer), else `2` 無効.
+ */
+function lostValidity(lost: QualificationRecord, qualifications: readonly QualificationRecord[]): string {
+  const newer = qualifications.some((q) => q !== lost && lost.lostOn !== undefined && q.acquiredOn >= lost.lostOn);
+  return newer ? QualificationValidity.INVALID_NEW_EXISTS : QualificationValidity.INVALID;
+}
+
+function resultRecord(input: QualificationResultInput, q: QualificationRecord, medicalInfoAllowed: boolean): ResultOfQualificationConfirmation {
   const { person, date, now } = input;
   const scope = input.ratioFieldScope ?? 'koki_only';
-  const ratio = (): string => ratioToField(q.copayRatio ?? copayRatio({ birthDate: person.birthDate, serviceDate: date, incomeClass: q.incomeClass }));
+  const byCardData = input.referenceClassification === '2';
+  const limitConsent = input.limitConsent ?? true;
+  const limitCategory = valueOn(q.limitHistory, date) ?? q.limitCategory;
+  const ratio = (): string =>
+    ratioToField(
+      valueOn(q.ratioHistory, date) ?? q.copayRatio ?? copayRatio({ birthDate: person.birthDate, serviceDate: date, incomeClass: q.incomeClass }),
+    );
   const isKoki = q.insurerKind === 'koki';
   // 70–74 outside 後期: the ratio sits in the 高齢受給者 block (from the month after reaching 70).
   const bornByDate = person.birthDate <= date;
@@ -156,21 +221,27 @@ function resultRecord(input: QualificationResultInput, q: Qualification, medical
     ...(preschool ? { PreschoolClassification: '1' } : {}),
     InsurerName: q.insurerName,
     ...(isElderlyRecipient ? { ElderlyRecipientCertificateInfo: { ElderlyRecipientContributionRatio: ratio() } } : {}),
-    // Since 2024-10-07 限度額 information needs no consent on the reader (rules.md §2.3).
-    LimitApplicationCertificateRelatedConsFlg: '1',
-    LimitApplicationCertificateRelatedConsTime: consTime,
-    ...(q.limitCategory !== undefined
+    // Since 2024-10-07 限度額 information needs no consent on the reader (rules.md §2.3); a check by
+    // card data carries the consent flag of its request (OQSCD001).
+    LimitApplicationCertificateRelatedConsFlg: limitConsent ? '1' : '0',
+    ...(limitConsent ? { LimitApplicationCertificateRelatedConsTime: consTime } : {}),
+    ...(limitConsent && limitCategory !== undefined
       ? {
           LimitApplicationCertificateRelatedInfo: {
-            LimitApplicationCertificateClassification: limitCertificateClassification(q.limitCategory),
-            LimitApplicationCertificateClassificationFlag: q.limitCategory,
+            LimitApplicationCertificateClassification: limitCertificateClassification(limitCategory),
+            LimitApplicationCertificateClassificationFlag: limitCategory,
           },
         }
       : {}),
-    ...consent('SpecificHealthCheckupsInfo', input.consent.checkup),
-    ...consent('PharmacistsInfo', input.consent.pharmacy),
-    ...consent('DiagnosisInfo', input.consent.diagnosis),
-    ...consent('OperationInfo', input.consent.operation),
+    // Medical information is consented on the reader only: a check by card data carries no flags.
+    ...(byCardData
+      ? {}
+      : {
+          ...consent('SpecificHealthCheckupsInfo', input.consent.checkup),
+          ...consent('PharmacistsInfo', input.consent.pharmacy),
+          ...consent('DiagnosisInfo', input.consent.diagnosis),
+          ...consent('OperationInfo', input.consent.operation),
+        }),
   };
 }
 

@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { z } from 'zod';
-import { jstDate, type CertGraceEnd, type Clock, type IsoDate } from '../../domain/index.js';
+import { createRng, fromYmd, isIsoDate, jstDate, type CertGraceEnd, type Clock, type IsoDate, type Rng } from '../../domain/index.js';
 import {
   CardCheckRequest,
+  QualificationCheckRequest,
   QualificationRequest,
   type ApiError,
   type CardCheckResponse,
@@ -14,9 +15,13 @@ import {
 } from '../../protocol/central-api.js';
 import { verifyCertificate } from './certificate-check.js';
 import { Challenges } from './challenges.js';
-import { buildQualificationResult, type RatioFieldScope } from './qualification-result.js';
+import { applyFaults, type CentralRoute, type FaultSpec, type RequestContext } from './faults.js';
+import { buildQualificationResult, type QualificationRecord, type RatioFieldScope } from './qualification-result.js';
+import { NO_CONSENT } from '../../protocol/consent.js';
+import type { OqsResultMessage } from '../../protocol/oqs-result.js';
+import type { OqsResultDocument } from '../../protocol/oqs-request.js';
 import { verifyCardSignature, verifyReaderAttestation } from './signature-check.js';
-import type { EligibilityStore } from './store.js';
+import type { EligibilityRecord, EligibilityStore } from './store.js';
 
 export interface CentralTrafficEntry {
   /** Clock time (epoch ms) of the answer. */
@@ -48,6 +53,10 @@ export interface CentralOptions {
   /** Random bytes for nonces and ids; default node's CSPRNG (see challenges.ts). */
   randomBytes?: (length: number) => Uint8Array;
   onTraffic?: (entry: CentralTrafficEntry) => void;
+  /** Faults applied at the edges (faults.ts); validated on start. */
+  faults?: FaultSpec[];
+  /** Seeded randomness for fault shares; default createRng(0). */
+  rng?: Rng;
 }
 
 export interface CentralServer {
@@ -85,6 +94,7 @@ export async function startCentral(opts: CentralOptions): Promise<CentralServer>
   const checkTtlMs = opts.checkTtlMs ?? DEFAULT_CHECK_TTL_MS;
   const graceEnd = opts.graceEnd ?? 'month_end';
   const readerKeys = opts.readerKeys ?? {};
+  const faults = applyFaults(opts.faults ?? [], { rng: opts.rng ?? createRng(0) });
 
   const app = express();
   app.disable('x-powered-by');
@@ -115,7 +125,20 @@ export async function startCentral(opts: CentralOptions): Promise<CentralServer>
     return undefined;
   };
 
-  app.post('/v1/challenges', (req, res) => {
+  /** The request edge: injected latency and refusals. Returns false when the fault answered. */
+  const edge = async (req: Request, res: Response, route: CentralRoute, ctx: Omit<RequestContext, 'route' | 'now'> = {}): Promise<boolean> => {
+    const effect = faults.beforeRequest({ route, now: clock.now(), ...ctx });
+    if (effect.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, effect.delayMs));
+    if (effect.refuse) {
+      sendError(req, res, effect.refuse.status, effect.refuse.code, `${req.method} ${req.path}: ${effect.refuse.message}`);
+      return false;
+    }
+    return true;
+  };
+  const insurersOf = (record: EligibilityRecord): string[] => record.qualifications.map((q) => q.insurerNumber);
+
+  app.post('/v1/challenges', async (req, res) => {
+    if (!(await edge(req, res, 'challenges'))) return;
     const issued = challenges.issue();
     const body: ChallengeResponse = {
       challengeId: issued.challengeId,
@@ -126,6 +149,7 @@ export async function startCentral(opts: CentralOptions): Promise<CentralServer>
   });
 
   app.post('/v1/card-checks', async (req, res) => {
+    if (!(await edge(req, res, 'card-checks'))) return;
     const body = decode(req, res, CardCheckRequest);
     if (!body) return;
     if (body.method === 'pin' && body.signature === undefined) {
@@ -220,7 +244,7 @@ export async function startCentral(opts: CentralOptions): Promise<CentralServer>
     send(req, res, 200, answer);
   });
 
-  app.post('/v1/card-checks/:checkId/qualification', (req, res) => {
+  app.post('/v1/card-checks/:checkId/qualification', async (req, res) => {
     const checkId = String(req.params.checkId);
     const check = checks.get(checkId);
     const now = clock.now();
@@ -234,13 +258,15 @@ export async function startCentral(opts: CentralOptions): Promise<CentralServer>
     }
     const body = decode(req, res, QualificationRequest);
     if (!body) return;
-    const record = store.get(check.personId);
-    if (!record) {
+    const stored = store.get(check.personId);
+    if (!stored) {
       sendError(req, res, 500, 'person-missing', `person "${check.personId}" of card check "${checkId}" is no longer in the store`);
       return;
     }
+    if (!(await edge(req, res, 'qualification', { personId: stored.person.id, insurerNumbers: insurersOf(stored) }))) return;
     check.used = true;
-    const result = buildQualificationResult({
+    const record = faults.viewRecord(stored, jstDate(now));
+    const built = buildQualificationResult({
       person: record.person,
       qualifications: record.qualifications,
       date: jstDate(now),
@@ -254,7 +280,59 @@ export async function startCentral(opts: CentralOptions): Promise<CentralServer>
       ...(body.arbitraryFileIdentifier !== undefined ? { arbitraryFileIdentifier: body.arbitraryFileIdentifier } : {}),
       ...(opts.ratioFieldScope !== undefined ? { ratioFieldScope: opts.ratioFieldScope } : {}),
     });
-    send(req, res, 200, result);
+    send(req, res, 200, faults.adjustResult(built, record.person.id));
+  });
+
+  // A check by insurance-card data (照会区分 2): the terminal's req/ → res/ folder exchange.
+  app.post('/v1/qualification-checks', async (req, res) => {
+    const body = decode(req, res, QualificationCheckRequest);
+    if (!body) return;
+    const { MessageHeader: header, MessageBody: requestBody } = body.XmlMsg;
+    const search = requestBody.QualificationConfirmSearchInfo;
+    const date = ymdDate(header.QualificationConfirmationDate);
+    const birth = ymdDate(search.Birthdate);
+    if (date === undefined || birth === undefined) {
+      const field = date === undefined ? 'XmlMsg.MessageHeader.QualificationConfirmationDate' : 'XmlMsg.MessageBody.QualificationConfirmSearchInfo.Birthdate';
+      sendError(req, res, 400, 'invalid-request', `POST /v1/qualification-checks: ${field} is not a calendar date`, field);
+      return;
+    }
+    const card = {
+      insurerNumber: search.InsurerNumber,
+      number: search.InsuredIdentificationNumber,
+      ...(search.InsuredCardSymbol !== undefined ? { symbol: search.InsuredCardSymbol } : {}),
+      ...(search.InsuredBranchNumber !== undefined ? { branch: search.InsuredBranchNumber } : {}),
+    };
+    const match = store.findByInsuredCard(card).find((m) => m.record.person.birthDate === birth);
+    if (!(await edge(req, res, 'qualification-checks', match ? { personId: match.record.person.id, insurerNumbers: [search.InsurerNumber] } : { insurerNumbers: [search.InsurerNumber] }))) {
+      return;
+    }
+    const now = clock.now();
+    const common = {
+      date,
+      now,
+      consent: NO_CONSENT,
+      certificateStatus: 'valid' as const,
+      referenceClassification: '2' as const,
+      limitConsent: search.LimitApplicationCertificateRelatedConsFlg === '1',
+      medicalInstitutionCode: header.MedicalInstitutionCode,
+      ...(header.ArbitraryFileIdentifier !== undefined ? { arbitraryFileIdentifier: header.ArbitraryFileIdentifier } : {}),
+      ...(opts.ratioFieldScope !== undefined ? { ratioFieldScope: opts.ratioFieldScope } : {}),
+    };
+    let result: OqsResultMessage;
+    const record = match ? faults.viewRecord(match.record, date) : undefined;
+    // The fault view may have hidden the record the card names (registration lag): then 該当資格なし.
+    const target = record?.qualifications.find((q) => sameCard(q, match!.qualification));
+    if (record && target) {
+      result = faults.adjustResult(buildQualificationResult({ ...common, person: record.person, qualifications: record.qualifications, target }), record.person.id);
+    } else {
+      result = buildQualificationResult({ ...common, person: NOBODY, qualifications: [], registered: false });
+      // "not registered" is the card-check wording; a card-data miss carries no note.
+      delete result.XmlMsg.MessageBody.ProcessingResultMessage;
+    }
+    const answer: OqsResultDocument = {
+      XmlMsg: { MessageHeader: result.XmlMsg.MessageHeader, MessageBody: { QualificationConfirmSearchInfo: search, ...result.XmlMsg.MessageBody } },
+    };
+    send(req, res, 200, answer);
   });
 
   app.use((req: Request, res: Response) => {
@@ -289,6 +367,18 @@ export async function startCentral(opts: CentralOptions): Promise<CentralServer>
         server.close((err) => (err ? reject(err) : resolve()));
       }),
   };
+}
+
+/** A placeholder person for a search that found nobody: no record of it reaches the result. */
+const NOBODY = { id: '', name: '', birthDate: '1900-01-01' as IsoDate, sex: 3 as const };
+
+function ymdDate(ymd: string): IsoDate | undefined {
+  const iso = `${ymd.slice(0, 4)}-${ymd.slice(4, 6)}-${ymd.slice(6, 8)}`;
+  return /^\d{8}$/.test(ymd) && isIsoDate(iso) ? fromYmd(ymd) : undefined;
+}
+
+function sameCard(a: QualificationRecord, b: QualificationRecord): boolean {
+  return a.insurerNumber === b.insurerNumber && (a.symbol ?? '') === (b.symbol ?? '') && a.number === b.number && (a.branch ?? '') === (b.branch ?? '');
 }
 
 /** Strict base64 (standard alphabet, optional padding) → bytes; undefined when it is not. */

@@ -1,14 +1,30 @@
-import type { Person, Qualification } from '../../domain/index.js';
+import type { Person } from '../../domain/index.js';
 import { issuerAndSerialKey, parseCertificate } from './certificate-der.js';
+import type { QualificationRecord } from './qualification-result.js';
 
 /** What J-LIS says about a certificate besides its dates (失効 / 一時停止). */
 export type CertificateRegistryState = 'active' | 'revoked' | 'suspended';
 
 export interface EligibilityRecord {
   person: Person;
-  qualifications: readonly Qualification[];
+  qualifications: readonly QualificationRecord[];
   /** 健康保険証利用登録: without it the card identifies the person but yields no qualification. */
   registered: boolean;
+}
+
+/** What an insurance card (or 資格確認書) says, as a check by card data sends it (oqs-interface.md §2.2). */
+export interface InsuredCardKey {
+  /** 6–8 digits; spaces of the 8-character field are ignored. */
+  insurerNumber: string;
+  symbol?: string;
+  number: string;
+  /** When absent or empty, any 枝番 matches. */
+  branch?: string;
+}
+
+export interface InsuredCardMatch {
+  record: EligibilityRecord;
+  qualification: QualificationRecord;
 }
 
 export interface AddPersonOptions {
@@ -27,8 +43,10 @@ export class EligibilityStore {
   readonly #links = new Map<string, string>();
   /** certificate key → state other than active */
   readonly #certificateStates = new Map<string, Exclude<CertificateRegistryState, 'active'>>();
+  /** insurer + 記号 + 番号 → person ids holding such a record (保険者番号 + 記号・番号, the real key). */
+  readonly #cards = new Map<string, string[]>();
 
-  addPerson(person: Person, qualifications: Qualification[], opts: AddPersonOptions = {}): void {
+  addPerson(person: Person, qualifications: QualificationRecord[], opts: AddPersonOptions = {}): void {
     if (this.#records.has(person.id)) {
       throw new Error(`EligibilityStore.addPerson: person "${person.id}" is already in the store; use a unique id per person`);
     }
@@ -37,6 +55,34 @@ export class EligibilityStore {
       qualifications: [...qualifications],
       registered: opts.registered ?? true,
     });
+    for (const q of qualifications) {
+      const key = cardKey({ insurerNumber: q.insurerNumber, symbol: q.symbol, number: q.number });
+      const ids = this.#cards.get(key) ?? [];
+      if (!ids.includes(person.id)) ids.push(person.id);
+      this.#cards.set(key, ids);
+    }
+  }
+
+  /** Records named by insurance-card data; the birth date is the caller's to compare. */
+  findByInsuredCard(card: InsuredCardKey): InsuredCardMatch[] {
+    const matches: InsuredCardMatch[] = [];
+    const key = cardKey(card);
+    const branch = card.branch?.trim() ?? '';
+    for (const id of this.#cards.get(key) ?? []) {
+      const record = this.#records.get(id);
+      if (!record) continue;
+      for (const q of record.qualifications) {
+        if (cardKey({ insurerNumber: q.insurerNumber, symbol: q.symbol, number: q.number }) !== key) continue;
+        if (branch !== '' && (q.branch ?? '') !== branch) continue;
+        matches.push({ record, qualification: q });
+      }
+    }
+    return matches;
+  }
+
+  /** Number of people in the store. */
+  size(): number {
+    return this.#records.size;
   }
 
   get(personId: string): EligibilityRecord | undefined {
@@ -90,6 +136,10 @@ export class EligibilityStore {
     }
     return record;
   }
+}
+
+function cardKey(card: InsuredCardKey): string {
+  return `${card.insurerNumber.trim()}|${card.symbol?.trim() ?? ''}|${card.number.trim()}`;
 }
 
 function certificateKey(der: Uint8Array, where: string): string {

@@ -4,8 +4,10 @@ import {
   CardCheckResponse,
   ChallengeResponse,
   type CardCheckRequest,
+  type QualificationCheckRequest,
   type QualificationRequest,
 } from '../../protocol/central-api.js';
+import { OqsResultDocument } from '../../protocol/oqs-request.js';
 import { OqsResultMessage } from '../../protocol/oqs-result.js';
 import type { TrafficRecorder } from './traffic.js';
 
@@ -24,6 +26,8 @@ export interface CentralClient {
   requestChallenge(): Promise<CentralResult<ChallengeResponse>>;
   checkCard(body: CardCheckRequest): Promise<CentralResult<CardCheckResponse>>;
   confirmQualification(checkId: string, body: QualificationRequest): Promise<CentralResult<OqsResultMessage>>;
+  /** A check by insurance-card data (the req/ → res/ folder exchange). */
+  checkQualification(body: QualificationCheckRequest): Promise<CentralResult<OqsResultDocument>>;
 }
 
 export interface CentralClientOptions {
@@ -93,5 +97,6 @@ export function createCentralClient(opts: CentralClientOptions): CentralClient {
     checkCard: (body) => post('/v1/card-checks', body, CardCheckResponse),
     confirmQualification: (checkId, body) =>
       post(`/v1/card-checks/${encodeURIComponent(checkId)}/qualification`, body, OqsResultMessage),
+    checkQualification: (body) => post('/v1/qualification-checks', body, OqsResultDocument),
   };
 }

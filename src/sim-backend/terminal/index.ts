@@ -3,3 +3,4 @@ export type { TrafficEntry } from './traffic.js';
 export { FACE_FILE_NAME_PATTERN, FACE_FILE_PREFIX, faceFileName, createFaceFileNamer } from './face-file-name.js';
 export { COMMUNICATION_ERROR, REJECTION_ERRORS, readerErrorFor, type ReaderError } from './verdict-codes.js';
 export { ReceptionOutbox, type ReceptionPushBody, type AckOutcome } from './reception-outbox.js';
+export { startFolderGateway, ERROR_FOLDER, type FolderGateway, type FolderGatewayOptions, type FolderEvent, type FolderStats } from './folders.js';

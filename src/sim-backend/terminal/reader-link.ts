@@ -5,6 +5,7 @@ import {
   READER_PROTOCOL_VERSION,
   ReaderToTerminal,
   type Msg,
+  type ReaderMode,
   type TerminalToReader,
 } from '../../protocol/reader-link.js';
 import { RECEPTION_PROTOCOL_VERSION } from '../../protocol/reception-link.js';
@@ -66,6 +67,35 @@ export class ReaderLink {
 
   connectedReaders(): string[] {
     return [...this.#readers.keys()];
+  }
+
+  /**
+   * Staff operations on a reader from the terminal («顔認証付きカードリーダー操作»): 目視確認 mode
+   * on / off (sticky; during a session it applies when the session ends), the «目視で本人確認完了»
+   * tick, and a reboot. Throws when the reader is not connected.
+   */
+  setMode(readerId: string, mode: ReaderMode): void {
+    this.#command(readerId, { v, type: 'mode.set', mode });
+  }
+
+  confirmVisual(readerId: string): void {
+    this.#command(readerId, { v, type: 'visual.confirmed' });
+  }
+
+  reboot(readerId: string): void {
+    this.#command(readerId, { v, type: 'reboot' });
+  }
+
+  #command(readerId: string, message: TerminalToReader): void {
+    const ws = this.#readers.get(readerId);
+    if (ws === undefined || ws.readyState !== ws.OPEN) {
+      const known = this.connectedReaders();
+      throw new Error(
+        `terminal: cannot send ${message.type} to reader "${readerId}": it is not connected ` +
+          `(connected: ${known.length > 0 ? known.join(', ') : 'none'}); wait for the reader's hello or check its id`,
+      );
+    }
+    if (sendJson(ws, message)) this.#deps.traffic('reader', 'out', message);
   }
 
   openSessions(): string[] {

@@ -3,7 +3,9 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { Clock } from '../../domain/clock.js';
 import { createCentralClient } from './central-client.js';
+import type { OqsXmlElementOrder, OqsXmlEncoding } from '../../protocol/oqs-xml.js';
 import { createFaceFileNamer } from './face-file-name.js';
+import { startFolderGateway, type FolderEvent, type FolderGateway } from './folders.js';
 import { IdleWatch } from './idle-watch.js';
 import { ReaderLink } from './reader-link.js';
 import { ReceptionLink } from './reception-link.js';
@@ -24,6 +26,19 @@ export interface TerminalOptions {
   /** Per central call, real milliseconds. Default 5000. */
   centralTimeoutMs?: number;
   onTraffic?: (entry: TrafficEntry) => void;
+  /**
+   * The shared folder of the real terminal (face/, req/, res/; docs/protocols/oqs-folders.md).
+   * Absent: JSON over WebSocket only.
+   */
+  folders?: {
+    root: string;
+    /** Result encoding; default utf8 (CharacterCodeIdentifier 0). */
+    encoding?: OqsXmlEncoding;
+    order?: OqsXmlElementOrder;
+    /** Polling fallback beside fs.watch, real ms; default 200. */
+    pollIntervalMs?: number;
+  };
+  onFolderEvent?: (event: FolderEvent) => void;
 }
 
 export interface Terminal {
@@ -40,6 +55,19 @@ export interface Terminal {
   whenIdle(timeoutMs?: number): Promise<void>;
   /** Reception messages not yet acknowledged. */
   outboxSize(): number;
+  /** The folder gateway, when `folders` was given. */
+  folders?: FolderGateway;
+  /**
+   * Staff switch a reader to 目視確認 (`on`) or back to 自動運転 (reader-flow §1.1, N30). Sticky;
+   * set during a session it takes effect when that session ends. Throws if the reader is not
+   * connected. The message is sent before this returns: `await reader.sync()` on the reader side
+   * is a barrier after which the reader has handled it.
+   */
+  setVisualMode(readerId: string, on: boolean): void;
+  /** Staff tick «目視で本人確認完了» for the patient at that reader (N10). */
+  confirmVisual(readerId: string): void;
+  /** Staff reboot the reader (N36): session dropped, injected faults cleared. */
+  rebootReader(readerId: string): void;
   close(): Promise<void>;
 }
 
@@ -78,16 +106,41 @@ export async function startTerminal(opts: TerminalOptions): Promise<Terminal> {
   const outbox = new ReceptionOutbox();
   const idle = new IdleWatch(name, () => outbox.unacked().map((m) => `${m.id} ${m.type}`));
   const reception = new ReceptionLink({ outbox, traffic, onAck: () => idle.changed() });
+  const central = createCentralClient({
+    centralUrl: opts.centralUrl,
+    timeoutMs: opts.centralTimeoutMs ?? DEFAULT_CENTRAL_TIMEOUT_MS,
+    traffic,
+    closed: closing.signal,
+  });
+  const folders = opts.folders
+    ? await startFolderGateway({
+        root: opts.folders.root,
+        encoding: opts.folders.encoding ?? 'utf8',
+        clock: opts.clock,
+        medicalInstitutionCode: opts.medicalInstitutionCode,
+        checkQualification: (request) => central.checkQualification(request),
+        ...(opts.folders.order !== undefined ? { order: opts.folders.order } : {}),
+        ...(opts.folders.pollIntervalMs !== undefined ? { pollIntervalMs: opts.folders.pollIntervalMs } : {}),
+        ...(opts.onFolderEvent !== undefined ? { onEvent: opts.onFolderEvent } : {}),
+      })
+    : undefined;
   const reader = new ReaderLink({
     terminalId,
     medicalInstitutionCode: opts.medicalInstitutionCode,
-    central: createCentralClient({
-      centralUrl: opts.centralUrl,
-      timeoutMs: opts.centralTimeoutMs ?? DEFAULT_CENTRAL_TIMEOUT_MS,
-      traffic,
-      closed: closing.signal,
-    }),
-    pushToReception: (body) => reception.push(body),
+    central,
+    pushToReception: (body) => {
+      // The face file is written first (the real terminal has no socket: the file is the push).
+      if (folders && body.type === 'qualification.result') {
+        idle.track(
+          `face file ${body.fileName}`,
+          folders.writeFaceResult(body.fileName, body.message).then(
+            () => undefined,
+            (e: unknown) => console.error(`${name}: could not write face/${body.fileName}: ${(e as Error).message}`),
+          ),
+        );
+      }
+      reception.push(body);
+    },
     nextFaceFileName: createFaceFileNamer(opts.medicalInstitutionCode, opts.clock),
     traffic,
     track: (label, work) => idle.track(label, work),
@@ -147,9 +200,14 @@ export async function startTerminal(opts: TerminalOptions): Promise<Terminal> {
     receptionUrl: `ws://${authority}${RECEPTION_PATH}`,
     whenIdle: (timeoutMs = DEFAULT_IDLE_TIMEOUT_MS) => idle.whenIdle(timeoutMs),
     outboxSize: () => outbox.size(),
+    ...(folders ? { folders } : {}),
+    setVisualMode: (readerId, on) => reader.setMode(readerId, on ? 'visual' : 'auto'),
+    confirmVisual: (readerId) => reader.confirmVisual(readerId),
+    rebootReader: (readerId) => reader.reboot(readerId),
     close: () => {
       closed ??= (async () => {
         closing.abort();
+        await folders?.close();
         idle.close();
         for (const wss of [readerWss, receptionWss]) {
           for (const ws of wss.clients) ws.terminate();

@@ -1,8 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { VirtualClock } from '../../domain/clock.js';
+import type { OqsQualificationRequest } from '../../protocol/oqs-request.js';
+import { decodeOqsXml, encodeOqsRequestXml } from '../../protocol/oqs-xml.js';
 import { startTerminal, type Terminal, type TerminalOptions } from './server.js';
 import type { TrafficEntry } from './traffic.js';
 
@@ -510,5 +515,61 @@ describe('terminal: server', () => {
     await terminal.close();
     expect(await pending).toBe('terminal T-01: closed while waiting for idle; pending: 1 reception message(s) not acknowledged (m1 reader.notice)');
     await closedSocket;
+  });
+});
+
+describe('terminal: the shared folder (face/, req/, res/)', () => {
+  async function folderRoot(): Promise<string> {
+    const root = await mkdtemp(join(tmpdir(), 'myna-oqs-'));
+    cleanups.push(() => rm(root, { recursive: true, force: true }));
+    return root;
+  }
+
+  it('writes every pushed qualification result to face/ under the name the JSON push carries, in CP932', async () => {
+    const root = await folderRoot();
+    const { terminal } = await rig({ folders: { root, encoding: 'cp932' } });
+    const reception = await connect(terminal.receptionUrl);
+    const reader = await helloReader(terminal);
+    await runCheck(reader);
+    const push = await reception.next();
+    await reader.next();
+    reception.send({ v: 1, type: 'ack', id: push.id });
+    await terminal.whenIdle(2000);
+    expect(await readdir(join(root, 'face'))).toEqual([push.fileName]);
+    const bytes = await readFile(join(root, 'face', String(push.fileName)));
+    expect(bytes.subarray(0, 58).toString('latin1')).toBe('<?xml version="1.0" encoding="Shift_JIS" standalone="no"?>');
+    const decoded = decodeOqsXml(bytes);
+    expect('message' in decoded && decoded.message.XmlMsg.MessageBody.ResultList!.ResultOfQualificationConfirmation[0]!.Name).toBe('山田\u3000花子');
+    expect('message' in decoded && decoded.message.XmlMsg.MessageHeader.CharacterCodeIdentifier).toBe('1');
+  });
+
+  it('answers a req/ file through central in res/ with the same suffix, and removes the request', async () => {
+    const root = await folderRoot();
+    const { central, terminal } = await rig({ folders: { root } });
+    const answer = {
+      ...QUALIFICATION_RESULT,
+      XmlMsg: { ...QUALIFICATION_RESULT.XmlMsg, MessageHeader: { ...QUALIFICATION_RESULT.XmlMsg.MessageHeader, ReferenceClassification: '2' } },
+    };
+    central.routes['/v1/qualification-checks'] = () => ({ status: 200, json: answer });
+    const request: OqsQualificationRequest = {
+      XmlMsg: {
+        MessageHeader: { QualificationConfirmationDate: '20250401', MedicalInstitutionCode: CODE },
+        MessageBody: {
+          QualificationConfirmSearchInfo: {
+            InsurerNumber: '06139999',
+            InsuredIdentificationNumber: '1234',
+            Birthdate: '19800115',
+            LimitApplicationCertificateRelatedConsFlg: '1',
+          },
+        },
+      },
+    };
+    await writeFile(join(root, 'req', 'OQSsiquc01req_202504010001.xml'), encodeOqsRequestXml(request, { encoding: 'cp932' }));
+    await terminal.folders!.whenIdle(3000);
+    expect(await readdir(join(root, 'req'))).toEqual(['error']);
+    expect(await readdir(join(root, 'res'))).toEqual(['OQSsiquc01res_202504010001.xml']);
+    expect(central.requests.at(-1)).toEqual({ path: '/v1/qualification-checks', body: request });
+    const decoded = decodeOqsXml(await readFile(join(root, 'res', 'OQSsiquc01res_202504010001.xml')));
+    expect('message' in decoded && decoded.message.XmlMsg.MessageHeader.ReferenceClassification).toBe('2');
   });
 });

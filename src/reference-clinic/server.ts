@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import {
+  SUT_PROTOCOL,
+  SUT_PROTOCOL_VERSION,
+  StartReception,
+  type OutcomeResponse,
+  type ReceptionStarted,
+  type SutError,
+  type SutInfo,
+} from '../protocol/sut-remote.js';
+import type { Decide } from './decide.js';
+import { ReferenceReception } from './reception-client.js';
+
+/**
+ * The reference reception as a standalone server speaking the remote SUT protocol
+ * (docs/protocols/sut.md): what a vendor's system looks like from the harness's side, and the
+ * proof that the remote path works (`myna-rig reference serve`).
+ */
+export interface ReferenceServerOptions {
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 0: an ephemeral port. */
+  port?: number;
+  name?: string;
+  decide?: Decide;
+}
+
+export interface ReferenceServer {
+  /** http://127.0.0.1:PORT */
+  url: string;
+  /** Receptions started and not yet deleted. */
+  openReceptions(): number;
+  close(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 64 * 1024;
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) reject(new Error(`request body larger than ${MAX_BODY_BYTES} bytes`));
+      else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, body?: SutInfo | ReceptionStarted | OutcomeResponse | SutError): void {
+  if (body === undefined) {
+    res.writeHead(status).end();
+    return;
+  }
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
+
+const fail = (res: ServerResponse, status: number, code: string, message: string): void => send(res, status, { error: { code, message } });
+
+export async function startReferenceServer(opts: ReferenceServerOptions = {}): Promise<ReferenceServer> {
+  const host = opts.host ?? '127.0.0.1';
+  const name = opts.name ?? 'reference-reception';
+  const receptions = new Map<string, ReferenceReception>();
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const path = new URL(req.url ?? '/', 'http://sut.invalid').pathname;
+    if (req.method === 'GET' && path === '/') {
+      return send(res, 200, { protocol: SUT_PROTOCOL, v: SUT_PROTOCOL_VERSION, name });
+    }
+    if (req.method === 'POST' && path === '/v1/receptions') {
+      let json: unknown;
+      try {
+        json = JSON.parse(await readBody(req));
+      } catch (e) {
+        return fail(res, 400, 'bad-json', `POST /v1/receptions: the body is not JSON: ${(e as Error).message}`);
+      }
+      const parsed = StartReception.safeParse(json);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        return fail(res, 400, 'bad-request', `POST /v1/receptions: ${issue?.path.join('.') || '(body)'}: ${issue?.message ?? 'invalid'}`);
+      }
+      const reception = new ReferenceReception({ receptionUrl: parsed.data.receptionUrl, decide: opts.decide, receptionId: name });
+      try {
+        await reception.connect();
+      } catch (e) {
+        return fail(res, 502, 'reception-link-failed', (e as Error).message);
+      }
+      const receptionId = randomUUID();
+      receptions.set(receptionId, reception);
+      return send(res, 201, { receptionId });
+    }
+    const m = /^\/v1\/receptions\/([^/]+)(\/outcome)?$/.exec(path);
+    const reception = m ? receptions.get(m[1]!) : undefined;
+    if (m && !reception) return fail(res, 404, 'unknown-reception', `no reception "${m[1]}" here; start one with POST /v1/receptions`);
+    if (m && reception && req.method === 'GET' && m[2]) {
+      return send(res, 200, { outcome: reception.outcome() ?? null });
+    }
+    if (m && reception && req.method === 'DELETE' && !m[2]) {
+      receptions.delete(m[1]!);
+      await reception.close();
+      return send(res, 204);
+    }
+    fail(res, 404, 'not-found', `${req.method} ${path}: not part of the SUT protocol (docs/protocols/sut.md)`);
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      if (!res.headersSent) fail(res, 500, 'internal', (e as Error).message);
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('reference server: no TCP address after listen');
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+
+  let closed: Promise<void> | undefined;
+  return {
+    url,
+    openReceptions: () => receptions.size,
+    close: () => {
+      closed ??= (async () => {
+        await Promise.all([...receptions.values()].map((r) => r.close().catch(() => undefined)));
+        receptions.clear();
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      })();
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { isoDate } from '../domain/index.js';
+import { BUILTIN_CARD_PERSONAS, cardOptionsFromPersona, parseCardPersona } from './card-persona.js';
+
+describe('card persona for `card serve`', () => {
+  it('turns {} into a fresh card: PINs 1234 / SIGN1234, certificate from a year before to four years after today', () => {
+    const o = cardOptionsFromPersona(parseCardPersona('{}', 'test'), isoDate('2026-05-10'));
+    expect(o.authPin).toBe('1234');
+    expect(o.signPin).toBe('SIGN1234');
+    expect(o.authCertificate).toEqual({ notBefore: '2025-05-10', notAfter: '2030-05-10' });
+    expect(o.authPinTriesLeft).toBeUndefined();
+  });
+
+  it('keeps what the file says', () => {
+    const json = '{"authPin":"0000","signPinTriesLeft":0,"holder":{"name":"髙橋 𠮷子","birthDate":"2001-02-03","sex":"2","address":"大阪府"}}';
+    const o = cardOptionsFromPersona(parseCardPersona(json, 'p.json'), isoDate('2026-05-10'));
+    expect(o.authPin).toBe('0000');
+    expect(o.signPinTriesLeft).toBe(0);
+    expect(o.holder?.name).toBe('髙橋 𠮷子');
+  });
+
+  it('names the file and the field of a bad value, and refuses unknown fields', () => {
+    expect(() => parseCardPersona('{"authPin":"12345"}', 'p.json')).toThrow('card persona p.json: authPin: must be 4 digits');
+    expect(() => parseCardPersona('{"signPin":"abc123"}', 'p.json')).toThrow(/signPin: must be 6–16 of A–Z 0–9/);
+    expect(() => parseCardPersona('{"pin":"1234"}', 'p.json')).toThrow(/card persona p\.json: .*pin/);
+    expect(() => parseCardPersona('{"authCertificate":{"notBefore":"2025-02-30","notAfter":"2030-01-01"}}', 'p.json')).toThrow(
+      /authCertificate\.notBefore: must be a calendar date/,
+    );
+    expect(() => parseCardPersona('not json', 'p.json')).toThrow(/card persona p\.json: not JSON/);
+  });
+
+  it('has the built-in locked personas', () => {
+    expect(BUILTIN_CARD_PERSONAS['auth-pin-locked']).toEqual({ authPinTriesLeft: 0 });
+    expect(BUILTIN_CARD_PERSONAS['sign-pin-locked']).toEqual({ signPinTriesLeft: 0 });
+  });
+});

@@ -1,0 +1,74 @@
+/**
+ * What `myna-rig card serve --persona …` accepts: a built-in persona id or a JSON file with the
+ * card facts, turned into `createMyNumberCard` options. Everything has a default, so `{}` is a
+ * valid persona (a fresh card: auth PIN 1234, sign PIN SIGN1234, certificates valid from a year
+ * before `today` to four years after it).
+ */
+import { z } from 'zod';
+import { addYears, isIsoDate, type IsoDate } from '../domain/index.js';
+import type { CreateMyNumberCardOptions } from './create-card.js';
+import { AUTH_PIN_FORMAT, AUTH_PIN_MAX_TRIES, DEFAULT_SIGN_PIN, SIGN_PIN_FORMAT, SIGN_PIN_MAX_TRIES } from './jpki-card.js';
+
+const day = z.string().refine((value: string): boolean => isIsoDate(value), 'must be a calendar date YYYY-MM-DD');
+const validity = z.strictObject({ notBefore: day, notAfter: day, serialNumber: z.string().optional() });
+
+export const cardPersonaSchema = z.strictObject({
+  authPin: z.string().regex(AUTH_PIN_FORMAT, 'must be 4 digits').optional(),
+  authPinTriesLeft: z.number().int().min(0).max(AUTH_PIN_MAX_TRIES).optional(),
+  signPin: z.string().regex(SIGN_PIN_FORMAT, 'must be 6–16 of A–Z 0–9').optional(),
+  signPinTriesLeft: z.number().int().min(0).max(SIGN_PIN_MAX_TRIES).optional(),
+  authCertificate: validity.optional(),
+  signCertificate: validity.optional(),
+  holder: z
+    .strictObject({
+      name: z.string().min(1),
+      birthDate: day,
+      sex: z.enum(['1', '2', '3']),
+      address: z.string().min(1),
+      nameSubstitutes: z.string().optional(),
+    })
+    .optional(),
+  blockedSw: z.union([z.literal(0x6983), z.literal(0x6984)]).optional(),
+  keyLabel: z.string().optional(),
+});
+
+export type CardPersona = z.infer<typeof cardPersonaSchema>;
+
+export const BUILTIN_CARD_PERSONAS: Readonly<Record<string, CardPersona>> = {
+  default: {},
+  'auth-pin-locked': { authPinTriesLeft: 0 },
+  'sign-pin-locked': { signPinTriesLeft: 0 },
+  'auth-pin-one-try': { authPinTriesLeft: 1 },
+};
+
+/** Parses persona JSON text; the error names the field and the file. */
+export function parseCardPersona(json: string, source: string): CardPersona {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch (error) {
+    throw new Error(`card persona ${source}: not JSON (${(error as Error).message}); write an object such as {"authPin": "1234"}`, { cause: error });
+  }
+  const parsed = cardPersonaSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ');
+    throw new Error(`card persona ${source}: ${issues}`);
+  }
+  return parsed.data;
+}
+
+/** Card options for a persona; certificates default to [today − 1 year, today + 4 years]. */
+export function cardOptionsFromPersona(persona: CardPersona, today: IsoDate): Omit<CreateMyNumberCardOptions, 'jlis'> {
+  const authCertificate = persona.authCertificate ?? { notBefore: addYears(today, -1), notAfter: addYears(today, 4) };
+  return {
+    authPin: persona.authPin ?? '1234',
+    signPin: persona.signPin ?? DEFAULT_SIGN_PIN,
+    authCertificate,
+    ...(persona.authPinTriesLeft !== undefined ? { authPinTriesLeft: persona.authPinTriesLeft } : {}),
+    ...(persona.signPinTriesLeft !== undefined ? { signPinTriesLeft: persona.signPinTriesLeft } : {}),
+    ...(persona.signCertificate !== undefined ? { signCertificate: persona.signCertificate } : {}),
+    ...(persona.holder !== undefined ? { holder: persona.holder } : {}),
+    ...(persona.blockedSw !== undefined ? { blockedSw: persona.blockedSw } : {}),
+    keyLabel: persona.keyLabel ?? 'card-serve',
+  };
+}

@@ -1,0 +1,122 @@
+/**
+ * A vendor profile: what one maker's reader says on each screen, its error texts, timing hints
+ * and quirks — data, validated by zod when loaded. The sources confirm five kinds of reader whose
+ * screens differ (reader-flow §1.6) but not their wording, so every text here is ours; profiles
+ * carry neutral ids (vendor-a …) and no trademarks.
+ */
+import { z } from 'zod';
+
+const text = z.string().min(1);
+
+/** The four individual consent screens, in order (reader-flow K2). */
+export const ConsentItemTexts = z.object({ diagnosis: text, pharmacy: text, checkup: text, operation: text }).strict();
+
+/**
+ * Screen texts. `\n` starts a new line on the reader's screen. Templates: `{n}` (tries left),
+ * `{code}` (an error code).
+ */
+export const ScreenTexts = z
+  .object({
+    linkDown: text,
+    booting: text,
+    bootFailed: text,
+    idle: text,
+    idleVisual: text,
+    idleVisualConfirmed: text,
+    reading: text,
+    authSelect: text,
+    pinUnavailable: text,
+    pinLocked: text,
+    pinEntry: text,
+    pinFormat: text,
+    pinWrong: text.refine((t) => t.includes('{n}'), 'pinWrong must contain {n} (tries left)'),
+    faceCapture: text,
+    faceRetry: text,
+    faceGiveUp: text,
+    faceUnavailable: text,
+    visualWait: text,
+    checking: text,
+    consentBulk: text,
+    consentItem: ConsentItemTexts,
+    done: text,
+    error: text,
+    certificateRejected: text,
+    missingCheckId: text,
+    protocolError: text.refine((t) => t.includes('{code}'), 'protocolError must contain {code}'),
+  })
+  .strict();
+export type ScreenTexts = z.infer<typeof ScreenTexts>;
+
+/**
+ * How the patient's name is laid out (reader-flow §1.6 "name layout on the screen"):
+ * - `one-line`: 「渡辺　太郎　さま」
+ * - `two-line`: family name on one line, given name and honorific on the next
+ * - `split-honorific`: the layout fault of troubles T32 — the name, spaces removed, is cut in
+ *   half and each half glued to the honorific: 渡辺 → 「～さま渡」「辺～さま」.
+ */
+export const NameLayout = z.enum(['one-line', 'two-line', 'split-honorific']);
+export type NameLayout = z.infer<typeof NameLayout>;
+
+/** Characters the screen can draw; others are shown as ● (troubles T30). */
+export const Repertoire = z.enum(['jis0208', 'unicode']);
+export type Repertoire = z.infer<typeof Repertoire>;
+
+export const ProfileQuirks = z
+  .object({
+    nameLayout: NameLayout,
+    repertoire: Repertoire,
+    honorific: z.enum(['さま', '様']),
+    /** A cancel / back button during a session (reader-flow N42). Without it `cancel` is ignored. */
+    cancelButton: z.boolean(),
+    /** How the PIN button looks when the PIN is locked (A1; rendered by the reader page). */
+    lockedPin: z.enum(['refused', 'greyed', 'hidden']),
+    // The following are recorded for reports and the page; the machine does not act on them yet.
+    /** Audible beep when the IC is detected (ALMEX). */
+    beepOnCard: z.boolean(),
+    /** Asks to take off a mask on the face screen (TBS-NAGASAKI; F8). */
+    maskPrompt: z.boolean(),
+    /** Spoken guidance (one source says a model has none — MIYASHISHOU). */
+    audioGuidance: z.boolean(),
+    cardOrientation: z.enum(['horizontal', 'vertical']),
+    /** Reads a card without detected IC as a paper 健康保険証 (ALMEX; F1). */
+    paperCardRead: z.boolean(),
+  })
+  .strict();
+export type ProfileQuirks = z.infer<typeof ProfileQuirks>;
+
+/** Hints in milliseconds / seconds; the runtime applies `bootMs` (capped), the rest are documentation. */
+export const ProfileTimings = z
+  .object({
+    bootMs: z.number().int().min(0).max(60_000),
+    cardReadMs: z.number().int().min(0).max(60_000),
+    screenTimeoutS: z.number().int().min(1).max(600),
+  })
+  .strict();
+export type ProfileTimings = z.infer<typeof ProfileTimings>;
+
+export const ReaderProfile = z
+  .object({
+    id: z.string().regex(/^[a-z0-9-]+$/, 'a lower-case id such as vendor-a'),
+    /** Neutral description shown in reports. */
+    label: z.string().min(1),
+    /** Which observed behaviours this bundle models, with source keys from the research notes. */
+    notes: z.string().min(1),
+    texts: ScreenTexts,
+    /** Error screen text per error code ('001', '006', 'E-comm' …); the code is part of the text. */
+    errorTexts: z.record(z.string().min(1), text),
+    timings: ProfileTimings,
+    quirks: ProfileQuirks,
+  })
+  .strict();
+export type ReaderProfile = z.infer<typeof ReaderProfile>;
+
+/** A profile as written in a data file: texts not given are taken from the generic profile. */
+export const ReaderProfileData = ReaderProfile.extend({
+  texts: ScreenTexts.extend({ consentItem: ConsentItemTexts.partial() }).partial(),
+}).strict();
+export type ReaderProfileData = z.infer<typeof ReaderProfileData>;
+
+/** Fills `{name}` placeholders. */
+export function fillTemplate(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in values ? String(values[key]) : whole));
+}
