@@ -4,7 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 
-const ALL = ['card', 'reader', 'backend-folders', 'runner'];
+const ALL = ['card', 'reader', 'backend-folders', 'backend-population', 'backend-http', 'runner'];
 const wanted = process.argv.slice(2);
 const selected = wanted.length > 0 ? ALL.filter((b) => wanted.includes(b)) : ALL;
 const unknown = wanted.filter((w) => !ALL.includes(w));

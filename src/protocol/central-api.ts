@@ -9,7 +9,9 @@ import { OqsQualificationRequest } from './oqs-request.js';
  *   POST /v1/challenges                         → ChallengeResponse
  *   POST /v1/card-checks          CardCheckRequest → CardCheckResponse
  *   POST /v1/card-checks/:checkId/qualification QualificationRequest → OqsResultMessage
+ *   POST /v1/card-checks/:checkId/registration  {} → RegistrationResponse (健康保険証利用登録 on the reader)
  *   POST /v1/qualification-checks QualificationCheckRequest → OqsResultDocument (oqs-request.ts)
+ *   POST /v1/medical-info          MedicalInfoRequest → MedicalInfoResponse (403 MedicalInfoRefusalReason)
  *
  * Errors: 4xx/5xx with ApiError. A refused certificate is not an HTTP error: it is a 200
  * CardCheckResponse with `accepted: false` and the reason.
@@ -82,6 +84,10 @@ export const CardCheckResponse = z.object({
 });
 export type CardCheckResponse = z.infer<typeof CardCheckResponse>;
 
+/** Answer to a registration made on the reader (reader-flow N12). */
+export const RegistrationResponse = z.object({ registered: z.literal(true) });
+export type RegistrationResponse = z.infer<typeof RegistrationResponse>;
+
 export const QualificationRequest = z.object({
   consent: ConsentChoices,
   /** Where the face file goes; echoed in the header. */
@@ -106,3 +112,48 @@ export type ApiError = z.infer<typeof ApiError>;
  */
 export const QualificationCheckRequest = OqsQualificationRequest;
 export type QualificationCheckRequest = OqsQualificationRequest;
+
+/** Medical information a facility may fetch with consent (rules.md §2.3): 薬剤/診療/特定健診/手術. */
+export const MedicalInfoKind = z.enum(['pharmacy', 'diagnosis', 'checkup', 'operation']);
+export type MedicalInfoKind = z.infer<typeof MedicalInfoKind>;
+
+/**
+ * `POST /v1/medical-info`: the person is named by `personId` or by the `checkId` of the card check
+ * that took the consent (exactly one of them).
+ */
+export const MedicalInfoRequest = z
+  .object({
+    medicalInstitutionCode: z.string().regex(/^\d{10}$/, 'must be 10 digits'),
+    personId: z.string().min(1).optional(),
+    checkId: z.string().min(1).optional(),
+    kind: MedicalInfoKind,
+  })
+  .refine((r) => (r.personId === undefined) !== (r.checkId === undefined), { message: 'give exactly one of "personId" and "checkId"', path: ['personId'] });
+export type MedicalInfoRequest = z.infer<typeof MedicalInfoRequest>;
+
+/** Why a fetch is refused (HTTP 403, `error.code`). `consent-expired` is OQSCD016 `2` 同意有効期限切れ. */
+export const MedicalInfoRefusalReason = z.enum(['no-consent', 'consent-expired', 'other-facility', 'certificate-in-grace']);
+export type MedicalInfoRefusalReason = z.infer<typeof MedicalInfoRefusalReason>;
+
+export const MedicalInfoEntry = z.object({
+  /** yyyyMMdd. */
+  date: z.string(),
+  /** What happened: a drug and dose, a diagnosis, a checkup value, an operation. Synthetic. */
+  item: z.string(),
+  /** Where (synthetic facility name). */
+  facility: z.string(),
+});
+export type MedicalInfoEntry = z.infer<typeof MedicalInfoEntry>;
+
+export const MedicalInfoResponse = z.object({
+  personId: z.string(),
+  kind: MedicalInfoKind,
+  medicalInstitutionCode: z.string(),
+  /** The card check whose consent allowed this answer. */
+  checkId: z.string(),
+  /** yyyyMMddHHmmss (JST): consent time, and the end of the 24-hour access window. */
+  consentTime: z.string(),
+  availableTime: z.string(),
+  entries: z.array(MedicalInfoEntry),
+});
+export type MedicalInfoResponse = z.infer<typeof MedicalInfoResponse>;

@@ -22,6 +22,10 @@ export const ReaderNoticeCode = z.enum([
   'card-read-failed', // 001
   'certificate-rejected', // 006 or a suspended/revoked certificate
   'communication-error',
+  // Added to v1 (issue 6): a reader that does not know them never sends them.
+  'not-registered', // the patient declined 健康保険証利用登録 on the reader (F24, E-notreg)
+  'certificate-expiring', // the certificate ends within 3 months: renew at the municipality (Q2)
+  'face-locked', // consecutive face mismatches reached the lock (F10, E-facelock)
 ]);
 export type ReaderNoticeCode = z.infer<typeof ReaderNoticeCode>;
 
@@ -74,6 +78,13 @@ export const SessionEnded = z.object({
 });
 
 /**
+ * The patient chose «登録する» on the registration offer (R1, N12): the terminal registers the
+ * card for insurance use with the central system before it asks for the qualification.
+ * Added to v1 without a version bump.
+ */
+export const RegistrationRequest = z.object({ v, type: z.literal('registration.request'), sessionId, checkId: z.string().min(1) });
+
+/**
  * Liveness and ordering barrier: the terminal answers `pong` with the same id after it has
  * handled every message the reader sent before the `ping` (messages are handled in order).
  */
@@ -87,6 +98,7 @@ export const ReaderToTerminal = z.discriminatedUnion('type', [
   ConsentResult,
   ReaderNotice,
   SessionEnded,
+  RegistrationRequest,
 ]);
 export type ReaderToTerminal = z.infer<typeof ReaderToTerminal>;
 
@@ -108,6 +120,8 @@ export const AuthVerdict = z.object({
   checkId: z.string().optional(),
   /** As answered by the central system (see central-api.ts). */
   certificateStatus: z.string().optional(),
+  /** 健康保険証利用登録 as answered by the central system; false → registration offer (R1). Absent = registered. */
+  registered: z.boolean().optional(),
   /** Reader message number to show, e.g. "006" for an expired or revoked certificate. */
   errorCode: z.string().optional(),
   message: z.string().optional(),

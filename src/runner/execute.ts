@@ -1,5 +1,6 @@
 import type { Scenario, Step } from '../scenarios/schema.js';
 import type { LoadedScenario } from '../scenarios/loader.js';
+import { faceEmbedding } from '../sim-reader/index.js';
 import { checkExpectation } from './expect.js';
 import { assembleRig, type Rig } from './rig.js';
 import type { ExpectationFailure, ScenarioResult, StepRecord } from './results.js';
@@ -36,13 +37,22 @@ async function perform(rig: Rig, step: Step): Promise<void> {
   if ('place-card' in step) {
     const card = rig.cards.get(step['place-card']);
     if (!card) throw new Error(`no card for persona "${step['place-card']}"`);
-    await reader.dispatch({ type: 'card.placed', card, holderName: rig.names.get(step['place-card']) });
+    await reader.dispatch({
+      type: 'card.placed',
+      card,
+      holderName: rig.names.get(step['place-card']),
+      holderFace: faceEmbedding(step['place-card']),
+    });
   } else if ('choose' in step) {
     await reader.dispatch({ type: step.choose === 'pin' ? 'choose.pin' : 'choose.face' });
   } else if ('enter-pin' in step) {
     await reader.dispatch({ type: 'pin.entered', pin: step['enter-pin'] });
   } else if ('present-face' in step) {
     const face = step['present-face'];
+    if (typeof face === 'object' && 'persona' in face) {
+      await reader.dispatch({ type: 'face.presented', persona: face.persona, embedding: faceEmbedding(face.persona), quality: face.quality });
+      return;
+    }
     const match = typeof face === 'string' ? face === 'match' : face.match;
     const score = typeof face === 'string' ? (match ? 0.95 : 0.2) : (face.score ?? (match ? 0.95 : 0.2));
     await reader.dispatch({ type: 'face.presented', match, score });
@@ -59,6 +69,10 @@ async function perform(rig: Rig, step: Step): Promise<void> {
     }
   } else if ('remove-card' in step) {
     await reader.dispatch({ type: 'card.removed' });
+  } else if ('register' in step) {
+    await reader.dispatch({ type: step.register === 'yes' ? 'register.yes' : 'register.no' });
+  } else if ('ack' in step) {
+    await reader.dispatch({ type: 'ack' });
   } else if ('staff' in step) {
     if (step.staff === 'confirm-visual') rig.terminal.confirmVisual(rig.readerId);
     else rig.terminal.setVisualMode(rig.readerId, step.staff === 'visual-mode-on');

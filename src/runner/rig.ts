@@ -99,12 +99,14 @@ export async function assembleRig(scenario: Scenario, adapter: SutAdapter, opts:
       authPinTriesLeft: spec.card.pinTriesLeft,
       authCertificate: certificateDates(spec, scenarioDate),
       keyLabel: `persona-card-${index}`,
+      state: spec.card.state,
       holder: { name: spec.name, birthDate: spec.birthDate, sex: String(spec.sex) as '1' | '2' | '3', address: spec.address ?? '' },
     });
     names.set(key, spec.name);
     cards.set(key, card);
     store.addPerson(personFromSpec(key, spec), qualificationsFromSpec(spec), { registered: spec.registered });
     store.linkCertificate(key, card.authCertificateDer);
+    if (spec.card.certificateStatus !== 'good') store.setCertificateState(card.authCertificateDer, spec.card.certificateStatus);
   }
 
   const readerKey = await getEcKeyPair('reader-attestation-1');

@@ -51,7 +51,8 @@ function nodeAt(doc: Document, path: readonly PathKey[], preferKey = false): Nod
   return best;
 }
 
-function position(lc: LineCounter, doc: Document, path: readonly PathKey[], preferKey = false): { line: number; col: number } {
+/** Line and column of the node at `path` in a parsed YAML document (for file:line:col messages). */
+export function yamlPosition(lc: LineCounter, doc: Document, path: readonly PathKey[], preferKey = false): { line: number; col: number } {
   const node = nodeAt(doc, path, preferKey);
   const offset = node?.range?.[0] ?? doc.range?.[0] ?? 0;
   return lc.linePos(offset);
@@ -63,7 +64,7 @@ function zodIssues(file: string, lc: LineCounter, doc: Document, error: z.ZodErr
     let message = issue.message;
     if (issue.code === 'unrecognized_keys') {
       message = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}; check the spelling against the JSON Schema (myna-rig schema)`;
-      const { line, col } = position(lc, doc, [...path, issue.keys[0]!], true);
+      const { line, col } = yamlPosition(lc, doc, [...path, issue.keys[0]!], true);
       return { file, line, col, field: [...path, issue.keys[0]!].join('.') || '(scenario)', message };
     }
     if (issue.code === 'invalid_union' && path[0] === 'steps' && path.length === 2) {
@@ -75,14 +76,14 @@ function zodIssues(file: string, lc: LineCounter, doc: Document, error: z.ZodErr
         if (!own.success) {
           return zodIssues(file, lc, doc, own.error).map((inner) => {
             const innerPath = [...path, ...inner.field.split('.')];
-            const pos = position(lc, doc, innerPath);
+            const pos = yamlPosition(lc, doc, innerPath);
             return { ...inner, ...pos, field: innerPath.join('.') };
           });
         }
       }
       message = `not a known step; a step is a one-key map, one of: ${STEP_NAMES.join(', ')} (see docs/scenarios.md)`;
     }
-    const { line, col } = position(lc, doc, path);
+    const { line, col } = yamlPosition(lc, doc, path);
     return { file, line, col, field: path.join('.') || '(scenario)', message };
   });
 }
@@ -92,7 +93,7 @@ function crossIssues(file: string, lc: LineCounter, doc: Document, s: Scenario):
   const issues: ScenarioIssue[] = [];
   s.steps.forEach((step, i) => {
     if ('place-card' in step && !(step['place-card'] in s.personas)) {
-      const { line, col } = position(lc, doc, ['steps', i, 'place-card']);
+      const { line, col } = yamlPosition(lc, doc, ['steps', i, 'place-card']);
       issues.push({
         file,
         line,
@@ -125,7 +126,7 @@ export function parseScenarioText(text: string, file: string): LoadResult {
     }
     if (doc.contents === null) continue;
     const parsed = Scenario.safeParse(doc.toJS());
-    const start = position(lc, doc, ['id'], true);
+    const start = yamlPosition(lc, doc, ['id'], true);
     if (!parsed.success) {
       result.issues.push(...zodIssues(file, lc, doc, parsed.error));
       continue;

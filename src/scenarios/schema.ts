@@ -43,6 +43,10 @@ export const CardSpec = z
     pin: pin4.default('1234'),
     /** Tries left on the user-authentication PIN when the scenario starts (0 = already locked). */
     pinTriesLeft: z.number().int().min(0).max(3).default(3),
+    /** `destroyed`: the chip was destroyed by tampering and answers nothing (T42). */
+    state: z.enum(['normal', 'destroyed']).default('normal'),
+    /** J-LIS status of the user-authentication certificate (T38 suspended after a loss report). */
+    certificateStatus: z.enum(['good', 'revoked', 'suspended']).default('good'),
     authCertificate: z
       .object({ issuedOn: isoDate, expiresOn: isoDate.optional() })
       .strict()
@@ -59,7 +63,7 @@ export const PersonaSpec = z
     sex: z.union([z.literal(1), z.literal(2), z.literal(3)]).default(1),
     address: z.string().optional(),
     registered: z.boolean().default(true).describe('健康保険証利用登録 done'),
-    card: CardSpec.default({ pin: '1234', pinTriesLeft: 3 }),
+    card: CardSpec.default({ pin: '1234', pinTriesLeft: 3, state: 'normal', certificateStatus: 'good' }),
     qualifications: z.array(QualificationSpec).default([]),
   })
   .strict();
@@ -134,6 +138,13 @@ export const STEP_SCHEMAS = {
       'present-face': z.union([
         z.enum(['match', 'mismatch']),
         z.object({ match: z.boolean(), score: z.number().min(0).max(1).optional() }).strict(),
+        z
+          .object({
+            /** Whose face is in front of the camera (the card holds its holder's face). */
+            persona: z.string().min(1),
+            quality: z.enum(['ok', 'too-close', 'backlight', 'no-face', 'occluded', 'in-sleeve']).default('ok'),
+          })
+          .strict(),
       ]),
     })
     .strict(),
@@ -145,6 +156,10 @@ export const STEP_SCHEMAS = {
     })
     .strict(),
   expect: z.object({ expect: Expectation }).strict(),
+  /** The patient's answer on the 健康保険証利用登録 screen. */
+  register: z.object({ register: z.enum(['yes', 'no']) }).strict(),
+  /** The patient acknowledges an information screen (e.g. the certificate-expiry notice). */
+  ack: z.object({ ack: z.union([z.null(), z.literal(true)]) }).strict(),
   /** Staff at the 資格確認端末: 目視確認モード on/off, and «目視で本人確認完了». */
   staff: z.object({ staff: z.enum(['visual-mode-on', 'visual-mode-off', 'confirm-visual']) }).strict(),
   /** The terminal reboots the reader (clears reader faults: boot hang, freeze, …). */

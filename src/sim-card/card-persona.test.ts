@@ -33,4 +33,14 @@ describe('card persona for `card serve`', () => {
     expect(BUILTIN_CARD_PERSONAS['auth-pin-locked']).toEqual({ authPinTriesLeft: 0 });
     expect(BUILTIN_CARD_PERSONAS['sign-pin-locked']).toEqual({ signPinTriesLeft: 0 });
   });
+
+  it('carries the card states and the text AP facts, and checks the My Number check digit', () => {
+    const json = '{"pinless":true,"state":"destroyed","token":"android","myNumber":"983205673214","textPin":"5678","textPinTriesLeft":1}';
+    const o = cardOptionsFromPersona(parseCardPersona(json, 'p.json'), isoDate('2026-05-10'));
+    expect([o.pinless, o.state, o.token, o.myNumber, o.textPin, o.textPinTriesLeft]).toEqual([true, 'destroyed', 'android', '983205673214', '5678', 1]);
+    expect(() => parseCardPersona('{"myNumber":"983205673210"}', 'p.json')).toThrow(/myNumber: must be 12 digits with a valid check digit/);
+    expect(() => parseCardPersona('{"state":"broken"}', 'p.json')).toThrow(/state/);
+    expect(BUILTIN_CARD_PERSONAS['chip-destroyed']).toEqual({ state: 'destroyed' });
+    expect(BUILTIN_CARD_PERSONAS['pinless']).toEqual({ pinless: true });
+  });
 });

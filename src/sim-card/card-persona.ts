@@ -7,6 +7,8 @@
 import { z } from 'zod';
 import { addYears, isIsoDate, type IsoDate } from '../domain/index.js';
 import type { CreateMyNumberCardOptions } from './create-card.js';
+import { isValidMyNumber } from './my-number.js';
+import { TEXT_PIN_FORMAT, TEXT_PIN_MAX_TRIES } from './text-ap.js';
 import { AUTH_PIN_FORMAT, AUTH_PIN_MAX_TRIES, DEFAULT_SIGN_PIN, SIGN_PIN_FORMAT, SIGN_PIN_MAX_TRIES } from './jpki-card.js';
 
 const day = z.string().refine((value: string): boolean => isIsoDate(value), 'must be a calendar date YYYY-MM-DD');
@@ -30,6 +32,12 @@ export const cardPersonaSchema = z.strictObject({
     .optional(),
   blockedSw: z.union([z.literal(0x6983), z.literal(0x6984)]).optional(),
   keyLabel: z.string().optional(),
+  state: z.enum(['normal', 'destroyed']).optional(),
+  pinless: z.boolean().optional(),
+  token: z.enum(['card', 'android']).optional(),
+  myNumber: z.string().refine((v: string): boolean => isValidMyNumber(v), 'must be 12 digits with a valid check digit').optional(),
+  textPin: z.string().regex(TEXT_PIN_FORMAT, 'must be 4 digits').optional(),
+  textPinTriesLeft: z.number().int().min(0).max(TEXT_PIN_MAX_TRIES).optional(),
 });
 
 export type CardPersona = z.infer<typeof cardPersonaSchema>;
@@ -39,6 +47,11 @@ export const BUILTIN_CARD_PERSONAS: Readonly<Record<string, CardPersona>> = {
   'auth-pin-locked': { authPinTriesLeft: 0 },
   'sign-pin-locked': { signPinTriesLeft: 0 },
   'auth-pin-one-try': { authPinTriesLeft: 1 },
+  pinless: { pinless: true },
+  'chip-destroyed': { state: 'destroyed' },
+  android: { token: 'android' },
+  // 983205673214: a made-up number with a valid check digit (no real person's).
+  'with-my-number': { myNumber: '983205673214', textPin: '1234' },
 };
 
 /** Parses persona JSON text; the error names the field and the file. */
@@ -70,5 +83,11 @@ export function cardOptionsFromPersona(persona: CardPersona, today: IsoDate): Om
     ...(persona.holder !== undefined ? { holder: persona.holder } : {}),
     ...(persona.blockedSw !== undefined ? { blockedSw: persona.blockedSw } : {}),
     keyLabel: persona.keyLabel ?? 'card-serve',
+    ...(persona.state !== undefined ? { state: persona.state } : {}),
+    ...(persona.pinless !== undefined ? { pinless: persona.pinless } : {}),
+    ...(persona.token !== undefined ? { token: persona.token } : {}),
+    ...(persona.myNumber !== undefined ? { myNumber: persona.myNumber } : {}),
+    ...(persona.textPin !== undefined ? { textPin: persona.textPin } : {}),
+    ...(persona.textPinTriesLeft !== undefined ? { textPinTriesLeft: persona.textPinTriesLeft } : {}),
   };
 }

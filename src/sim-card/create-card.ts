@@ -1,17 +1,21 @@
 /**
  * Builds a My Number card from a persona's card facts: cached TEST-ONLY RSA-2048 keys (one for
  * authentication, one for signature), the two certificates issued for them by the simulated
- * J-LIS, and the PIN state.
+ * J-LIS, and the PIN state; optionally the 券面事項入力補助AP (when `myNumber` is given) and a
+ * card state (PIN-less, destroyed, Android token).
  */
 import type { SimulatedJlis } from './jlis-ca.js';
 import { DEFAULT_CARD_HOLDER, type CardHolder } from './jpki-holder.js';
-import { MyNumberCard, AUTH_PIN_MAX_TRIES, SIGN_PIN_MAX_TRIES, SIGN_PIN_FORMAT, DEFAULT_SIGN_PIN } from './jpki-card.js';
+import type { CardState, CardToken } from './card-state.js';
+import { MyNumberCard, type MyNumberCardOptions, AUTH_PIN_MAX_TRIES, SIGN_PIN_MAX_TRIES, SIGN_PIN_FORMAT, DEFAULT_SIGN_PIN } from './jpki-card.js';
+import { isValidMyNumber } from './my-number.js';
+import { TEXT_PIN_FORMAT, TEXT_PIN_MAX_TRIES } from './text-ap.js';
 import { getRsaKeyPair } from './key-cache.js';
 
 export interface CreateMyNumberCardOptions {
   jlis: SimulatedJlis;
-  /** 4 ASCII digits. */
-  authPin: string;
+  /** 4 ASCII digits. Required unless `pinless` (then ignored). */
+  authPin?: string;
   /** Validity of the auth certificate as JST calendar days (YYYY-MM-DD), both days valid. */
   authCertificate: { notBefore: string; notAfter: string; serialNumber?: string };
   /** Tries left on the auth PIN, 0–3 (0 = blocked). Default 3. */
@@ -34,10 +38,29 @@ export interface CreateMyNumberCardOptions {
   keyLabel?: string;
   /** ATR override; default the contact My Number card ATR. */
   atr?: Uint8Array;
+  /** `destroyed`: chip destroyed by tampering, answers nothing (reader error 001). Default `normal`. */
+  state?: CardState;
+  /**
+   * 顔認証マイナンバーカード: no PIN at all. VERIFY answers 69 84 (PIN path unavailable), no
+   * signature certificate is issued, PIN options are ignored. Default false.
+   */
+  pinless?: boolean;
+  /** `android`: the JPKI of an Android phone (EF 0006 JPKIAPGPSETOKEN, no text AP). Default `card`. */
+  token?: CardToken;
+  /**
+   * The 12-digit My Number (with a valid check digit). Given → the card has the
+   * 券面事項入力補助AP with this number and `holder` as its basic four; absent → no text AP.
+   */
+  myNumber?: string;
+  /** The 券面事項入力補助 PIN (4 digits); default the auth PIN. */
+  textPin?: string;
+  /** Tries left on the text PIN, 0–3. Default 3. */
+  textPinTriesLeft?: number;
 }
 
 export async function createMyNumberCard(opts: CreateMyNumberCardOptions): Promise<MyNumberCard> {
-  if (typeof opts.authPin !== 'string' || !/^[0-9]{4}$/.test(opts.authPin)) {
+  const pinless = opts.pinless ?? false;
+  if (!pinless && (typeof opts.authPin !== 'string' || !/^[0-9]{4}$/.test(opts.authPin))) {
     // The PIN itself is never echoed, only its shape.
     throw new RangeError(
       `createMyNumberCard: authPin must be exactly 4 digits 0–9 (the JPKI auth PIN), received ${shapeOf(opts.authPin)}; fix the persona's card.authPin`,
@@ -61,6 +84,7 @@ export async function createMyNumberCard(opts: CreateMyNumberCardOptions): Promi
       `createMyNumberCard: signPinTriesLeft must be an integer 0–${SIGN_PIN_MAX_TRIES} (0 = blocked), received ${String(opts.signPinTriesLeft)}`,
     );
   }
+  const text = textApOptions(opts, pinless);
   const label = opts.keyLabel ?? 'card-default';
   const [keys, signKeys] = await Promise.all([getRsaKeyPair(label), getRsaKeyPair(`${label}-sign`)]);
   const authCertificateDer = await opts.jlis.issueAuthCertificate({
@@ -69,6 +93,19 @@ export async function createMyNumberCard(opts: CreateMyNumberCardOptions): Promi
     notAfter: opts.authCertificate.notAfter,
     ...(opts.authCertificate.serialNumber !== undefined ? { serialNumber: opts.authCertificate.serialNumber } : {}),
   });
+  const common = {
+    authCertificateDer,
+    authCaCertificateDer: opts.jlis.authCaCertificateDer,
+    authPrivateKey: keys.privateKey,
+    authPinTriesLeft: tries,
+    ...(opts.blockedSw !== undefined ? { blockedSw: opts.blockedSw } : {}),
+    ...(opts.atr !== undefined ? { atr: opts.atr } : {}),
+    ...(opts.state !== undefined ? { state: opts.state } : {}),
+    ...(opts.token !== undefined ? { token: opts.token } : {}),
+    ...(text !== undefined ? { text } : {}),
+  };
+  // A PIN-less card cannot have a signature certificate: it needs the signature password.
+  if (pinless) return new MyNumberCard({ ...common, pinless: true });
   const signValidity = opts.signCertificate ?? { notBefore: opts.authCertificate.notBefore, notAfter: opts.authCertificate.notAfter };
   const signCertificateDer = await opts.jlis.issueSignCertificate({
     publicKey: signKeys.publicKey,
@@ -78,19 +115,38 @@ export async function createMyNumberCard(opts: CreateMyNumberCardOptions): Promi
     holder: opts.holder ?? DEFAULT_CARD_HOLDER,
   });
   return new MyNumberCard({
-    authCertificateDer,
-    authCaCertificateDer: opts.jlis.authCaCertificateDer,
-    authPrivateKey: keys.privateKey,
-    authPin: opts.authPin,
-    authPinTriesLeft: tries,
+    ...common,
+    ...(opts.authPin !== undefined ? { authPin: opts.authPin } : {}),
     signCertificateDer,
     signCaCertificateDer: opts.jlis.signCaCertificateDer,
     signPrivateKey: signKeys.privateKey,
     signPin,
     signPinTriesLeft: signTries,
-    ...(opts.blockedSw !== undefined ? { blockedSw: opts.blockedSw } : {}),
-    ...(opts.atr !== undefined ? { atr: opts.atr } : {}),
   });
+}
+
+function textApOptions(opts: CreateMyNumberCardOptions, pinless: boolean): MyNumberCardOptions['text'] {
+  if (opts.myNumber === undefined) return undefined;
+  // The number itself is never echoed: it is personal data even on a test card.
+  if (typeof opts.myNumber !== 'string' || !isValidMyNumber(opts.myNumber)) {
+    throw new RangeError(
+      `createMyNumberCard: myNumber must be 12 digits whose last is the check digit of the other 11 (総務省令第85号 第5条), received ${shapeOf(opts.myNumber)}; fix the persona's card.myNumber`,
+    );
+  }
+  if ((opts.token ?? 'card') !== 'card') {
+    throw new RangeError('createMyNumberCard: an Android phone (token "android") carries no My Number / 券面事項入力補助AP; leave out myNumber');
+  }
+  const pinTriesLeft = opts.textPinTriesLeft ?? TEXT_PIN_MAX_TRIES;
+  if (!Number.isInteger(pinTriesLeft) || pinTriesLeft < 0 || pinTriesLeft > TEXT_PIN_MAX_TRIES) {
+    throw new RangeError(`createMyNumberCard: textPinTriesLeft must be an integer 0–${TEXT_PIN_MAX_TRIES} (0 = blocked), received ${String(opts.textPinTriesLeft)}`);
+  }
+  const base = { myNumber: opts.myNumber, holder: opts.holder ?? DEFAULT_CARD_HOLDER, pinTriesLeft };
+  if (pinless) return base;
+  const pin = opts.textPin ?? opts.authPin;
+  if (typeof pin !== 'string' || !TEXT_PIN_FORMAT.test(pin)) {
+    throw new RangeError(`createMyNumberCard: textPin must be exactly 4 digits 0–9 (the 券面事項入力補助 PIN), received ${shapeOf(pin)}; fix the persona's card.textPin`);
+  }
+  return { ...base, pin };
 }
 
 function shapeOf(value: unknown): string {

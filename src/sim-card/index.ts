@@ -21,7 +21,13 @@ export {
   type PinName,
   MAX_SIGN_INPUT,
   type MyNumberCardOptions,
+  type TextApOptions,
+  PINLESS_SW,
 } from './jpki-card.js';
+export { CardUnresponsiveError, TOKEN_LABELS, type CardState, type CardToken } from './card-state.js';
+export { isValidMyNumber, myNumberCheckDigit, MY_NUMBER_FORMAT } from './my-number.js';
+export { TEXT_EF, TEXT_PIN_FORMAT, TEXT_PIN_MAX_TRIES, basicFourEf, myNumberEf } from './text-ap.js';
+export { CRL_REASON, normalizeSerial, type JlisCa, type JlisCertificateStatus, type RevocationReason } from './certificate-status.js';
 export { createMyNumberCard, type CreateMyNumberCardOptions } from './create-card.js';
 export {
   DEFAULT_CARD_HOLDER,

@@ -17,10 +17,24 @@
  *   same issuerAltName, and the holder's basic four information as subjectAltName otherNames
  *   (jpki-holder.ts).
  *
+ * Certificate status (失効 / 一時停止 / 返納): `revoke(serial, reason)` records it, `status(der, at)`
+ * answers it the way an OCSP responder would, and `crlDer(at)` publishes it as a real X.509 v2 CRL
+ * signed by the CA (see certificate-status.ts for the reason codes). The status lives in this
+ * object: a J-LIS shared across scenarios shares its revocations too.
+ *
  * The CA certificate is deterministic for a given key (fixed serial, fixed dates, deterministic
  * PKCS#1 v1.5 signature), and the key comes from the key cache, so it is the same on every run.
  */
-import { createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
+import { createPublicKey, randomBytes, X509Certificate, type KeyObject } from 'node:crypto';
+import {
+  CertificateStatusRegistry,
+  CRL_REASON,
+  CRL_VALIDITY_MS,
+  normalizeSerial,
+  type JlisCa,
+  type JlisCertificateStatus,
+  type RevocationReason,
+} from './certificate-status.js';
 import { isoDate, jstStartOfDay } from '../domain/index.js';
 import { holderSubjectAltNameDer, type CardHolder } from './jpki-holder.js';
 import { getRsaKeyPair } from './key-cache.js';
@@ -70,6 +84,26 @@ export interface SimulatedJlis {
   readonly signCaPublicKey: KeyObject;
   /** Issues a signature certificate (署名用) carrying the holder's basic four information. */
   issueSignCertificate(opts: IssueSignCertificateOptions): Promise<Uint8Array>;
+  /**
+   * Records a certificate as revoked (失効), suspended (一時利用停止) or returned (返納) by its
+   * serial (hex, any case, leading zeros ignored), effective from `opts.at` (epoch ms; default:
+   * from before any check). `ca` picks the CA whose serial it is; default `auth`.
+   * Revoking again replaces the earlier reason.
+   */
+  revoke(serialHex: string, reason: RevocationReason, opts?: { at?: number; ca?: JlisCa }): void;
+  /** Lifts a suspension (or any revocation) — 一時利用停止の解除. */
+  reinstate(serialHex: string, opts?: { ca?: JlisCa }): void;
+  /**
+   * Status of a certificate at instant `at` (epoch ms, from the caller's Clock), OCSP-style:
+   * `unknown` when neither CA issued it, `good` when not revoked (or revoked only after `at`).
+   * Validity dates are NOT judged here (that is the certificate check's job).
+   */
+  status(certificateDer: Uint8Array, at: number): JlisCertificateStatus;
+  /**
+   * DER of an X.509 v2 CRL signed by the CA (`ca`, default `auth`): thisUpdate = `at`, nextUpdate
+   * = `at` + 24 h, every certificate revoked at or before `at`, with its reason code.
+   */
+  crlDer(at: number, opts?: { ca?: JlisCa }): Promise<Uint8Array>;
 }
 
 export interface CreateSimulatedJlisOptions {
@@ -82,7 +116,27 @@ export interface CreateSimulatedJlisOptions {
 export async function createSimulatedJlis(opts: CreateSimulatedJlisOptions = {}): Promise<SimulatedJlis> {
   const auth = await createRootCa(opts.cacheLabel ?? 'jlis-auth-ca', JLIS_AUTH_CA_SUBJECT);
   const sign = await createRootCa(opts.signCacheLabel ?? 'jlis-sign-ca', JLIS_SIGN_CA_SUBJECT);
+  const registry = new CertificateStatusRegistry();
+  const cas: Record<JlisCa, RootCa> = { auth, sign };
+  const caX509: Record<JlisCa, X509Certificate> = { auth: new X509Certificate(auth.der), sign: new X509Certificate(sign.der) };
   return {
+    revoke: (serialHex, reason, revokeOpts = {}) => registry.revoke(revokeOpts.ca ?? 'auth', serialHex, reason, revokeOpts.at),
+    reinstate: (serialHex, reinstateOpts = {}) => registry.reinstate(reinstateOpts.ca ?? 'auth', serialHex),
+    status(certificateDer, at) {
+      let cert: X509Certificate;
+      try {
+        cert = new X509Certificate(certificateDer);
+      } catch {
+        return 'unknown';
+      }
+      const ca = (['auth', 'sign'] as const).find((name) => cert.checkIssued(caX509[name]) && cert.verify(caX509[name].publicKey));
+      if (ca === undefined) return 'unknown';
+      return registry.statusAt(ca, normalizeSerial(cert.serialNumber), at);
+    },
+    async crlDer(at, crlOpts = {}) {
+      const ca = crlOpts.ca ?? 'auth';
+      return cas[ca].crl(registry.entriesAt(ca, at), at);
+    },
     authCaCertificateDer: auth.der,
     authCaPublicKey: auth.publicKey,
     issueAuthCertificate: (issue) => auth.issue(issue, x509.KeyUsageFlags.digitalSignature, []),
@@ -99,6 +153,7 @@ interface RootCa {
   der: Uint8Array;
   publicKey: KeyObject;
   issue(issue: IssueAuthCertificateOptions, keyUsage: number, extra: x509.Extension[]): Promise<Uint8Array>;
+  crl(entries: ReadonlyArray<{ serialHex: string; reason: RevocationReason; at: number | undefined }>, at: number): Promise<Uint8Array>;
 }
 
 async function createRootCa(cacheLabel: string, subject: string): Promise<RootCa> {
@@ -147,6 +202,24 @@ async function createRootCa(cacheLabel: string, subject: string): Promise<RootCa
         ],
       });
       return new Uint8Array(cert.rawData);
+    },
+    async crl(entries, at): Promise<Uint8Array> {
+      const thisUpdate = new Date(at);
+      const crl = await x509.X509CrlGenerator.create({
+        issuer: caCert.subjectName,
+        thisUpdate,
+        nextUpdate: new Date(at + CRL_VALIDITY_MS),
+        signingKey: caKeys.privateKey,
+        signingAlgorithm: RSA_SHA256,
+        extensions: [authorityKeyId],
+        entries: entries.map((e) => ({
+          serialNumber: e.serialHex.length % 2 === 0 ? e.serialHex : `0${e.serialHex}`,
+          // A revocation recorded without an instant is dated at the CRL's own thisUpdate.
+          revocationDate: new Date(e.at ?? at),
+          ...(CRL_REASON[e.reason] !== undefined ? { reason: CRL_REASON[e.reason] } : {}),
+        })),
+      });
+      return new Uint8Array(crl.rawData);
     },
   };
 }

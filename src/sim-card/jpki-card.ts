@@ -32,11 +32,26 @@
  *   selected EF that is not a key answers 69 86.
  * - A power cycle (`reset()`) clears the selection and verified states, never a retry counter.
  * - Without sign-side material (the constructor's sign* options) the card has no 0001/0002/
- *   001A/001B; `createMyNumberCard` always gives it.
+ *   001A/001B; `createMyNumberCard` gives it except on a PIN-less card.
+ * - The 券面事項入力補助AP (text AP) exists only when `text` is given (else its SELECT answers
+ *   6A 82 as before). Its EF 0001 (My Number) and 0002 (basic four) answer 69 82 until its own
+ *   PIN EF 0011 is verified; SELECT of either AP logs out every PIN (security state is per AP).
+ * - PIN-less card (顔認証マイナンバーカード, `pinless: true`): no PIN was ever set. Every VERIFY
+ *   (also the empty tries-left query) and CHANGE REFERENCE DATA on any PIN EF answers 69 84
+ *   ("reference data not usable", ISO 7816-4) — chosen over 6A 82 because the PIN EF exists
+ *   while its reference data does not, and over 69 83 so that a reader does not take it for a
+ *   lock. Meaning for a reader: the PIN path is unavailable (face or 目視 only). SIGN answers
+ *   69 82 (the PIN can never be verified) and the card has no sign side at all; the text AP's
+ *   files answer 69 82. The real card's answer is UNCONFIRMED.
+ * - Destroyed chip (`state: 'destroyed'`, or `destroy()`): `transmit` rejects with
+ *   `CardUnresponsiveError`, `process` returns zero bytes (no status word). See card-state.ts.
  */
 import { createHash, privateEncrypt, constants as cryptoConstants, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { AID, JPKI_EF, type CardTransport } from '../protocol/card-transport.js';
-import { parseCommandApdu, responseApdu, swOnly, swTriesLeft, SW, type CommandApdu } from '../protocol/apdu.js';
+import { parseCommandApdu, responseApdu, swOnly, swTriesLeft, SW, toHex, type CommandApdu } from '../protocol/apdu.js';
+import { CardUnresponsiveError, TOKEN_LABELS, type CardState, type CardToken } from './card-state.js';
+import type { CardHolder } from './jpki-holder.js';
+import { basicFourEf, myNumberEf, TEXT_EF, TEXT_PIN_FORMAT, TEXT_PIN_MAX_TRIES } from './text-ap.js';
 
 /** "My Number Card" (contact, T=1): the default ATR, from pcsc-tools' smartcard list. */
 export const DEFAULT_MY_NUMBER_CARD_ATR = Uint8Array.from([
@@ -57,15 +72,15 @@ export const SIGN_PIN_FORMAT = /^[A-Z0-9]{6,16}$/;
 /** Largest DigestInfo the card signs: 256-byte modulus − 11 bytes of PKCS#1 v1.5 overhead. */
 export const MAX_SIGN_INPUT = 245;
 
-export type PinName = 'auth' | 'sign';
+export type PinName = 'auth' | 'sign' | 'text';
 
 export interface MyNumberCardOptions {
   authCertificateDer: Uint8Array;
   authCaCertificateDer: Uint8Array;
   /** RSA-2048 private key matching the auth certificate (the key in EF 0017). */
   authPrivateKey: KeyObject;
-  /** The 4-digit auth PIN (利用者証明用電子証明書の暗証番号), as ASCII digits. */
-  authPin: string;
+  /** The 4-digit auth PIN (利用者証明用電子証明書の暗証番号), as ASCII digits. Required unless `pinless`. */
+  authPin?: string;
   /** Tries left on the auth PIN counter, 0–3; 0 = blocked. Default 3. */
   authPinTriesLeft?: number;
   /** Signature certificate (EF 0001). The sign side exists only when this, the CA and the key are given. */
@@ -81,6 +96,25 @@ export interface MyNumberCardOptions {
   /** SW answered to VERIFY / CHANGE of a blocked PIN: 69 83 (default, OpenSC's reading) or 69 84. */
   blockedSw?: 0x6983 | 0x6984;
   atr?: Uint8Array;
+  /** `destroyed`: the chip answers nothing (see card-state.ts). Default `normal`. */
+  state?: CardState;
+  /** 顔認証マイナンバーカード: no PIN set; PIN options are ignored; no sign side. Default false. */
+  pinless?: boolean;
+  /** What carries the JPKI AP: `card` (default) or `android` (EF 0006 JPKIAPGPSETOKEN). */
+  token?: CardToken;
+  /** The 券面事項入力補助AP; absent = the card answers 6A 82 to its SELECT. */
+  text?: TextApOptions;
+}
+
+export interface TextApOptions {
+  /** 12 ASCII digits (validated by createMyNumberCard; the card stores what it is given). */
+  myNumber: string;
+  /** Name, address, birth date and sex for EF 0002. */
+  holder: CardHolder;
+  /** The 4-digit 券面事項入力補助用暗証番号. Required unless the card is `pinless`. */
+  pin?: string;
+  /** Tries left, 0–3; 0 = blocked. Default 3. */
+  pinTriesLeft?: number;
 }
 
 export const DEFAULT_SIGN_PIN = 'SIGN1234';
@@ -93,6 +127,8 @@ interface Pin {
   value: Uint8Array;
   tries: number;
   verified: boolean;
+  /** PIN-less card: no reference data, every VERIFY answers 69 84. */
+  readonly unset: boolean;
 }
 
 type Ef =
@@ -100,7 +136,10 @@ type Ef =
   | { kind: 'key'; key: KeyObject; pin: Pin }
   | { kind: 'pin'; pin: Pin };
 
-type Ap = 'jpki';
+type Ap = 'jpki' | 'text';
+
+/** SW of VERIFY / CHANGE on a PIN-less card's PIN EFs: reference data not usable. */
+export const PINLESS_SW = 0x6984;
 
 /** Thrown inside a handler to end the command with a status word (jCardSim's ISOException). */
 class StatusWord {
@@ -122,14 +161,24 @@ export class MyNumberCard implements CardTransport {
   readonly #signCertificateDer: Uint8Array | undefined;
   readonly #pins: Map<PinName, Pin>;
   readonly #blockedSw: number;
-  readonly #jpkiFiles: ReadonlyMap<number, Ef>;
+  readonly #files: ReadonlyMap<Ap, ReadonlyMap<number, Ef>>;
+  readonly #pinless: boolean;
+  readonly #token: CardToken;
+  #state: CardState;
   readonly #handlers: ReadonlyMap<number, (apdu: CommandApdu) => Uint8Array>;
 
   #selectedAp: Ap | undefined;
   #selectedEf: number | undefined;
 
   constructor(opts: MyNumberCardOptions) {
-    if (!AUTH_PIN_FORMAT.test(opts.authPin)) {
+    this.#pinless = opts.pinless ?? false;
+    this.#token = opts.token ?? 'card';
+    this.#state = opts.state ?? 'normal';
+    if (!(this.#token in TOKEN_LABELS)) throw new RangeError(`MyNumberCard: token must be "card" or "android", received ${String(opts.token)}`);
+    if (this.#state !== 'normal' && this.#state !== 'destroyed') {
+      throw new RangeError(`MyNumberCard: state must be "normal" or "destroyed", received ${String(opts.state)}`);
+    }
+    if (!this.#pinless && (opts.authPin === undefined || !AUTH_PIN_FORMAT.test(opts.authPin))) {
       throw new RangeError('MyNumberCard: authPin must be exactly 4 ASCII digits (0–9); check the persona or card options');
     }
     checkRsaKey(opts.authPrivateKey, 'authPrivateKey');
@@ -139,16 +188,19 @@ export class MyNumberCard implements CardTransport {
       throw new RangeError('MyNumberCard: blockedSw must be 0x6983 or 0x6984');
     }
     this.#authCertificateDer = Uint8Array.from(opts.authCertificateDer);
-    const authPin = makePin('auth', opts.authPin, opts.authPinTriesLeft, AUTH_PIN_MAX_TRIES, AUTH_PIN_FORMAT);
+    const authPin = makePin('auth', this.#pinless ? undefined : opts.authPin, opts.authPinTriesLeft, AUTH_PIN_MAX_TRIES, AUTH_PIN_FORMAT);
     this.#pins = new Map([['auth', authPin]]);
     const files = new Map<number, Ef>([
-      [JPKI_EF.TOKEN_INFO, { kind: 'binary', content: tokenInfo() }],
+      [JPKI_EF.TOKEN_INFO, { kind: 'binary', content: tokenInfo(TOKEN_LABELS[this.#token]) }],
       [JPKI_EF.AUTH_CERT, { kind: 'binary', content: this.#authCertificateDer }],
       [JPKI_EF.AUTH_CA_CERT, { kind: 'binary', content: Uint8Array.from(opts.authCaCertificateDer) }],
       [JPKI_EF.AUTH_KEY, { kind: 'key', key: opts.authPrivateKey, pin: authPin }],
       [JPKI_EF.AUTH_PIN, { kind: 'pin', pin: authPin }],
     ]);
     const { signCertificateDer, signCaCertificateDer, signPrivateKey } = opts;
+    if (this.#pinless && signCertificateDer !== undefined) {
+      throw new TypeError('MyNumberCard: a PIN-less card has no signature side; leave out the sign* options');
+    }
     if (signCertificateDer !== undefined || signCaCertificateDer !== undefined || signPrivateKey !== undefined) {
       if (signCertificateDer === undefined || signCaCertificateDer === undefined || signPrivateKey === undefined) {
         throw new TypeError('MyNumberCard: give signCertificateDer, signCaCertificateDer and signPrivateKey together (or none for a card without the sign side)');
@@ -166,7 +218,24 @@ export class MyNumberCard implements CardTransport {
       files.set(JPKI_EF.SIGN_KEY, { kind: 'key', key: signPrivateKey, pin: signPin });
       files.set(JPKI_EF.SIGN_PIN, { kind: 'pin', pin: signPin });
     }
-    this.#jpkiFiles = files;
+    const aps = new Map<Ap, ReadonlyMap<number, Ef>>([['jpki', files]]);
+    if (opts.text !== undefined) {
+      if (this.#token !== 'card') throw new TypeError('MyNumberCard: only a My Number card (token "card") has the 券面事項入力補助AP; leave out `text`');
+      if (!this.#pinless && (opts.text.pin === undefined || !TEXT_PIN_FORMAT.test(opts.text.pin))) {
+        throw new RangeError('MyNumberCard: text.pin must be exactly 4 ASCII digits (the 券面事項入力補助 PIN); check the persona or card options');
+      }
+      const textPin = makePin('text', this.#pinless ? undefined : opts.text.pin, opts.text.pinTriesLeft, TEXT_PIN_MAX_TRIES, TEXT_PIN_FORMAT);
+      this.#pins.set('text', textPin);
+      aps.set(
+        'text',
+        new Map<number, Ef>([
+          [TEXT_EF.MY_NUMBER, { kind: 'binary', content: myNumberEf(opts.text.myNumber), readPin: textPin }],
+          [TEXT_EF.BASIC_FOUR, { kind: 'binary', content: basicFourEf(opts.text.holder), readPin: textPin }],
+          [TEXT_EF.PIN, { kind: 'pin', pin: textPin }],
+        ]),
+      );
+    }
+    this.#files = aps;
     this.#handlers = new Map([
       [(CLA_ISO << 8) | INS_SELECT, (a: CommandApdu) => this.#select(a)],
       [(CLA_ISO << 8) | INS_READ_BINARY, (a: CommandApdu) => this.#readBinary(a)],
@@ -198,6 +267,29 @@ export class MyNumberCard implements CardTransport {
     return this.#pins.get('sign')?.tries === 0;
   }
 
+  /** Tries left on the 券面事項入力補助 PIN; undefined on a card without the text AP. */
+  get textPinTriesLeft(): number | undefined {
+    return this.#pins.get('text')?.tries;
+  }
+
+  /** A PIN-less card (顔認証マイナンバーカード): its PIN counters exist but can never be used. */
+  get pinless(): boolean {
+    return this.#pinless;
+  }
+
+  get token(): CardToken {
+    return this.#token;
+  }
+
+  get state(): CardState {
+    return this.#state;
+  }
+
+  /** Destroys the chip (tampering): from now on it answers nothing. There is no way back. */
+  destroy(): void {
+    this.#state = 'destroyed';
+  }
+
   get authCertificateDer(): Uint8Array {
     return Uint8Array.from(this.#authCertificateDer);
   }
@@ -213,6 +305,7 @@ export class MyNumberCard implements CardTransport {
   administrativeReset(pin: PinName, newPin?: string): void {
     const state = this.#pins.get(pin);
     if (!state) throw new RangeError(`MyNumberCard.administrativeReset: this card has no ${pin} PIN`);
+    if (state.unset) throw new RangeError(`MyNumberCard.administrativeReset: this is a PIN-less card; its ${pin} PIN cannot be reset`);
     if (newPin !== undefined) {
       if (!state.format.test(newPin)) throw new RangeError(`MyNumberCard.administrativeReset: the new ${pin} PIN does not have the required shape ${String(state.format)}`);
       state.value = new TextEncoder().encode(newPin);
@@ -221,7 +314,9 @@ export class MyNumberCard implements CardTransport {
     state.verified = false;
   }
 
+  /** Resolves with the response; rejects with `CardUnresponsiveError` when the chip is destroyed. */
   transmit(command: Uint8Array): Promise<Uint8Array> {
+    if (this.#state === 'destroyed') return Promise.reject(new CardUnresponsiveError(toHex(command.subarray(0, 4))));
     return Promise.resolve(this.process(command));
   }
 
@@ -232,8 +327,12 @@ export class MyNumberCard implements CardTransport {
     this.#logout();
   }
 
-  /** Answers one command APDU. Never throws: every outcome is a response ending in SW1 SW2. */
+  /**
+   * Answers one command APDU. Never throws: every outcome is a response ending in SW1 SW2 —
+   * except on a destroyed chip, which answers zero bytes.
+   */
   process(command: Uint8Array): Uint8Array {
+    if (this.#state === 'destroyed') return new Uint8Array(0);
     try {
       const parsed = parseCommandApdu(command);
       if (!parsed.ok) return swOnly(parsed.sw);
@@ -257,8 +356,9 @@ export class MyNumberCard implements CardTransport {
     if (apdu.p2 !== 0x0c && apdu.p2 !== 0x00) throw new StatusWord(SW.INCORRECT_P1P2);
     switch (apdu.p1) {
       case 0x04: {
-        if (!equalBytes(apdu.data, AID.JPKI)) throw new StatusWord(SW.FILE_NOT_FOUND);
-        this.#selectedAp = 'jpki';
+        const ap: Ap | undefined = equalBytes(apdu.data, AID.JPKI) ? 'jpki' : equalBytes(apdu.data, AID.TEXT) && this.#files.has('text') ? 'text' : undefined;
+        if (ap === undefined) throw new StatusWord(SW.FILE_NOT_FOUND);
+        this.#selectedAp = ap;
         this.#selectedEf = undefined;
         this.#logout();
         return swOnly(SW.OK);
@@ -311,6 +411,7 @@ export class MyNumberCard implements CardTransport {
   #verify(apdu: CommandApdu): Uint8Array {
     if (apdu.p1 !== 0x00 || apdu.p2 !== 0x80) throw new StatusWord(SW.INCORRECT_P1P2);
     const pin = this.#selectedPin();
+    if (pin.unset) return swOnly(PINLESS_SW);
     if (apdu.data.length === 0) return swOnly(swTriesLeft(pin.tries));
     if (pin.tries === 0) return swOnly(this.#blockedSw);
     if (samePin(apdu.data, pin.value)) {
@@ -328,6 +429,7 @@ export class MyNumberCard implements CardTransport {
     if (apdu.p1 !== 0x01 || apdu.p2 !== 0x80) throw new StatusWord(SW.INCORRECT_P1P2);
     const pin = this.#selectedPin();
     if (apdu.data.length === 0) throw new StatusWord(SW.WRONG_LENGTH);
+    if (pin.unset) throw new StatusWord(PINLESS_SW);
     if (pin.tries === 0) throw new StatusWord(this.#blockedSw);
     if (!pin.verified) throw new StatusWord(SW.SECURITY_STATUS_NOT_SATISFIED);
     if (!pin.format.test(asciiOrEmpty(apdu.data))) throw new StatusWord(SW.WRONG_DATA);
@@ -354,7 +456,7 @@ export class MyNumberCard implements CardTransport {
   }
 
   #currentFiles(): ReadonlyMap<number, Ef> {
-    return this.#selectedAp === 'jpki' ? this.#jpkiFiles : NO_FILES;
+    return (this.#selectedAp === undefined ? undefined : this.#files.get(this.#selectedAp)) ?? NO_FILES;
   }
 
   #currentEf(): number {
@@ -365,12 +467,13 @@ export class MyNumberCard implements CardTransport {
 
 const NO_FILES: ReadonlyMap<number, Ef> = new Map();
 
-function makePin(name: PinName, value: string, triesLeft: number | undefined, maxTries: number, format: RegExp): Pin {
+/** `value` undefined = a PIN-less card's PIN: no reference data, never verifiable. */
+function makePin(name: PinName, value: string | undefined, triesLeft: number | undefined, maxTries: number, format: RegExp): Pin {
   const tries = triesLeft ?? maxTries;
   if (!Number.isInteger(tries) || tries < 0 || tries > maxTries) {
     throw new RangeError(`MyNumberCard: ${name}PinTriesLeft must be an integer 0–${maxTries} (0 = blocked), received ${tries}`);
   }
-  return { name, format, maxTries, value: new TextEncoder().encode(value), tries, verified: false };
+  return { name, format, maxTries, value: new TextEncoder().encode(value ?? ''), tries, verified: false, unset: value === undefined };
 }
 
 function checkRsaKey(key: KeyObject, field: string): void {
@@ -384,8 +487,8 @@ function asciiOrEmpty(bytes: Uint8Array): string {
   return bytes.every((b) => b >= 0x20 && b < 0x7f) ? String.fromCharCode(...bytes) : '';
 }
 
-function tokenInfo(): Uint8Array {
-  return new TextEncoder().encode(JPKI_TOKEN_LABEL.padEnd(32, ' '));
+function tokenInfo(label: string): Uint8Array {
+  return new TextEncoder().encode(label.padEnd(32, ' '));
 }
 
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {

@@ -4,6 +4,8 @@ export {
   DEFAULT_READER_CONFIG,
   NO_FAULTS,
   awaitedReply,
+  cardKey,
+  faceLocked,
   inSession,
   initialState,
   pinAvailable,
@@ -26,7 +28,17 @@ export {
   type ScreenId,
   type StepResult,
   type TerminalEvent,
+  type TickEvent,
 } from './machine.js';
+export {
+  DEFAULT_FACE_LOCK_AFTER,
+  DEFAULT_FACE_MATCH_THRESHOLD,
+  FACE_EMBEDDING_LENGTH,
+  FACE_QUALITIES,
+  cosineSimilarity,
+  faceEmbedding,
+  type FaceQuality,
+} from './face-model.js';
 export {
   CardCommandError,
   CardDataError,

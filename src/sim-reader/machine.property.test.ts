@@ -236,7 +236,7 @@ function runSequence(actions: Action[], stats: RunStats): void {
           model.tickAvailable = false;
           model.attestMethod = 'visual';
         } else {
-          expect(event.type === 'face.presented' && event.match).toBe(true);
+          expect(event.type === 'face.presented' && 'match' in event && event.match).toBe(true);
           model.attestMethod = 'face';
         }
         model.cardWork = 'face.attest';

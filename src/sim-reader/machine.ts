@@ -16,6 +16,7 @@ import { FULL_CONSENT } from '../protocol/consent.js';
 import { b64 } from '../protocol/messages.js';
 import type { AuthMethod, Msg, ReaderMode, ReaderToTerminal, TerminalToReader } from '../protocol/reader-link.js';
 import { READER_PROTOCOL_VERSION } from '../protocol/reader-link.js';
+import { cosineSimilarity, DEFAULT_FACE_LOCK_AFTER, DEFAULT_FACE_MATCH_THRESHOLD, faceEmbedding, type FaceQuality } from './face-model.js';
 import type { MachineFault } from './faults.js';
 import { nameLines } from './name-layout.js';
 import { GENERIC_PROFILE } from './profiles/index.js';
@@ -35,6 +36,8 @@ export type ScreenId =
   | 'pin-entry'
   | 'face-capture'
   | 'checking'
+  | 'registration-offer'
+  | 'cert-expiry-notice'
   | 'consent-bulk'
   | 'consent-item'
   | 'done'
@@ -51,9 +54,19 @@ export interface ReaderConfig {
   readonly faceFailuresBeforeAuthSelect: number;
   /** Screen texts, error texts and quirks of one maker (profiles/). */
   readonly profile: ReaderProfile;
+  /** Consecutive face mismatches of one card that lock its face path (F10, face_lock_after); 0 = never. */
+  readonly faceLockAfter: number;
+  /** Seconds a patient may leave a screen unanswered (F22, screen_timeout_s); 0 = never. */
+  readonly screenTimeoutS: number;
 }
 
-export const DEFAULT_READER_CONFIG: ReaderConfig = { readerId: 'sim-reader', faceFailuresBeforeAuthSelect: 3, profile: GENERIC_PROFILE };
+export const DEFAULT_READER_CONFIG: ReaderConfig = {
+  readerId: 'sim-reader',
+  faceFailuresBeforeAuthSelect: 3,
+  profile: GENERIC_PROFILE,
+  faceLockAfter: DEFAULT_FACE_LOCK_AFTER,
+  screenTimeoutS: 60,
+};
 
 /** Card work whose result the machine is waiting for (fed back by the runtime). */
 export type PendingCardWork = 'card.read' | 'card.verify-and-sign' | 'face.attest';
@@ -69,6 +82,14 @@ export interface ReaderSession {
   readonly certificate: Uint8Array | null;
   /** The holder's name as read from the card face; null when the card gave none. */
   readonly holderName: string | null;
+  /** The face embedding of the card's photo (face-model.ts); null when the card gave none. */
+  readonly holderFace: readonly number[] | null;
+  /** From the verdict: false → registration offer (R1). */
+  readonly registered: boolean;
+  /** From the verdict: the certificate ends within 3 months (Q2). */
+  readonly certificateExpiring: boolean;
+  /** The last camera guidance shown (F8), cleared by the next frame. */
+  readonly faceGuidance: FaceQuality | null;
   /** Tries left on the card's user-authentication PIN; null until the card has been read. */
   readonly pinTriesLeft: number | null;
   readonly challenge: { readonly challengeId: string; readonly nonce: Uint8Array } | null;
@@ -107,6 +128,13 @@ export interface ReaderState {
   /** Staff ticked «目視で本人確認完了» for the next / current patient (visual mode only). */
   readonly visualConfirmed: boolean;
   readonly faults: FaultState;
+  /**
+   * Consecutive face mismatches per card (F10), keyed by cardKey(); a match resets it, 目視 does
+   * not. Kept by the reader: where the real counter lives (card or OQS) is unconfirmed.
+   */
+  readonly faceMismatches: Readonly<Record<string, number>>;
+  /** The screen the patient has left unanswered since `since` (virtual ms), for F22. */
+  readonly idleTimer: { readonly key: string; readonly since: number } | null;
 }
 
 // ---- events ----
@@ -123,7 +151,17 @@ export type PatientAction =
   | { type: 'choose.pin' }
   | { type: 'choose.face' }
   | { type: 'pin.entered'; pin: string }
+  /** The old form: the camera's verdict given directly. */
   | { type: 'face.presented'; match: boolean; score: number }
+  /**
+   * The face model: who stands at the camera (a persona key, or an embedding) and how the frame
+   * came out. Not 'ok' → guidance (F8), not counted; else cosine similarity with the card's face.
+   */
+  | { type: 'face.presented'; persona?: string; embedding?: readonly number[]; quality?: FaceQuality }
+  | { type: 'register.yes' }
+  | { type: 'register.no' }
+  /** Acknowledge an informational screen (the certificate expiry notice, N35). */
+  | { type: 'ack' }
   | { type: 'consent.agree-all' }
   | { type: 'consent.individually' }
   | { type: 'consent.item'; agree: boolean }
@@ -140,11 +178,14 @@ const PATIENT_ACTIONS: ReadonlySet<string> = new Set<PatientAction['type']>([
   'consent.individually',
   'consent.item',
   'cancel',
+  'register.yes',
+  'register.no',
+  'ack',
 ]);
 
 /** Results of effects, fed back by the runtime. */
 export type EffectResultEvent =
-  | { type: 'card.read-ok'; certificate: Uint8Array; pinTriesLeft: number; holderName?: string }
+  | { type: 'card.read-ok'; certificate: Uint8Array; pinTriesLeft: number; holderName?: string; holderFace?: readonly number[] }
   /** The card could not be read or answered an unexpected status word (shown as 001). */
   | { type: 'card.read-failed'; reason?: string }
   | { type: 'pin.ok'; signature: Uint8Array }
@@ -157,7 +198,10 @@ export type TerminalEvent = Msg<
   'challenge' | 'auth.verdict' | 'session.completed' | 'protocol.error' | 'mode.set' | 'visual.confirmed'
 >;
 
-export type ReaderEvent = LinkEvent | DeviceEvent | PatientAction | EffectResultEvent | TerminalEvent;
+/** The runtime's clock, fed in so the machine stays pure: drives the screen timeout (F22). */
+export type TickEvent = { type: 'tick'; now: number };
+
+export type ReaderEvent = LinkEvent | DeviceEvent | PatientAction | EffectResultEvent | TerminalEvent | TickEvent;
 
 // ---- effects ----
 
@@ -188,6 +232,8 @@ export interface ReaderScreen {
   triesLeft?: number;
   errorCode?: string;
   consentItem?: ConsentItem;
+  /** The camera guidance shown on face-capture (F8). */
+  faceGuidance?: FaceQuality;
   /** The screen is frozen (injected fault): nothing the patient does has an effect until reboot. */
   frozen?: true;
 }
@@ -206,6 +252,8 @@ export function initialState(config: Partial<ReaderConfig> = {}): ReaderState {
     pendingMode: null,
     visualConfirmed: false,
     faults: NO_FAULTS,
+    faceMismatches: {},
+    idleTimer: null,
   };
 }
 
@@ -216,12 +264,20 @@ const SESSION_SCREENS: ReadonlySet<ScreenId> = new Set<ScreenId>([
   'pin-entry',
   'face-capture',
   'checking',
+  'registration-offer',
+  'cert-expiry-notice',
   'consent-bulk',
   'consent-item',
 ]);
 
 /** Screens on which the patient has passed identity verification (the name may be shown). */
-const NAMED_SCREENS: ReadonlySet<ScreenId> = new Set<ScreenId>(['consent-bulk', 'consent-item', 'done']);
+const NAMED_SCREENS: ReadonlySet<ScreenId> = new Set<ScreenId>([
+  'registration-offer',
+  'cert-expiry-notice',
+  'consent-bulk',
+  'consent-item',
+  'done',
+]);
 
 /** Whether the screen belongs to a patient session in progress (not done, not error). */
 export function inSession(state: ReaderState): boolean {
@@ -279,6 +335,10 @@ function newSession(sessionId: string, visual: boolean): ReaderSession {
     announced: false,
     certificate: null,
     holderName: null,
+    holderFace: null,
+    registered: true,
+    certificateExpiring: false,
+    faceGuidance: null,
     pinTriesLeft: null,
     challenge: null,
     pending: 'card.read',
@@ -295,6 +355,20 @@ const count = (n: number): number => (Number.isFinite(n) && n > 0 ? Math.floor(n
 const unitScore = (n: number): number => (Number.isFinite(n) ? Math.min(1, Math.max(0, n)) : 0);
 
 const texts = (state: ReaderState): ReaderProfile['texts'] => state.config.profile.texts;
+
+/** A card's identity for the face-lock counter: the tail of its certificate (the signature, unique per card). */
+export function cardKey(certificate: Uint8Array): string {
+  return b64.encode(certificate.subarray(Math.max(0, certificate.length - 32)));
+}
+
+/** Whether the face path of the session's card is locked (F10). */
+export function faceLocked(state: ReaderState, session: ReaderSession | null): boolean {
+  const limit = state.config.faceLockAfter;
+  if (session === null || session.certificate === null || limit <= 0) return false;
+  return (state.faceMismatches[cardKey(session.certificate)] ?? 0) >= limit;
+}
+
+const faceMatchThreshold = (state: ReaderState): number => state.config.profile.quirks.faceMatchThreshold ?? DEFAULT_FACE_MATCH_THRESHOLD;
 
 function cardFailed(state: ReaderState, session: ReaderSession, reason: string | undefined): StepResult {
   const next = goto(state, 'error', {
@@ -317,6 +391,7 @@ export function step(state: ReaderState, event: ReaderEvent): StepResult {
     return state.screen === 'booting' ? { state: state.linkUp ? endSession(state) : goto(state, 'link-down'), effects: [] } : unchanged(state);
   }
   if (state.screen === 'booting' || state.screen === 'link-down') return unchanged(state);
+  if (event.type === 'tick') return tick(state, event.now);
 
   const freezeAfter = state.faults.freezeAfterActions;
   if (freezeAfter !== null && PATIENT_ACTIONS.has(event.type)) {
@@ -448,6 +523,10 @@ function stepAlive(state: ReaderState, event: ReaderEvent): StepResult {
       return stepFaceCapture(state, session, event);
     case 'checking':
       return stepChecking(state, session, event);
+    case 'registration-offer':
+      return stepRegistrationOffer(state, session, event);
+    case 'cert-expiry-notice':
+      return stepCertExpiryNotice(state, session, event);
     case 'consent-bulk':
       return stepConsentBulk(state, session, event);
     case 'consent-item':
@@ -478,14 +557,86 @@ function visualConfirmed(state: ReaderState): StepResult {
   return unchanged(state);
 }
 
+/** Screens the patient must answer; left unanswered for screen_timeout_s they end the session (F22, N41). */
+const TIMED_SCREENS: ReadonlySet<ScreenId> = new Set<ScreenId>([
+  'auth-select',
+  'pin-entry',
+  'registration-offer',
+  'cert-expiry-notice',
+  'consent-bulk',
+  'consent-item',
+  'error',
+]);
+
+/**
+ * The runtime's clock (F22): the first tick on a screen starts its timer, a tick at least
+ * screen_timeout_s later ends the session. Any change of screen, message or consent item restarts it.
+ */
+function tick(state: ReaderState, now: number): StepResult {
+  const session = state.session;
+  const timed =
+    state.config.screenTimeoutS > 0 &&
+    Number.isFinite(now) &&
+    session !== null &&
+    TIMED_SCREENS.has(state.screen) &&
+    session.pending === null &&
+    session.awaiting === null;
+  if (!timed) return state.idleTimer === null ? unchanged(state) : { state: { ...state, idleTimer: null }, effects: [] };
+  const key = `${session.sessionId}|${state.screen}|${session.consentIndex}|${state.message ?? ''}`;
+  if (state.idleTimer === null || state.idleTimer.key !== key || now < state.idleTimer.since) {
+    return { state: { ...state, idleTimer: { key, since: now } }, effects: [] };
+  }
+  if (now - state.idleTimer.since < state.config.screenTimeoutS * 1000) return unchanged(state);
+  const effects: ReaderEffect[] =
+    state.screen !== 'error' && session.announced
+      ? [send({ v: READER_PROTOCOL_VERSION, type: 'session.ended', sessionId: session.sessionId, reason: 'timeout' })]
+      : [];
+  return { state: { ...endSession(state), idleTimer: null }, effects };
+}
+
+/** After an accepted verdict (Q1): registration offer (N11), expiry notice (N13), else the consent screens. */
+function afterVerdict(state: ReaderState, session: ReaderSession, verdict: Msg<TerminalToReader, 'auth.verdict'>, checkId: string): StepResult {
+  const registered = verdict.registered !== false;
+  const certificateExpiring = verdict.certificateStatus === 'expiring-soon';
+  const next = withSession(state, { awaiting: null, checkId, registered, certificateExpiring });
+  const screen: ScreenId = !registered ? 'registration-offer' : certificateExpiring ? 'cert-expiry-notice' : 'consent-bulk';
+  // Staff hear of an expiring certificate whether or not the patient sees the notice.
+  const effects = certificateExpiring ? [notice(session, 'certificate-expiring', { message: 'certificate ends within 3 months' })] : [];
+  return { state: goto(state, screen, { session: next }), effects };
+}
+
+function stepRegistrationOffer(state: ReaderState, session: ReaderSession, event: ReaderEvent): StepResult {
+  if (event.type === 'register.yes' && session.checkId !== null) {
+    // N12, after_registration = continue: straight on to the consent screens (K-entry).
+    const request: ReaderToTerminal = { v: READER_PROTOCOL_VERSION, type: 'registration.request', sessionId: session.sessionId, checkId: session.checkId };
+    return { state: goto(state, 'consent-bulk', { session: withSession(state, { registered: true }) }), effects: [send(request)] };
+  }
+  if (event.type === 'register.no') {
+    // F24: no qualification from this card; the staff fall back (paper card, 資格確認書 …).
+    const errorCode = 'E-notreg';
+    const next = goto(state, 'error', { errorCode, message: state.config.profile.errorTexts[errorCode] ?? `${errorCode} ${texts(state).error}` });
+    return { state: next, effects: [notice(session, 'not-registered')] };
+  }
+  return unchanged(state);
+}
+
+function stepCertExpiryNotice(state: ReaderState, session: ReaderSession, event: ReaderEvent): StepResult {
+  if (event.type === 'ack') return { state: goto(state, 'consent-bulk'), effects: [] };
+  // N35: the patient may go on with the consent at once; the notice was informational.
+  if (event.type === 'consent.agree-all' || event.type === 'consent.individually') return stepConsentBulk(goto(state, 'consent-bulk'), session, event);
+  return unchanged(state);
+}
+
 function stepReading(state: ReaderState, session: ReaderSession, event: ReaderEvent): StepResult {
   if (event.type === 'card.read-ok' && session.pending === 'card.read') {
     const pinTriesLeft = count(event.pinTriesLeft);
     const holderName = event.holderName !== undefined && event.holderName.trim().length > 0 ? event.holderName : null;
+    const holderFace = event.holderFace !== undefined && event.holderFace.length > 0 ? [...event.holderFace] : null;
     const next = goto(state, 'reading', {
       session: withSession(state, {
         certificate: event.certificate,
         holderName,
+        holderFace,
         pinTriesLeft,
         pending: null,
         announced: true,
@@ -525,7 +676,12 @@ function stepAuthSelect(state: ReaderState, session: ReaderSession, event: Reade
       if (state.message === texts(state).faceUnavailable) return unchanged(state);
       return { state: goto(state, 'auth-select', { message: texts(state).faceUnavailable }), effects: [] };
     }
-    return { state: goto(state, 'face-capture', { session: withSession(state, { faceFailures: 0 }) }), effects: [] };
+    // F10: the card's face path is locked; PIN (or 目視) remains.
+    if (faceLocked(state, session)) {
+      if (state.message === texts(state).faceLocked) return unchanged(state);
+      return { state: goto(state, 'auth-select', { message: texts(state).faceLocked }), effects: [] };
+    }
+    return { state: goto(state, 'face-capture', { session: withSession(state, { faceFailures: 0, faceGuidance: null }) }), effects: [] };
   }
   return unchanged(state);
 }
@@ -574,25 +730,55 @@ function stepPinEntry(state: ReaderState, session: ReaderSession, event: ReaderE
   return unchanged(state);
 }
 
+/** What a presented face amounts to: camera guidance, or a match / mismatch with a score. */
+type FaceOutcome = { kind: 'guidance'; quality: Exclude<FaceQuality, 'ok'> } | { kind: 'compared'; match: boolean; score: number };
+
+function faceOutcome(state: ReaderState, session: ReaderSession, event: Extract<PatientAction, { type: 'face.presented' }>): FaceOutcome {
+  if ('match' in event) return { kind: 'compared', match: event.match, score: unitScore(event.score) };
+  if (event.quality !== undefined && event.quality !== 'ok') return { kind: 'guidance', quality: event.quality };
+  const seen = event.embedding ?? (event.persona !== undefined && event.persona.length > 0 ? faceEmbedding(event.persona) : null);
+  // No face to compare with (the card gave none, or nobody was named): a mismatch, never a match.
+  const similarity = seen !== null && session.holderFace !== null ? cosineSimilarity(seen, session.holderFace) : 0;
+  return { kind: 'compared', match: similarity >= faceMatchThreshold(state), score: unitScore(similarity) };
+}
+
 function stepFaceCapture(state: ReaderState, session: ReaderSession, event: ReaderEvent): StepResult {
   if (event.type === 'face.presented' && session.pending === null && session.challenge !== null && session.certificate !== null) {
-    if (event.match) {
-      const next = { ...state, session: withSession(state, { pending: 'face.attest' }) };
-      const effect: ReaderEffect = {
-        type: 'face.attest',
-        nonce: session.challenge.nonce,
-        certificate: session.certificate,
-        method: 'face',
-        score: unitScore(event.score),
-      };
+    const outcome = faceOutcome(state, session, event);
+    if (outcome.kind === 'guidance') {
+      // F8: guidance only, not a failure (the mask prompt is a maker's quirk).
+      const t = texts(state);
+      const message = outcome.quality === 'occluded' && state.config.profile.quirks.maskPrompt ? t.faceMask : t.faceGuidance[outcome.quality];
+      if (state.message === message && session.faceGuidance === outcome.quality) return unchanged(state);
+      return { state: goto(state, 'face-capture', { session: withSession(state, { faceGuidance: outcome.quality }), message }), effects: [] };
+    }
+    const key = cardKey(session.certificate);
+    if (outcome.match) {
+      // A match resets the card's mismatch count (F10, L).
+      const next = { ...state, session: withSession(state, { pending: 'face.attest', faceGuidance: null }), faceMismatches: { ...state.faceMismatches, [key]: 0 } };
+      const effect: ReaderEffect = { type: 'face.attest', nonce: session.challenge.nonce, certificate: session.certificate, method: 'face', score: outcome.score };
       return { state: next, effects: [effect] };
     }
     const faceFailures = session.faceFailures + 1;
+    const mismatches = (state.faceMismatches[key] ?? 0) + 1;
+    const counted = { ...state, faceMismatches: { ...state.faceMismatches, [key]: mismatches } };
+    const patch = { faceFailures, faceGuidance: null };
+    const lockAfter = state.config.faceLockAfter;
+    if (lockAfter > 0 && mismatches >= lockAfter) {
+      // F10: face auth locked for this card; the session ends on E-facelock, PIN and 目視 remain.
+      const errorCode = 'E-facelock';
+      const next = goto(counted, 'error', {
+        session: withSession(state, patch),
+        errorCode,
+        message: state.config.profile.errorTexts[errorCode] ?? `${errorCode} ${texts(state).faceLocked}`,
+      });
+      return { state: next, effects: [notice(session, 'face-failed'), notice(session, 'face-locked', { message: `${mismatches} consecutive face mismatches` })] };
+    }
     const effects = [notice(session, 'face-failed')];
     if (faceFailures >= state.config.faceFailuresBeforeAuthSelect) {
-      return { state: goto(state, 'auth-select', { session: withSession(state, { faceFailures }), message: texts(state).faceGiveUp }), effects };
+      return { state: goto(counted, 'auth-select', { session: withSession(state, patch), message: texts(state).faceGiveUp }), effects };
     }
-    return { state: goto(state, 'face-capture', { session: withSession(state, { faceFailures }), message: texts(state).faceRetry }), effects };
+    return { state: goto(counted, 'face-capture', { session: withSession(state, patch), message: texts(state).faceRetry }), effects };
   }
   if (event.type === 'face.attested' && session.pending === 'face.attest' && session.challenge !== null && session.certificate !== null) {
     const next = goto(state, 'checking', { session: withSession(state, { pending: null, awaiting: 'auth.verdict', faceFailures: 0 }) });
@@ -626,9 +812,7 @@ function stepChecking(state: ReaderState, session: ReaderSession, event: ReaderE
     return { state: next, effects: [send(result)] };
   }
   if (event.type === 'auth.verdict' && event.accepted && session.awaiting === 'auth.verdict' && event.sessionId === session.sessionId) {
-    if (event.checkId !== undefined && event.checkId.length > 0) {
-      return { state: goto(state, 'consent-bulk', { session: withSession(state, { awaiting: null, checkId: event.checkId }) }), effects: [] };
-    }
+    if (event.checkId !== undefined && event.checkId.length > 0) return afterVerdict(state, session, event, event.checkId);
     // Accepted but without a check id: the consent result could not be tied to the check.
     return {
       state: goto(state, 'error', { session: withSession(state, { awaiting: null }), message: texts(state).missingCheckId }),
@@ -734,6 +918,10 @@ function screenText(state: ReaderState): string {
       return t.faceCapture;
     case 'checking':
       return t.checking;
+    case 'registration-offer':
+      return t.registrationOffer;
+    case 'cert-expiry-notice':
+      return t.certExpiryNotice;
     case 'consent-bulk':
       return t.consentBulk;
     case 'consent-item':
@@ -756,7 +944,7 @@ export function screenOf(state: ReaderState): ReaderScreen {
   switch (state.screen) {
     case 'auth-select':
       out.pinAvailable = pinAvailable(s);
-      out.faceAvailable = !state.faults.cameraUnavailable;
+      out.faceAvailable = !state.faults.cameraUnavailable && !faceLocked(state, s);
       out.triesLeft = s?.pinTriesLeft ?? 0;
       break;
     case 'pin-entry':
@@ -765,6 +953,9 @@ export function screenOf(state: ReaderState): ReaderScreen {
       break;
     case 'consent-item':
       out.consentItem = CONSENT_ITEMS[s?.consentIndex ?? 0] ?? 'operation';
+      break;
+    case 'face-capture':
+      if (s?.faceGuidance != null) out.faceGuidance = s.faceGuidance;
       break;
     case 'error':
       if (state.errorCode !== null) out.errorCode = state.errorCode;

@@ -52,6 +52,7 @@ export const READER_PAGE_HTML = `<!doctype html>
     <button id="choose-pin" data-testid="choose-pin">暗証番号</button>
     <button id="face-match" data-testid="face-match">顔を見せる(本人)</button>
     <button id="face-mismatch" data-testid="face-mismatch">顔を見せる(別人)</button>
+    <button id="face-backlight" data-testid="face-backlight">顔を見せる(逆光)</button>
     <button id="cancel" data-testid="cancel">キャンセル</button>
   </div>
   <div class="row">
@@ -59,6 +60,12 @@ export const READER_PAGE_HTML = `<!doctype html>
     <div><span class="pin" id="pin-dots" data-testid="pin-dots"></span><br>
       <button id="pin-clear" data-testid="pin-clear">訂正</button>
       <button id="pin-ok" class="primary" data-testid="pin-ok">確定</button></div>
+  </div>
+  <h2>登録・お知らせ</h2>
+  <div class="row">
+    <button id="register-yes" data-testid="register-yes">登録する</button>
+    <button id="register-no" data-testid="register-no">登録しない</button>
+    <button id="ack" data-testid="ack">確認</button>
   </div>
   <h2>同意</h2>
   <div class="row">
@@ -105,13 +112,18 @@ export const READER_PAGE_HTML = `<!doctype html>
     var face = s.screen === 'face-capture';
     el('face-match').disabled = !face;
     el('face-mismatch').disabled = !face;
+    el('face-backlight').disabled = !face;
+    el('register-yes').disabled = s.screen !== 'registration-offer';
+    el('register-no').disabled = s.screen !== 'registration-offer';
+    el('ack').disabled = s.screen !== 'cert-expiry-notice';
     var pinEntry = s.screen === 'pin-entry';
     Array.prototype.forEach.call(el('keypad').querySelectorAll('button'), function (b) { b.disabled = !pinEntry; });
     el('pin-ok').disabled = !pinEntry || pin.length !== 4;
     el('pin-clear').disabled = !pinEntry || pin.length === 0;
     el('pin-dots').textContent = pin.replace(/./g, '●');
-    el('agree-all').disabled = s.screen !== 'consent-bulk';
-    el('individually').disabled = s.screen !== 'consent-bulk';
+    var bulk = s.screen === 'consent-bulk' || s.screen === 'cert-expiry-notice';
+    el('agree-all').disabled = !bulk;
+    el('individually').disabled = !bulk;
     el('item-yes').disabled = s.screen !== 'consent-item';
     el('item-no').disabled = s.screen !== 'consent-item';
     el('cancel').disabled = !state.profile.quirks.cancelButton || idle || s.screen === 'done';
@@ -145,6 +157,10 @@ export const READER_PAGE_HTML = `<!doctype html>
   el('choose-pin').addEventListener('click', function () { act({ type: 'choose', method: 'pin' }); });
   el('face-match').addEventListener('click', function () { act({ type: 'face', match: true }); });
   el('face-mismatch').addEventListener('click', function () { act({ type: 'face', match: false }); });
+  el('face-backlight').addEventListener('click', function () { act({ type: 'face-quality', quality: 'backlight' }); });
+  el('register-yes').addEventListener('click', function () { act({ type: 'register', yes: true }); });
+  el('register-no').addEventListener('click', function () { act({ type: 'register', yes: false }); });
+  el('ack').addEventListener('click', function () { act({ type: 'ack' }); });
   el('cancel').addEventListener('click', function () { act({ type: 'cancel' }); });
   el('agree-all').addEventListener('click', function () { act({ type: 'consent-all' }); });
   el('individually').addEventListener('click', function () { act({ type: 'consent-individually' }); });

@@ -60,4 +60,19 @@ describe('reader page server', () => {
     expect(unknown).toEqual({ status: 400, body: { error: { code: 'unknown-persona', message: 'no persona "nobody"; known: taro' } } });
     ws.close();
   });
+  it('face model actions: guidance, another persona, then the holder', async () => {
+    rig = await startMiniRig({ personas: [{ id: 'taro', name: '山田', pin: '1234' }] });
+    const r = rig;
+    page = await startReaderPage({ reader: r.reader, personas: { taro: { label: '山田', card: () => r.cards.get('taro')!, name: '山田' } } });
+    const post = (action: unknown) =>
+      fetch(`${page!.url}api/actions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(action) }).then(
+        async (res) => (await res.json()) as PageSnapshot,
+      );
+    await post({ type: 'place-card', persona: 'taro' });
+    await post({ type: 'choose', method: 'face' });
+    expect((await post({ type: 'face-quality', quality: 'too-close' })).screen).toMatchObject({ screen: 'face-capture', faceGuidance: 'too-close' });
+    expect((await post({ type: 'present-face', persona: 'hanako' })).screen.message).toBe('顔認証に失敗しました。もう一度カメラに顔を向けてください');
+    expect((await post({ type: 'present-face', persona: 'taro' })).screen.screen).toBe('consent-bulk');
+    expect((await post({ type: 'ack' })).screen.screen).toBe('consent-bulk');
+  });
 });

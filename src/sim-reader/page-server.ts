@@ -17,6 +17,7 @@ import express, { type Request, type Response } from 'express';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
 import type { CardTransport } from '../protocol/card-transport.js';
+import { FACE_QUALITIES, faceEmbedding } from './face-model.js';
 import type { ReaderScreen } from './machine.js';
 import { READER_PAGE_HTML } from './page-html.js';
 import type { ProfileQuirks } from './profiles/schema.js';
@@ -63,6 +64,12 @@ export const PageAction = z.discriminatedUnion('type', [
   z.object({ type: z.literal('choose'), method: z.enum(['pin', 'face']) }),
   z.object({ type: z.literal('pin'), pin: z.string().max(16) }),
   z.object({ type: z.literal('face'), match: z.boolean(), score: z.number().min(0).max(1).optional() }),
+  /** The face model: who stands at the camera (persona key) and how the frame came out (F8). */
+  z.object({ type: z.literal('present-face'), persona: z.string().min(1), quality: z.enum(FACE_QUALITIES).optional() }),
+  /** A face-frame problem only (guidance, not counted). */
+  z.object({ type: z.literal('face-quality'), quality: z.enum(FACE_QUALITIES) }),
+  z.object({ type: z.literal('register'), yes: z.boolean() }),
+  z.object({ type: z.literal('ack') }),
   z.object({ type: z.literal('consent-all') }),
   z.object({ type: z.literal('consent-individually') }),
   z.object({ type: z.literal('consent-item'), agree: z.boolean() }),
@@ -103,7 +110,13 @@ export async function startReaderPage(opts: ReaderPageOptions): Promise<ReaderPa
       case 'place-card': {
         const persona = personas[action.persona];
         if (persona === undefined) return { error: `no persona "${action.persona}"; known: ${Object.keys(personas).join(', ')}` };
-        return { type: 'card.placed', card: persona.card(), ...(persona.name !== undefined ? { holderName: persona.name } : {}) };
+        return {
+          type: 'card.placed',
+          card: persona.card(),
+          // The card's photo is the persona's synthetic face (face-model.ts), keyed like the persona.
+          holderFace: faceEmbedding(action.persona),
+          ...(persona.name !== undefined ? { holderName: persona.name } : {}),
+        };
       }
       case 'remove-card':
         return { type: 'card.removed' };
@@ -113,6 +126,14 @@ export async function startReaderPage(opts: ReaderPageOptions): Promise<ReaderPa
         return { type: 'pin.entered', pin: action.pin };
       case 'face':
         return { type: 'face.presented', match: action.match, score: action.score ?? (action.match ? 0.95 : 0.2) };
+      case 'present-face':
+        return { type: 'face.presented', persona: action.persona, ...(action.quality !== undefined ? { quality: action.quality } : {}) };
+      case 'face-quality':
+        return { type: 'face.presented', quality: action.quality };
+      case 'register':
+        return { type: action.yes ? 'register.yes' : 'register.no' };
+      case 'ack':
+        return { type: 'ack' };
       case 'consent-all':
         return { type: 'consent.agree-all' };
       case 'consent-individually':

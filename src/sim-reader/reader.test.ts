@@ -5,6 +5,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { parseCommandApdu, responseApdu, swOnly, toHex } from '../protocol/apdu.js';
 import { AID, type CardTransport } from '../protocol/card-transport.js';
 import { ReaderToTerminal, type TerminalToReader } from '../protocol/reader-link.js';
+import { faceEmbedding } from './face-model.js';
 import { SimReader } from './reader.js';
 import type { ReaderScreen } from './machine.js';
 
@@ -192,6 +193,36 @@ describe('SimReader against a test terminal', () => {
 
     await reader.dispatch({ type: 'card.removed' });
     expect(reader.screen().screen).toBe('idle');
+  });
+
+  it('face model: the card carries the holder face; another persona fails, the holder matches with score 1', async () => {
+    const { terminal, reader } = await rig();
+    await reader.dispatch({ type: 'card.placed', card: fakeCard('1234', 3), holderFace: faceEmbedding('taro') });
+    await reader.whenIdle();
+    await reader.dispatch({ type: 'choose.face' });
+    await reader.dispatch({ type: 'face.presented', persona: 'taro', quality: 'backlight' });
+    expect(reader.screen()).toMatchObject({ screen: 'face-capture', faceGuidance: 'backlight' });
+    await reader.dispatch({ type: 'face.presented', persona: 'hanako' });
+    expect(reader.screen()).toMatchObject({ screen: 'face-capture', message: '顔認証に失敗しました。もう一度カメラに顔を向けてください' });
+    await reader.dispatch({ type: 'face.presented', persona: 'taro' });
+    await reader.whenIdle();
+    expect(reader.screen().screen).toBe('consent-bulk');
+    const auth = terminal.received.find((m) => m.type === 'auth.result');
+    if (auth?.type !== 'auth.result') throw new Error('expected auth.result');
+    expect(auth.attestation?.faceScore).toBe(1);
+  });
+
+  it('tick(now): a screen left 60 s (the generic profile) ends the session with session.ended timeout', async () => {
+    const { terminal, reader } = await rig();
+    await reader.dispatch({ type: 'card.placed', card: fakeCard('1234', 3) });
+    await reader.whenIdle();
+    expect(reader.screen().screen).toBe('auth-select');
+    await reader.tick(1_000_000);
+    await reader.tick(1_060_000);
+    expect(reader.screen().screen).toBe('idle');
+    await vi.waitFor(() =>
+      expect(terminal.received.filter((m) => m.type === 'session.ended')).toEqual([{ v: 1, type: 'session.ended', sessionId: 'r1-s1', reason: 'timeout' }]),
+    );
   });
 
   it('face flow: the reader attestation verifies with its public key; the PIN is never tried', async () => {

@@ -34,7 +34,7 @@ import {
  */
 export type PatientEvent =
   | Exclude<PatientAction, { type: 'card.placed' }>
-  | { type: 'card.placed'; card: CardTransport; holderName?: string };
+  | { type: 'card.placed'; card: CardTransport; holderName?: string; holderFace?: readonly number[] };
 
 export interface SimReaderOptions {
   readerId: string;
@@ -49,6 +49,10 @@ export interface SimReaderOptions {
   profile?: ReaderProfile | string;
   /** Failed face matches before the method choice comes back (F9). Default 3. */
   faceFailuresBeforeAuthSelect?: number;
+  /** Consecutive face mismatches of one card that lock its face path (F10). Default 10; 0 = never. */
+  faceLockAfter?: number;
+  /** Seconds before an unanswered screen ends the session (F22), judged on tick(). Default: the profile's screenTimeoutS. */
+  screenTimeoutS?: number;
   /** Faults present from power-on (faults.ts); a link-drop here drops the link right after the first connect. */
   faults?: ReaderFaultInput[];
 }
@@ -82,6 +86,7 @@ export class SimReader {
   private lastScreen: string;
   private terminalIdValue: string | null = null;
   private holderName: string | undefined;
+  private holderFace: readonly number[] | undefined;
   private readonly profileValue: ReaderProfile;
   /** Runtime faults (the machine models the others). */
   private slowCardMs = 0;
@@ -107,6 +112,8 @@ export class SimReader {
       readerId: opts.readerId,
       profile: this.profileValue,
       ...(opts.faceFailuresBeforeAuthSelect !== undefined ? { faceFailuresBeforeAuthSelect: opts.faceFailuresBeforeAuthSelect } : {}),
+      ...(opts.faceLockAfter !== undefined ? { faceLockAfter: opts.faceLockAfter } : {}),
+      screenTimeoutS: opts.screenTimeoutS ?? this.profileValue.timings.screenTimeoutS,
     });
     for (const input of opts.faults ?? []) {
       const fault = parseReaderFault(input);
@@ -215,6 +222,7 @@ export class SimReader {
       if (this.state.faults.frozen) return;
       this.card = event.card;
       this.holderName = event.holderName;
+      this.holderFace = event.holderFace;
       this.cardGeneration++;
       this.sessionCounter++;
       // Counter-based ids keep runs deterministic; the reader id keeps two readers apart.
@@ -226,6 +234,14 @@ export class SimReader {
       this.cardGeneration++;
     }
     await this.apply(event);
+  }
+
+  /**
+   * The runtime's clock reading (virtual ms from the injected Clock): the machine ends a session
+   * whose screen has been left unanswered for screenTimeoutS (F22). Call it whenever time moves.
+   */
+  async tick(now: number): Promise<void> {
+    await this.apply({ type: 'tick', now });
   }
 
   screen(): ReaderScreen {
@@ -310,6 +326,7 @@ export class SimReader {
       this.linkHeldDown = false;
       this.card = null;
       this.holderName = undefined;
+      this.holderFace = undefined;
       this.cardGeneration++;
       if (this.reconnectTimer !== null) {
         clearTimeout(this.reconnectTimer);
@@ -445,10 +462,17 @@ export class SimReader {
       }
       case 'card.read': {
         const holderName = this.holderName;
+        const holderFace = this.holderFace;
         await this.withCard(async (card) => {
           const certificate = await readAuthCertificate(card);
           const pinTriesLeft = await queryPinTries(card);
-          return { type: 'card.read-ok', certificate, pinTriesLeft, ...(holderName !== undefined ? { holderName } : {}) };
+          return {
+            type: 'card.read-ok',
+            certificate,
+            pinTriesLeft,
+            ...(holderName !== undefined ? { holderName } : {}),
+            ...(holderFace !== undefined ? { holderFace } : {}),
+          };
         });
         return;
       }

@@ -44,8 +44,14 @@ describe('built-in scenarios on the full rig', () => {
       'conformance/cert-grace-literal-first-refused-day',
       'conformance/qualification-lost-invalid',
       'conformance/registration-lag-shown-invalid',
+      'conformance/card-suspended-after-loss-report',
+      'conformance/chip-broken',
     ],
-    'ignores-certificate-rejection': ['conformance/cert-expired-beyond-grace', 'conformance/cert-grace-literal-first-refused-day'],
+    'ignores-certificate-rejection': [
+      'conformance/cert-expired-beyond-grace',
+      'conformance/cert-grace-literal-first-refused-day',
+      'conformance/card-suspended-after-loss-report',
+    ],
     'flat-three-tenths': [
       'conformance/late-elder-one-tenth',
       'conformance/preschool-two-tenths',
@@ -63,8 +69,10 @@ describe('built-in scenarios on the full rig', () => {
       'conformance/cert-expired-in-grace',
       'conformance/late-elder-one-tenth',
       'conformance/preschool-two-tenths',
+      'conformance/card-not-registered-registers-at-reader',
+      'conformance/cert-expiring-soon-notice',
     ],
-    'note-means-failure': ['conformance/cert-expired-in-grace', 'conformance/cert-grace-month-end-last-day'],
+    'note-means-failure': ['conformance/cert-expired-in-grace', 'conformance/cert-grace-month-end-last-day', 'conformance/cert-expiring-soon-notice'],
   };
 
   const caughtBy = new Map<string, string[]>();

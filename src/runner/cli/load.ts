@@ -13,6 +13,8 @@ async function collectFiles(paths: string[]): Promise<string[]> {
       return;
     }
     if (s.isDirectory()) {
+      // Suite files (scenarios/suites/) list scenarios; they are not scenarios themselves.
+      if (!paths.includes(p) && /(^|[\\/])suites$/.test(p)) return;
       const entries = (await readdir(p)).sort();
       for (const e of entries) await walk(join(p, e));
     } else if (/\.ya?ml$/.test(p) || paths.includes(p)) {

@@ -3,9 +3,11 @@ import { scenarioJsonSchema } from '../../scenarios/json-schema.js';
 import { EXIT } from './exit-codes.js';
 import { loadOrReport } from './load.js';
 import { registerCardCommand } from './card-command.js';
+import { addInitCommand } from './init-command.js';
 import { addMergeCommand } from './merge-command.js';
 import { addReferenceCommand } from './reference-command.js';
 import { addRunCommand } from './run-command.js';
+import { addServeCommand } from './serve-command.js';
 
 export { EXIT } from './exit-codes.js';
 
@@ -51,6 +53,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     });
 
   addMergeCommand(program, setExit);
+  addInitCommand(program, setExit);
+  addServeCommand(program, setExit);
   addReferenceCommand(program, setExit);
   registerCardCommand(program);
   return program;

@@ -2,19 +2,7 @@ import type { Command } from 'commander';
 import { startReferenceServer } from '../../reference-clinic/server.js';
 import { EXIT } from './exit-codes.js';
 import { portNumber } from './options.js';
-
-/** Resolves at the first SIGINT or SIGTERM, so a server command can shut down cleanly. */
-function untilSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const on = (signal: NodeJS.Signals): void => {
-      process.off('SIGINT', on);
-      process.off('SIGTERM', on);
-      resolve(signal);
-    };
-    process.on('SIGINT', on);
-    process.on('SIGTERM', on);
-  });
-}
+import { untilSignal } from './until-signal.js';
 
 export function addReferenceCommand(program: Command, setExit: (code: number) => void): void {
   const reference = program.command('reference').description('the reference reception system');

@@ -1,4 +1,10 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
+import { formatIssue } from '../../scenarios/loader.js';
+import { loadSuiteFile, type LoadedSuite } from '../../scenarios/suite.js';
+import { CERTIFICATION_FILES, certify, writeCertification, type SutIdentity } from '../certification.js';
+import { CONFIG_FILE, ConfigError, loadConfig, type RigConfig } from './config.js';
 import { BaselineError, loadBaseline, updatedEntries, writeBaseline, type Baseline } from '../baseline.js';
 import { runFailed } from '../results.js';
 import { filterScenarios, runScenarios } from '../run.js';
@@ -28,6 +34,9 @@ interface RunCommandOptions {
   baseline?: string;
   updateBaseline?: boolean;
   workers: number;
+  suite?: string;
+  level?: string;
+  config?: string;
 }
 
 /**
@@ -53,17 +62,60 @@ function interruptOnSignal(): { signal: AbortSignal; dispose: () => void } {
 }
 
 /** The SUT named on the command line: the built-in reference, or a remote one that must answer GET /. */
-async function adapterFor(o: RunCommandOptions): Promise<{ adapter: SutAdapter; spec: AdapterSpec } | undefined> {
-  if (!o.sut) return { adapter: referenceAdapter(), spec: { kind: 'reference' } };
+async function adapterFor(o: RunCommandOptions): Promise<{ adapter: SutAdapter; spec: AdapterSpec; identity: SutIdentity } | undefined> {
+  if (!o.sut) {
+    const adapter = referenceAdapter();
+    return { adapter, spec: { kind: 'reference' }, identity: { name: adapter.name } };
+  }
   try {
     const info = await probeSut(o.sut, o.sutTimeout);
-    const spec: AdapterSpec = { kind: 'remote', url: o.sut, name: info.version ? `${info.name} ${info.version}` : info.name, timeoutMs: o.sutTimeout };
-    return { adapter: remoteAdapter(spec), spec };
+    const name = info.version ? `${info.name} ${info.version}` : info.name;
+    const spec: AdapterSpec = { kind: 'remote', url: o.sut, name, timeoutMs: o.sutTimeout };
+    return { adapter: remoteAdapter(spec), spec, identity: { name, url: o.sut, info: { ...info } } };
   } catch (e) {
     console.error(`myna-rig: --sut ${o.sut}: ${(e as Error).message}`);
     console.error('myna-rig: start the system first (the reference one: `npx myna-rig reference serve`); see docs/protocols/sut.md');
     return undefined;
   }
+}
+
+/** Config values fill in every option the command line did not set (flags override the file). */
+function applyConfig(o: RunCommandOptions, config: RigConfig, cmd: Command): void {
+  const pairs: Array<[keyof RigConfig, keyof RunCommandOptions]> = [
+    ['sut', 'sut'], ['sutTimeout', 'sutTimeout'], ['suite', 'suite'], ['level', 'level'], ['reporters', 'reporter'], ['workers', 'workers'],
+    ['retries', 'retries'], ['seed', 'seed'], ['stepTimeout', 'stepTimeout'], ['output', 'output'], ['baseline', 'baseline'],
+  ];
+  const target = o as unknown as Record<string, unknown>;
+  for (const [from, to] of pairs) {
+    if (config[from] !== undefined && cmd.getOptionValueSource(to) !== 'cli') target[to] = config[from];
+  }
+}
+
+/**
+ * --suite: checks that every id the suite requires exists among the loaded scenarios (a missing
+ * one is a usage error, reported at its line in the suite file) and picks the level to run.
+ */
+function suiteSelection(suite: LoadedSuite, level: string | undefined, known: ReadonlySet<string>): { level: string; ids: string[] } | undefined {
+  const levels = Object.keys(suite.suite.levels);
+  const chosen = level ?? levels[levels.length - 1]!;
+  if (!levels.includes(chosen)) {
+    console.error(`myna-rig: --level ${chosen}: suite ${suite.suite.suite} ${suite.suite.version} (${suite.file}) has the levels ${levels.join(', ')}`);
+    return undefined;
+  }
+  let missing = 0;
+  for (const [name, l] of Object.entries(suite.suite.levels)) {
+    l.scenarios.forEach((id, i) => {
+      if (known.has(id)) return;
+      missing += 1;
+      const { line, col } = suite.where(name, i);
+      console.error(formatIssue({ file: suite.file, line, col, field: `levels.${name}.scenarios.${i}`, message: `no scenario "${id}" in ${suite.suite.scenarios.join(', ')}; a suite may only require scenarios that exist` }));
+    });
+  }
+  if (missing > 0) {
+    console.error(`myna-rig: suite ${suite.suite.suite} ${suite.suite.version} requires ${missing} scenario${missing === 1 ? '' : 's'} that could not be found; nothing was run`);
+    return undefined;
+  }
+  return { level: chosen, ids: suite.suite.levels[chosen]!.scenarios };
 }
 
 export function addRunCommand(program: Command, setExit: (code: number) => void): void {
@@ -86,7 +138,38 @@ export function addRunCommand(program: Command, setExit: (code: number) => void)
     .option('--update-baseline', 'rewrite the --baseline file from this run (failing ids added, passing ones removed)')
     .option('--output <dir>', 'where reports are written', 'reports')
     .option('--reporter <name...>', `${REPORTER_NAMES.join(', ')} (default: all)`)
-    .action(async (paths: string[], o: RunCommandOptions) => {
+    .option('--suite <file>', 'run a versioned suite (scenarios/suites/*.yaml) and write certification.json + certification.html')
+    .option('--level <name>', 'with --suite: the certification level to run (default: the suite\'s last, most demanding level)')
+    .option('--config <file>', `settings file (default: ${CONFIG_FILE} in the current folder, if there is one); flags override it`)
+    .action(async (argPaths: string[], o: RunCommandOptions, cmd: Command) => {
+      let paths = argPaths;
+      const configFile = o.config ?? (existsSync(CONFIG_FILE) ? CONFIG_FILE : undefined);
+      if (configFile) {
+        try {
+          const config = await loadConfig(configFile);
+          applyConfig(o, config, cmd);
+          if (paths.length === 0 && config.scenarios) paths = config.scenarios;
+        } catch (e) {
+          if (!(e instanceof ConfigError)) throw e;
+          console.error(`myna-rig: ${e.message}`);
+          return setExit(EXIT.USAGE);
+        }
+      }
+      if (o.level && !o.suite) {
+        console.error('myna-rig: --level needs --suite <file> (the suite that defines the level)');
+        return setExit(EXIT.USAGE);
+      }
+      let suite: LoadedSuite | undefined;
+      if (o.suite) {
+        const s = await loadSuiteFile(o.suite);
+        if (!s.ok) {
+          for (const issue of s.issues) console.error(formatIssue(issue));
+          console.error(`myna-rig: ${s.issues.length} problem${s.issues.length === 1 ? '' : 's'} in the suite file; nothing was run`);
+          return setExit(EXIT.USAGE);
+        }
+        suite = s.loaded;
+        if (paths.length === 0) paths = suite.scenarioPaths;
+      }
       const names = o.reporter ?? [...REPORTER_NAMES];
       const unknown = names.filter((n) => !(REPORTER_NAMES as readonly string[]).includes(n));
       if (unknown.length > 0) {
@@ -95,7 +178,10 @@ export function addRunCommand(program: Command, setExit: (code: number) => void)
       }
       const loaded = await loadOrReport(paths);
       if (!loaded) return setExit(EXIT.USAGE);
-      const selected = filterScenarios(loaded.scenarios, { ids: o.id, grep: o.grep, tags: o.tag });
+      const certification = suite ? suiteSelection(suite, o.level, new Set(loaded.scenarios.map((s) => s.scenario.id))) : undefined;
+      if (suite && !certification) return setExit(EXIT.USAGE);
+      const inSuite = certification ? loaded.scenarios.filter((s) => certification.ids.includes(s.scenario.id)) : loaded.scenarios;
+      const selected = filterScenarios(inSuite, { ids: o.id, grep: o.grep, tags: o.tag });
       if (selected.length === 0) {
         console.error('myna-rig: no scenario matches the filters (--id, --grep, --tag); `myna-rig list` shows what there is');
         return setExit(EXIT.USAGE);
@@ -136,6 +222,14 @@ export function addRunCommand(program: Command, setExit: (code: number) => void)
           signal: interrupt.signal,
           reporters: names.map((n) => createReporter(n as ReporterName, o.output)),
         });
+        if (suite && certification) {
+          const cert = certify(suite.suite, certification.level, run, sut.identity);
+          await writeCertification(o.output, cert);
+          const l = cert.levels.find((x) => x.level === cert.level)!;
+          console.log(
+            `myna-rig: certification ${cert.suite.id} ${cert.suite.version} / ${cert.level}: ${cert.verdict.toUpperCase()} (${l.passed}/${l.required} required scenarios passed) → ${join(o.output, CERTIFICATION_FILES.html)}`,
+          );
+        }
         if (baseline && o.updateBaseline && !run.interrupted) {
           const entries = updatedEntries(baseline, run.scenarios);
           await writeBaseline(baseline.file, entries);

@@ -248,6 +248,27 @@ describe('central over HTTP on 127.0.0.1', () => {
     expect(q.XmlMsg.MessageBody.QualificationValidity).toBe('4');
   });
 
+  it('registers an unregistered card on the reader (N12): the qualification then answers 有効', async () => {
+    try {
+      const verdict = await pinCheck(certs.unregistered);
+      expect(verdict).toMatchObject({ accepted: true, registered: false });
+      const reg = await post(`/v1/card-checks/${verdict.checkId}/registration`, {});
+      expect(reg.status).toBe(200);
+      expect(reg.json).toEqual({ registered: true });
+      const q = OqsResultMessage.parse((await post(`/v1/card-checks/${verdict.checkId}/qualification`, { consent: FULL_CONSENT })).json);
+      expect(q.XmlMsg.MessageBody.QualificationValidity).toBe('1');
+      expect(await pinCheck(certs.unregistered)).toMatchObject({ accepted: true, registered: true });
+    } finally {
+      store.setRegistered('saburo', false);
+    }
+  });
+
+  it('refuses a registration for an unknown card check with 404 check-not-found', async () => {
+    const reg = await post('/v1/card-checks/no-such-check/registration', {});
+    expect(reg.status).toBe(404);
+    expect(ApiError.parse(reg.json).error.code).toBe('check-not-found');
+  });
+
   it('accepts face authentication with a registered reader attestation', async () => {
     const c = await challenge();
     const { json } = await post('/v1/card-checks', {

@@ -2,19 +2,24 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { z } from 'zod';
-import { createRng, fromYmd, isIsoDate, jstDate, type CertGraceEnd, type Clock, type IsoDate, type Rng } from '../../domain/index.js';
+import { createRng, fromYmd, isIsoDate, jstDate, jstTimestamp, type CertGraceEnd, type Clock, type IsoDate, type Rng } from '../../domain/index.js';
 import {
   CardCheckRequest,
+  MedicalInfoRequest,
   QualificationCheckRequest,
   QualificationRequest,
   type ApiError,
   type CardCheckResponse,
   type CertificateCheckStatus,
   type ChallengeResponse,
+  type MedicalInfoResponse,
+  type RegistrationResponse,
   type RejectionReason,
 } from '../../protocol/central-api.js';
 import { verifyCertificate } from './certificate-check.js';
 import { Challenges } from './challenges.js';
+import { ConsentRegistry } from './consent-registry.js';
+import { syntheticMedicalInfo } from './medical-info.js';
 import { applyFaults, type CentralRoute, type FaultSpec, type RequestContext } from './faults.js';
 import { buildQualificationResult, type QualificationRecord, type RatioFieldScope } from './qualification-result.js';
 import { NO_CONSENT } from '../../protocol/consent.js';
@@ -57,6 +62,10 @@ export interface CentralOptions {
   faults?: FaultSpec[];
   /** Seeded randomness for fault shares; default createRng(0). */
   rng?: Rng;
+  /** Where consents and medical-information releases are kept; pass one to inspect it. Default: a fresh one. */
+  consents?: ConsentRegistry;
+  /** Seed of the synthetic medical information (medical-info.ts); default 0. */
+  medicalInfoSeed?: number;
 }
 
 export interface CentralServer {
@@ -95,6 +104,7 @@ export async function startCentral(opts: CentralOptions): Promise<CentralServer>
   const graceEnd = opts.graceEnd ?? 'month_end';
   const readerKeys = opts.readerKeys ?? {};
   const faults = applyFaults(opts.faults ?? [], { rng: opts.rng ?? createRng(0) });
+  const consents = opts.consents ?? new ConsentRegistry();
 
   const app = express();
   app.disable('x-powered-by');
@@ -280,7 +290,71 @@ export async function startCentral(opts: CentralOptions): Promise<CentralServer>
       ...(body.arbitraryFileIdentifier !== undefined ? { arbitraryFileIdentifier: body.arbitraryFileIdentifier } : {}),
       ...(opts.ratioFieldScope !== undefined ? { ratioFieldScope: opts.ratioFieldScope } : {}),
     });
+    // An unregistered card yields no qualification, so nothing was consented to.
+    if (record.registered) {
+      consents.record({
+        checkId,
+        personId: record.person.id,
+        medicalInstitutionCode: check.medicalInstitutionCode,
+        items: { ...body.consent },
+        at: now,
+        inGrace: check.certificateStatus === 'expired-in-grace',
+      });
+    }
     send(req, res, 200, faults.adjustResult(built, record.person.id));
+  });
+
+  // Medical information (薬剤/診療/特定健診/手術): only with a live consent at this facility (rules.md §2.3).
+  app.post('/v1/medical-info', (req, res) => {
+    const body = decode(req, res, MedicalInfoRequest);
+    if (!body) return;
+    let personId = body.personId;
+    if (body.checkId !== undefined) {
+      const consent = consents.byCheck(body.checkId);
+      if (!consent) {
+        sendError(req, res, 404, 'check-not-found', `POST /v1/medical-info: card check "${body.checkId}" registered no consent here (unknown, or never answered)`, 'checkId');
+        return;
+      }
+      personId = consent.personId;
+    }
+    if (personId === undefined || !store.get(personId)) {
+      sendError(req, res, 404, 'person-not-found', `POST /v1/medical-info: no person "${String(personId)}" in the store`, 'personId');
+      return;
+    }
+    const now = clock.now();
+    const decision = consents.decide(personId, body.medicalInstitutionCode, body.kind, now);
+    if (!decision.allowed) {
+      sendError(req, res, 403, decision.reason, `POST /v1/medical-info: ${decision.message}`);
+      return;
+    }
+    consents.noteRelease({ at: now, personId, medicalInstitutionCode: body.medicalInstitutionCode, kind: body.kind, checkId: decision.consent.checkId });
+    const answer: MedicalInfoResponse = {
+      personId,
+      kind: body.kind,
+      medicalInstitutionCode: body.medicalInstitutionCode,
+      checkId: decision.consent.checkId,
+      consentTime: jstTimestamp(decision.consent.at),
+      availableTime: jstTimestamp(decision.availableUntil),
+      entries: syntheticMedicalInfo({ seed: opts.medicalInfoSeed ?? 0, personId, kind: body.kind, now }),
+    };
+    send(req, res, 200, answer);
+  });
+
+  // 健康保険証利用登録 chosen on the reader (reader-flow N12): the card check's person becomes registered.
+  app.post('/v1/card-checks/:checkId/registration', (req, res) => {
+    const checkId = String(req.params.checkId);
+    const check = checks.get(checkId);
+    if (!check || clock.now() > check.expiresAt) {
+      sendError(req, res, 404, 'check-not-found', `no live card check "${checkId}" (unknown, or older than ${checkTtlMs / 60_000} minutes); run the card check again, then register`);
+      return;
+    }
+    if (!store.get(check.personId)) {
+      sendError(req, res, 500, 'person-missing', `person "${check.personId}" of card check "${checkId}" is no longer in the store`);
+      return;
+    }
+    store.setRegistered(check.personId, true);
+    const body: RegistrationResponse = { registered: true };
+    send(req, res, 200, body);
   });
 
   // A check by insurance-card data (照会区分 2): the terminal's req/ → res/ folder exchange.

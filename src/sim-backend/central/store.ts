@@ -27,6 +27,17 @@ export interface InsuredCardMatch {
   qualification: QualificationRecord;
 }
 
+/**
+ * A read-only block of people kept outside the store's maps (e.g. a generated population held in
+ * columns, population.ts), so that a million people fit in little memory. Records are made on demand.
+ */
+export interface EligibilitySegment {
+  readonly size: number;
+  get(personId: string): EligibilityRecord | undefined;
+  /** Records whose qualification has this insurer + 記号 + 番号 (+ 枝番 when given). */
+  findByInsuredCard(card: InsuredCardKey): InsuredCardMatch[];
+}
+
 export interface AddPersonOptions {
   /** 健康保険証利用登録; default true. */
   registered?: boolean;
@@ -45,9 +56,18 @@ export class EligibilityStore {
   readonly #certificateStates = new Map<string, Exclude<CertificateRegistryState, 'active'>>();
   /** insurer + 記号 + 番号 → person ids holding such a record (保険者番号 + 記号・番号, the real key). */
   readonly #cards = new Map<string, string[]>();
+  readonly #segments: EligibilitySegment[] = [];
+
+  /**
+   * Adds a block of people held elsewhere. People added with addPerson (or changed with
+   * setRegistered) win over a segment's record of the same id.
+   */
+  addSegment(segment: EligibilitySegment): void {
+    this.#segments.push(segment);
+  }
 
   addPerson(person: Person, qualifications: QualificationRecord[], opts: AddPersonOptions = {}): void {
-    if (this.#records.has(person.id)) {
+    if (this.get(person.id)) {
       throw new Error(`EligibilityStore.addPerson: person "${person.id}" is already in the store; use a unique id per person`);
     }
     this.#records.set(person.id, {
@@ -77,16 +97,28 @@ export class EligibilityStore {
         matches.push({ record, qualification: q });
       }
     }
+    for (const segment of this.#segments) {
+      // setRegistered copies a segment's person into the map: answer with that copy.
+      for (const m of segment.findByInsuredCard(card)) matches.push({ record: this.#records.get(m.record.person.id) ?? m.record, qualification: m.qualification });
+    }
     return matches;
   }
 
-  /** Number of people in the store. */
+  /** Number of people in the store (a segment's person overridden by setRegistered counts once). */
   size(): number {
-    return this.#records.size;
+    let overridden = 0;
+    if (this.#segments.length > 0) for (const id of this.#records.keys()) if (this.#segments.some((s) => s.get(id))) overridden++;
+    return this.#records.size + this.#segments.reduce((n, s) => n + s.size, 0) - overridden;
   }
 
   get(personId: string): EligibilityRecord | undefined {
-    return this.#records.get(personId);
+    const own = this.#records.get(personId);
+    if (own || this.#segments.length === 0) return own;
+    for (const segment of this.#segments) {
+      const record = segment.get(personId);
+      if (record) return record;
+    }
+    return undefined;
   }
 
   /** 健康保険証利用登録 done (or cancelled) after the person was added, e.g. on the reader. */
@@ -109,7 +141,7 @@ export class EligibilityStore {
       return undefined;
     }
     const personId = this.#links.get(key);
-    return personId === undefined ? undefined : this.#records.get(personId);
+    return personId === undefined ? undefined : this.get(personId);
   }
 
   /** Revoke or suspend a certificate (lost card, 一時停止), or make it active again. */
@@ -130,7 +162,7 @@ export class EligibilityStore {
   }
 
   #require(personId: string, where: string): EligibilityRecord {
-    const record = this.#records.get(personId);
+    const record = this.get(personId);
     if (!record) {
       throw new Error(`EligibilityStore.${where}: no person "${personId}" in the store; call addPerson first`);
     }

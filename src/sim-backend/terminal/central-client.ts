@@ -3,6 +3,7 @@ import {
   ApiError,
   CardCheckResponse,
   ChallengeResponse,
+  RegistrationResponse,
   type CardCheckRequest,
   type QualificationCheckRequest,
   type QualificationRequest,
@@ -26,6 +27,8 @@ export interface CentralClient {
   requestChallenge(): Promise<CentralResult<ChallengeResponse>>;
   checkCard(body: CardCheckRequest): Promise<CentralResult<CardCheckResponse>>;
   confirmQualification(checkId: string, body: QualificationRequest): Promise<CentralResult<OqsResultMessage>>;
+  /** 健康保険証利用登録 chosen on the reader for this card check (reader-flow N12). */
+  register(checkId: string): Promise<CentralResult<RegistrationResponse>>;
   /** A check by insurance-card data (the req/ → res/ folder exchange). */
   checkQualification(body: QualificationCheckRequest): Promise<CentralResult<OqsResultDocument>>;
 }
@@ -97,6 +100,7 @@ export function createCentralClient(opts: CentralClientOptions): CentralClient {
     checkCard: (body) => post('/v1/card-checks', body, CardCheckResponse),
     confirmQualification: (checkId, body) =>
       post(`/v1/card-checks/${encodeURIComponent(checkId)}/qualification`, body, OqsResultMessage),
+    register: (checkId) => post(`/v1/card-checks/${encodeURIComponent(checkId)}/registration`, {}, RegistrationResponse),
     checkQualification: (body) => post('/v1/qualification-checks', body, OqsResultDocument),
   };
 }

@@ -37,6 +37,8 @@ interface Connection {
 interface Session {
   readerId: string;
   checkId?: string;
+  /** A registration under way (N12): the qualification waits for it so it sees the card registered. */
+  registration?: Promise<boolean>;
 }
 
 type In<T extends ReaderToTerminal['type']> = Msg<ReaderToTerminal, T>;
@@ -142,6 +144,8 @@ export class ReaderLink {
         return this.#authResult(readerId, conn, m);
       case 'consent.result':
         return this.#consentResult(readerId, conn, m);
+      case 'registration.request':
+        return this.#registrationRequest(readerId, conn, m);
       case 'reader.notice':
         this.#deps.pushToReception({
           v: RECEPTION_PROTOCOL_VERSION,
@@ -203,6 +207,8 @@ export class ReaderLink {
             accepted: true,
             checkId: answer.checkId,
             certificateStatus: answer.certificateStatus,
+            // Only the exception is sent: an older reader ignores it, and absent means registered.
+            ...(answer.registered ? {} : { registered: false }),
           });
         }
         // Accepted without a checkId is an answer we cannot continue from: an E-comm, like an outage.
@@ -212,11 +218,29 @@ export class ReaderLink {
     );
   }
 
+  #registrationRequest(readerId: string, conn: Connection, m: In<'registration.request'>): void {
+    const session = this.#session(m.sessionId, readerId);
+    session.checkId = m.checkId;
+    // The reader goes straight on to the consent screens (after_registration = continue); a failed
+    // registration is reported when the consent arrives, as E-comm (reader-flow F16).
+    const work = this.#deps.central.register(m.checkId).then((r) => r.ok);
+    session.registration = work;
+    this.#deps.track(
+      `POST /v1/card-checks/${m.checkId}/registration for session ${m.sessionId} of reader ${readerId}`,
+      work.then(() => undefined),
+    );
+  }
+
   #consentResult(readerId: string, conn: Connection, m: In<'consent.result'>): void {
-    this.#session(m.sessionId, readerId).checkId = m.checkId;
+    const session = this.#session(m.sessionId, readerId);
+    session.checkId = m.checkId;
+    const registration = session.registration;
     this.#deps.track(
       `POST /v1/card-checks/${m.checkId}/qualification for session ${m.sessionId} of reader ${readerId}`,
       (async () => {
+        if (registration !== undefined && !(await registration)) {
+          return this.#send(readerId, conn, { ...this.#refusal(m.sessionId, COMMUNICATION_ERROR), checkId: m.checkId });
+        }
         const r = await this.#deps.central.confirmQualification(m.checkId, { consent: m.consent });
         if (!r.ok) {
           // No face file: the reader shows E-comm (reader-flow F16) and the staff fall back.

@@ -573,3 +573,51 @@ describe('terminal: the shared folder (face/, req/, res/)', () => {
     expect('message' in decoded && decoded.message.XmlMsg.MessageHeader.ReferenceClassification).toBe('2');
   });
 });
+
+describe('terminal: registration on the reader (reader-flow N11, N12)', () => {
+  it('passes registered=false in the verdict, registers with central, and asks for the qualification only after it', async () => {
+    const { central, terminal } = await rig();
+    let releaseRegistration = (): void => undefined;
+    central.routes['/v1/card-checks'] = () => ({ status: 200, json: { ...ACCEPTED, registered: false } });
+    central.routes['/v1/card-checks/chk-1/registration'] = () =>
+      new Promise<Answer>((resolve) => {
+        releaseRegistration = () => resolve({ status: 200, json: { registered: true } });
+      });
+    const reader = await helloReader(terminal);
+    reader.send({ v: 1, type: 'challenge.request', sessionId: 's1' });
+    await reader.next();
+    reader.send(AUTH_RESULT);
+    expect(await reader.next()).toEqual({ v: 1, type: 'auth.verdict', sessionId: 's1', accepted: true, checkId: 'chk-1', certificateStatus: 'valid', registered: false });
+    reader.send({ v: 1, type: 'registration.request', sessionId: 's1', checkId: 'chk-1' });
+    reader.send(CONSENT_RESULT);
+    // Ping is the ordering barrier: both messages have been handled when pong arrives.
+    reader.send({ v: 1, type: 'ping', id: 'p1' });
+    expect(await reader.next()).toEqual({ v: 1, type: 'pong', id: 'p1' });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(central.requests.map((r) => r.path)).toEqual(['/v1/challenges', '/v1/card-checks', '/v1/card-checks/chk-1/registration']);
+    releaseRegistration();
+    expect(await reader.next()).toEqual({ v: 1, type: 'session.completed', sessionId: 's1', validity: '1' });
+    expect(central.requests.map((r) => r.path)).toEqual([
+      '/v1/challenges',
+      '/v1/card-checks',
+      '/v1/card-checks/chk-1/registration',
+      '/v1/card-checks/chk-1/qualification',
+    ]);
+  });
+
+  it('a failed registration ends the session as E-comm when the consent arrives, without asking for the qualification', async () => {
+    const { central, terminal } = await rig();
+    central.routes['/v1/card-checks'] = () => ({ status: 200, json: { ...ACCEPTED, registered: false } });
+    central.routes['/v1/card-checks/chk-1/registration'] = () => ({ status: 500, json: { error: { code: 'boom', message: 'store down' } } });
+    const reader = await helloReader(terminal);
+    reader.send({ v: 1, type: 'challenge.request', sessionId: 's1' });
+    await reader.next();
+    reader.send(AUTH_RESULT);
+    await reader.next();
+    reader.send({ v: 1, type: 'registration.request', sessionId: 's1', checkId: 'chk-1' });
+    reader.send(CONSENT_RESULT);
+    expect(await reader.next()).toMatchObject({ v: 1, type: 'auth.verdict', sessionId: 's1', accepted: false, errorCode: 'E-comm', checkId: 'chk-1' });
+    await terminal.whenIdle(2000);
+    expect(central.requests.map((r) => r.path)).not.toContain('/v1/card-checks/chk-1/qualification');
+  });
+});

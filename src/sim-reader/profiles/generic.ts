@@ -26,6 +26,17 @@ export const GENERIC_PROFILE_DATA: ReaderProfile = {
     faceRetry: '顔認証に失敗しました。もう一度カメラに顔を向けてください',
     faceGiveUp: '顔認証ができませんでした。暗証番号を選ぶか、受付にお声がけください',
     faceUnavailable: 'カメラが使用できません。暗証番号を選ぶか、受付にお声がけください',
+    faceGuidance: {
+      'too-close': 'カメラに近すぎます。少し離れてください',
+      backlight: '逆光または外の光が強すぎます。光を背にしないでください',
+      'no-face': '顔が見つかりません。カメラの正面に立ってください',
+      occluded: '顔の一部が隠れています。帽子や前髪を確認してください',
+      'in-sleeve': 'カードをケースから出して置き直してください',
+    },
+    faceMask: 'マスクを外してカメラに顔を向けてください',
+    faceLocked: '顔認証がロックされています。暗証番号を選ぶか、受付にお声がけください',
+    registrationOffer: 'このマイナンバーカードは健康保険証として登録されていません。登録しますか(登録する / 登録しない)',
+    certExpiryNotice: '利用者証明用電子証明書の有効期限が近づいています。お住まいの市区町村で更新してください(確認)',
     visualWait: '係員が本人確認をしています。カードを置いたままお待ちください',
     checking: '確認しています。しばらくお待ちください',
     consentBulk: '過去の医療情報等を提供することに同意しますか(全て同意する / 個別に同意する)',
@@ -45,6 +56,9 @@ export const GENERIC_PROFILE_DATA: ReaderProfile = {
     // 001 and 006 are attested reader message numbers (ONSHI-320, ONSHI-566); the wording is ours.
     '001': '001 マイナンバーカードを読み取れませんでした。カードを置き直してください',
     '006': '006 利用者証明用電子証明書の失効・有効期限切れです。受付にお声がけください',
+    // Our codes (reader-flow F24, F10): no number is attested for these.
+    'E-notreg': 'E-notreg 健康保険証の利用登録がないため資格確認ができません。受付にお声がけください',
+    'E-facelock': 'E-facelock 顔認証がロックされました。暗証番号で本人確認するか、受付にお声がけください',
   },
   timings: { bootMs: 0, cardReadMs: 0, screenTimeoutS: 60 },
   quirks: {

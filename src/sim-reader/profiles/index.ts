@@ -22,7 +22,12 @@ export function loadProfile(data: unknown, base: ReaderProfile = GENERIC_PROFILE
   const p = parsed.data;
   return ReaderProfile.parse({
     ...p,
-    texts: { ...base.texts, ...p.texts, consentItem: { ...base.texts.consentItem, ...p.texts.consentItem } },
+    texts: {
+      ...base.texts,
+      ...p.texts,
+      consentItem: { ...base.texts.consentItem, ...p.texts.consentItem },
+      faceGuidance: { ...base.texts.faceGuidance, ...p.texts.faceGuidance },
+    },
     errorTexts: { ...base.errorTexts, ...p.errorTexts },
   });
 }

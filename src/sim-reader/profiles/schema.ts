@@ -11,6 +11,11 @@ const text = z.string().min(1);
 /** The four individual consent screens, in order (reader-flow K2). */
 export const ConsentItemTexts = z.object({ diagnosis: text, pharmacy: text, checkup: text, operation: text }).strict();
 
+/** Camera guidance per face-frame problem (reader-flow F8); shown without counting a failure. */
+export const FaceGuidanceTexts = z
+  .object({ 'too-close': text, backlight: text, 'no-face': text, occluded: text, 'in-sleeve': text })
+  .strict();
+
 /**
  * Screen texts. `\n` starts a new line on the reader's screen. Templates: `{n}` (tries left),
  * `{code}` (an error code).
@@ -34,6 +39,15 @@ export const ScreenTexts = z
     faceRetry: text,
     faceGiveUp: text,
     faceUnavailable: text,
+    faceGuidance: FaceGuidanceTexts,
+    /** F8 with the maker's mask prompt (quirk maskPrompt) instead of the occluded guidance. */
+    faceMask: text,
+    /** Face auth refused for a card whose face path is locked (F10). */
+    faceLocked: text,
+    /** R1: the card is not registered for insurance use; «登録する» / «登録しない». */
+    registrationOffer: text,
+    /** Q2: the certificate ends within 3 months; renew at the municipality. */
+    certExpiryNotice: text,
     visualWait: text,
     checking: text,
     consentBulk: text,
@@ -80,6 +94,8 @@ export const ProfileQuirks = z
     cardOrientation: z.enum(['horizontal', 'vertical']),
     /** Reads a card without detected IC as a paper 健康保険証 (ALMEX; F1). */
     paperCardRead: z.boolean(),
+    /** Cosine similarity a face must reach to match the card (N7 / F9); default 0.8 (our number). */
+    faceMatchThreshold: z.number().min(0).max(1).optional(),
   })
   .strict();
 export type ProfileQuirks = z.infer<typeof ProfileQuirks>;
@@ -112,7 +128,7 @@ export type ReaderProfile = z.infer<typeof ReaderProfile>;
 
 /** A profile as written in a data file: texts not given are taken from the generic profile. */
 export const ReaderProfileData = ReaderProfile.extend({
-  texts: ScreenTexts.extend({ consentItem: ConsentItemTexts.partial() }).partial(),
+  texts: ScreenTexts.extend({ consentItem: ConsentItemTexts.partial(), faceGuidance: FaceGuidanceTexts.partial() }).partial(),
 }).strict();
 export type ReaderProfileData = z.infer<typeof ReaderProfileData>;
 
