@@ -100,6 +100,7 @@ export async function assembleRig(scenario: Scenario, adapter: SutAdapter, opts:
       authCertificate: certificateDates(spec, scenarioDate),
       keyLabel: `persona-card-${index}`,
       state: spec.card.state,
+      pinless: spec.card.pinless,
       holder: { name: spec.name, birthDate: spec.birthDate, sex: String(spec.sex) as '1' | '2' | '3', address: spec.address ?? '' },
     });
     names.set(key, spec.name);

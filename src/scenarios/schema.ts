@@ -45,6 +45,8 @@ export const CardSpec = z
     pinTriesLeft: z.number().int().min(0).max(3).default(3),
     /** `destroyed`: the chip was destroyed by tampering and answers nothing (T42). */
     state: z.enum(['normal', 'destroyed']).default('normal'),
+    /** 顔認証マイナンバーカード: no PIN at all; face or 目視 only (T41). */
+    pinless: z.boolean().default(false),
     /** J-LIS status of the user-authentication certificate (T38 suspended after a loss report). */
     certificateStatus: z.enum(['good', 'revoked', 'suspended']).default('good'),
     authCertificate: z
@@ -63,7 +65,7 @@ export const PersonaSpec = z
     sex: z.union([z.literal(1), z.literal(2), z.literal(3)]).default(1),
     address: z.string().optional(),
     registered: z.boolean().default(true).describe('健康保険証利用登録 done'),
-    card: CardSpec.default({ pin: '1234', pinTriesLeft: 3, state: 'normal', certificateStatus: 'good' }),
+    card: CardSpec.default({ pin: '1234', pinTriesLeft: 3, state: 'normal', pinless: false, certificateStatus: 'good' }),
     qualifications: z.array(QualificationSpec).default([]),
   })
   .strict();
@@ -106,6 +108,7 @@ export const ReaderExpectation = z
     triesLeft: Matcher.optional(),
     errorCode: Matcher.optional(),
     faceAvailable: Matcher.optional(),
+    pinless: Matcher.optional(),
     /** The name as the reader shows it (● where its repertoire lacks a character). */
     name: Matcher.optional(),
     lines: Matcher.optional(),

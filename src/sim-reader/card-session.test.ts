@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fromHex, toHex } from '../protocol/apdu.js';
 import type { CardTransport } from '../protocol/card-transport.js';
-import { CardCommandError, CardDataError, queryPinTries, readAuthCertificate, verifyPinAndSign } from './card-session.js';
+import { CardCommandError, CardDataError, queryPinStatus, queryPinTries, readAuthCertificate, verifyPinAndSign } from './card-session.js';
 
 /** A card that answers from a table of command hex → response hex and records what it was sent. */
 function scriptedCard(script: Array<[command: string, response: string]>): CardTransport & { sent: string[] } {
@@ -113,6 +113,48 @@ describe('queryPinTries', () => {
       ['00 20 00 80', '90 00'],
     ]);
     await expect(queryPinTries(card)).rejects.toThrow('card answered 9000 to VERIFY (tries-left query)');
+  });
+});
+
+describe('queryPinStatus', () => {
+  it('69 84 to the empty VERIFY 00 20 00 80 → a PIN-less card (顔認証マイナンバーカード)', async () => {
+    const card = scriptedCard([
+      [SELECT_0018, '90 00'],
+      ['00 20 00 80', '69 84'],
+    ]);
+    expect(await queryPinStatus(card)).toEqual({ kind: 'pinless' });
+    expect(card.sent).toEqual([SELECT_0018, '00 20 00 80']);
+  });
+
+  it('63 C2 → 2 tries left; 69 83 → a blocked PIN, 0 tries', async () => {
+    const tries = scriptedCard([
+      [SELECT_0018, '90 00'],
+      ['00 20 00 80', '63 C2'],
+    ]);
+    expect(await queryPinStatus(tries)).toEqual({ kind: 'pin', triesLeft: 2 });
+    const blocked = scriptedCard([
+      [SELECT_0018, '90 00'],
+      ['00 20 00 80', '69 83'],
+    ]);
+    expect(await queryPinStatus(blocked)).toEqual({ kind: 'pin', triesLeft: 0 });
+  });
+
+  it('any other status word is an error naming the command and the words it expected', async () => {
+    const card = scriptedCard([
+      [SELECT_0018, '90 00'],
+      ['00 20 00 80', '6A 82'],
+    ]);
+    await expect(queryPinStatus(card)).rejects.toThrow('card answered 6A82 to VERIFY (tries-left query) (expected 63 Cx, 69 83 or 69 84)');
+  });
+
+  it('queryPinTries still refuses a PIN-less card, with 69 84 in the error', async () => {
+    const card = scriptedCard([
+      [SELECT_0018, '90 00'],
+      ['00 20 00 80', '69 84'],
+    ]);
+    const err = await queryPinTries(card).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CardCommandError);
+    expect((err as CardCommandError).sw).toBe(0x6984);
   });
 });
 

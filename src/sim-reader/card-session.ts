@@ -95,15 +95,37 @@ export async function readAuthCertificate(transport: CardTransport): Promise<Uin
   return out;
 }
 
-/** SELECT EF 0018 and the empty VERIFY `00 20 00 80`, answered with `63 Cx`: x tries left. */
-export async function queryPinTries(transport: CardTransport): Promise<number> {
+/**
+ * What the empty VERIFY says about the user-authentication PIN: tries left, or that the card has
+ * no PIN at all (顔認証マイナンバーカード — only face or 目視 can identify its holder).
+ */
+export type PinStatus = { kind: 'pin'; triesLeft: number } | { kind: 'pinless' };
+
+/** The answer of a PIN-less card to every VERIFY, the tries-left query included. */
+export const SW_PIN_NOT_SET = 0x6984;
+
+/**
+ * SELECT EF 0018 and the empty VERIFY `00 20 00 80`: `63 Cx` → x tries left; `69 83` (some cards
+ * answer a blocked PIN so even to the query) → 0 tries; `69 84` → a PIN-less card.
+ */
+export async function queryPinStatus(transport: CardTransport): Promise<PinStatus> {
   await selectEf(transport, JPKI_EF.AUTH_PIN);
   const name = 'VERIFY (tries-left query)';
   const r = await exchange(transport, buildCommandApdu(0x00, 0x20, 0x00, 0x80), name);
-  if ((r.sw & 0xfff0) === 0x63c0) return r.sw & 0x0f;
-  // Some cards answer a blocked PIN with 69 83 even to the query; treat that as 0 tries.
-  if (r.sw === 0x6983) return 0;
-  throw new CardCommandError(name, r.sw, 'expected 63 Cx');
+  if ((r.sw & 0xfff0) === 0x63c0) return { kind: 'pin', triesLeft: r.sw & 0x0f };
+  if (r.sw === 0x6983) return { kind: 'pin', triesLeft: 0 };
+  if (r.sw === SW_PIN_NOT_SET) return { kind: 'pinless' };
+  throw new CardCommandError(name, r.sw, 'expected 63 Cx, 69 83 or 69 84');
+}
+
+/**
+ * The tries left on the PIN (queryPinStatus for a card that must have one). Throws a
+ * CardCommandError with 69 84 for a PIN-less card; use queryPinStatus to tell it apart.
+ */
+export async function queryPinTries(transport: CardTransport): Promise<number> {
+  const status = await queryPinStatus(transport);
+  if (status.kind === 'pinless') throw new CardCommandError('VERIFY (tries-left query)', SW_PIN_NOT_SET, 'the card has no PIN: use queryPinStatus');
+  return status.triesLeft;
 }
 
 /** The DigestInfo bytes the card signs: SHA-256 DigestInfo prefix ‖ SHA-256(data). */

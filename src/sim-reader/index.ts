@@ -42,13 +42,16 @@ export {
 export {
   CardCommandError,
   CardDataError,
+  queryPinStatus,
   queryPinTries,
+  SW_PIN_NOT_SET,
   readAuthCertificate,
   selectEf,
   selectJpkiAp,
   sha256DigestInfo,
   verifyPinAndSign,
   type PinSignResult,
+  type PinStatus,
 } from './card-session.js';
 export { SimReader, type PatientEvent, type SimReaderOptions } from './reader.js';
 export { ReaderFaultSpec, parseReaderFault, isMachineFault, type ReaderFaultInput, type MachineFault } from './faults.js';

@@ -92,6 +92,8 @@ export interface ReaderSession {
   readonly faceGuidance: FaceQuality | null;
   /** Tries left on the card's user-authentication PIN; null until the card has been read. */
   readonly pinTriesLeft: number | null;
+  /** The card has no PIN at all (顔認証マイナンバーカード, VERIFY answered 69 84): face or 目視 only. */
+  readonly pinless: boolean;
   readonly challenge: { readonly challengeId: string; readonly nonce: Uint8Array } | null;
   readonly pending: PendingCardWork | null;
   readonly awaiting: AwaitedReply | null;
@@ -185,7 +187,8 @@ const PATIENT_ACTIONS: ReadonlySet<string> = new Set<PatientAction['type']>([
 
 /** Results of effects, fed back by the runtime. */
 export type EffectResultEvent =
-  | { type: 'card.read-ok'; certificate: Uint8Array; pinTriesLeft: number; holderName?: string; holderFace?: readonly number[] }
+  /** `pinless`: the card answered the tries-left query with 69 84 (no PIN); pinTriesLeft is then ignored. */
+  | { type: 'card.read-ok'; certificate: Uint8Array; pinTriesLeft: number; pinless?: boolean; holderName?: string; holderFace?: readonly number[] }
   /** The card could not be read or answered an unexpected status word (shown as 001). */
   | { type: 'card.read-failed'; reason?: string }
   | { type: 'pin.ok'; signature: Uint8Array }
@@ -228,6 +231,8 @@ export interface ReaderScreen {
   /** The holder's name as drawn (● for characters outside the screen's repertoire), when shown. */
   name?: string;
   pinAvailable?: boolean;
+  /** On auth-select: the card has no PIN (顔認証マイナンバーカード), so only face (or 目視) can follow. */
+  pinless?: true;
   faceAvailable?: boolean;
   triesLeft?: number;
   errorCode?: string;
@@ -294,7 +299,7 @@ export function awaitedReply(state: ReaderState): AwaitedReply | null {
 }
 
 export function pinAvailable(session: ReaderSession | null): boolean {
-  return session !== null && session.pinTriesLeft !== null && session.pinTriesLeft > 0;
+  return session !== null && !session.pinless && session.pinTriesLeft !== null && session.pinTriesLeft > 0;
 }
 
 // ---- helpers ----
@@ -340,6 +345,7 @@ function newSession(sessionId: string, visual: boolean): ReaderSession {
     certificateExpiring: false,
     faceGuidance: null,
     pinTriesLeft: null,
+    pinless: false,
     challenge: null,
     pending: 'card.read',
     awaiting: null,
@@ -629,7 +635,8 @@ function stepCertExpiryNotice(state: ReaderState, session: ReaderSession, event:
 
 function stepReading(state: ReaderState, session: ReaderSession, event: ReaderEvent): StepResult {
   if (event.type === 'card.read-ok' && session.pending === 'card.read') {
-    const pinTriesLeft = count(event.pinTriesLeft);
+    const pinless = event.pinless === true;
+    const pinTriesLeft = pinless ? 0 : count(event.pinTriesLeft);
     const holderName = event.holderName !== undefined && event.holderName.trim().length > 0 ? event.holderName : null;
     const holderFace = event.holderFace !== undefined && event.holderFace.length > 0 ? [...event.holderFace] : null;
     const next = goto(state, 'reading', {
@@ -638,15 +645,17 @@ function stepReading(state: ReaderState, session: ReaderSession, event: ReaderEv
         holderName,
         holderFace,
         pinTriesLeft,
+        pinless,
         pending: null,
         announced: true,
         awaiting: 'challenge',
       }),
     });
     const effects: ReaderEffect[] = [send({ v: READER_PROTOCOL_VERSION, type: 'challenge.request', sessionId: session.sessionId })];
-    // A card whose PIN is already locked (or a PIN-less card): staff should know before the patient
-    // tries — unless staff confirm the holder anyway (目視), where the PIN plays no part.
-    if (pinTriesLeft === 0 && !session.visual) effects.push(notice(session, 'pin-locked', { triesLeft: 0 }));
+    // A card whose PIN is already locked: staff should know before the patient tries — unless staff
+    // confirm the holder anyway (目視), where the PIN plays no part. A PIN-less card is not locked:
+    // no notice, its auth-select screen says so instead.
+    if (pinTriesLeft === 0 && !pinless && !session.visual) effects.push(notice(session, 'pin-locked', { triesLeft: 0 }));
     return { state: next, effects };
   }
   if (event.type === 'card.read-failed' && session.pending === 'card.read') return cardFailed(state, session, event.reason);
@@ -666,6 +675,11 @@ function stepReading(state: ReaderState, session: ReaderSession, event: ReaderEv
 function stepAuthSelect(state: ReaderState, session: ReaderSession, event: ReaderEvent): StepResult {
   if (event.type === 'choose.pin') {
     if (pinAvailable(session)) return { state: goto(state, 'pin-entry'), effects: [] };
+    if (session.pinless) {
+      // F7 for a PIN-less card: there is no PIN to enter; face stays offered.
+      if (state.message === texts(state).pinNotSet) return unchanged(state);
+      return { state: goto(state, 'auth-select', { message: texts(state).pinNotSet }), effects: [] };
+    }
     // F7: PIN locked or PIN-less card — the PIN path is refused, face stays offered.
     if (state.message === texts(state).pinUnavailable) return unchanged(state);
     return { state: goto(state, 'auth-select', { message: texts(state).pinUnavailable }), effects: [] };
@@ -911,7 +925,7 @@ function screenText(state: ReaderState): string {
     case 'visual-wait':
       return t.visualWait;
     case 'auth-select':
-      return t.authSelect;
+      return s?.pinless === true ? t.authSelectPinless : t.authSelect;
     case 'pin-entry':
       return t.pinEntry;
     case 'face-capture':
@@ -946,6 +960,7 @@ export function screenOf(state: ReaderState): ReaderScreen {
       out.pinAvailable = pinAvailable(s);
       out.faceAvailable = !state.faults.cameraUnavailable && !faceLocked(state, s);
       out.triesLeft = s?.pinTriesLeft ?? 0;
+      if (s?.pinless === true) out.pinless = true;
       break;
     case 'pin-entry':
       out.pinAvailable = pinAvailable(s);

@@ -11,7 +11,7 @@ import WebSocket from 'ws';
 import type { CardTransport } from '../protocol/card-transport.js';
 import { decodeMessage } from '../protocol/messages.js';
 import { READER_PROTOCOL_VERSION, ReaderToTerminal, TerminalToReader, attestationPayload } from '../protocol/reader-link.js';
-import { queryPinTries, readAuthCertificate, verifyPinAndSign } from './card-session.js';
+import { queryPinStatus, readAuthCertificate, verifyPinAndSign } from './card-session.js';
 import { isMachineFault, parseReaderFault, type ReaderFaultInput, type ReaderFaultSpec } from './faults.js';
 import { readerProfile } from './profiles/index.js';
 import type { ReaderProfile } from './profiles/schema.js';
@@ -465,11 +465,13 @@ export class SimReader {
         const holderFace = this.holderFace;
         await this.withCard(async (card) => {
           const certificate = await readAuthCertificate(card);
-          const pinTriesLeft = await queryPinTries(card);
+          // A PIN-less card answers 69 84: not a read failure, the reader offers face / 目視 only.
+          const pin = await queryPinStatus(card);
           return {
             type: 'card.read-ok',
             certificate,
-            pinTriesLeft,
+            pinTriesLeft: pin.kind === 'pin' ? pin.triesLeft : 0,
+            ...(pin.kind === 'pinless' ? { pinless: true } : {}),
             ...(holderName !== undefined ? { holderName } : {}),
             ...(holderFace !== undefined ? { holderFace } : {}),
           };

@@ -71,6 +71,7 @@ describe('built-in scenarios on the full rig', () => {
       'conformance/preschool-two-tenths',
       'conformance/card-not-registered-registers-at-reader',
       'conformance/cert-expiring-soon-notice',
+      'conformance/pinless-card-face-only',
     ],
     'note-means-failure': ['conformance/cert-expired-in-grace', 'conformance/cert-grace-month-end-last-day', 'conformance/cert-expiring-soon-notice'],
   };

@@ -18,6 +18,8 @@ export const GENERIC_PROFILE_DATA: ReaderProfile = {
     reading: 'カードを読み取っています。カードを動かさないでください',
     authSelect: '本人確認の方法を選んでください(顔認証 / 暗証番号)',
     pinUnavailable: '暗証番号はロックされているため使用できません。顔認証を選ぶか、受付にお声がけください',
+    authSelectPinless: 'このカードは暗証番号のないカードです。顔認証で本人確認してください',
+    pinNotSet: 'このカードには暗証番号が設定されていません。顔認証を選ぶか、受付にお声がけください',
     pinLocked: '暗証番号がロックされました。顔認証を選ぶか、受付にお声がけください',
     pinEntry: '暗証番号(4桁)を入力してください',
     pinFormat: '暗証番号は4桁の数字で入力してください',

@@ -31,6 +31,10 @@ export const ScreenTexts = z
     reading: text,
     authSelect: text,
     pinUnavailable: text,
+    /** A PIN-less card (顔認証マイナンバーカード): the method choice offers face only (A1). */
+    authSelectPinless: text,
+    /** F7 for a PIN-less card: the PIN path is refused because the card has no PIN, not a locked one. */
+    pinNotSet: text,
     pinLocked: text,
     pinEntry: text,
     pinFormat: text,
