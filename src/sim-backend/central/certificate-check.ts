@@ -1,5 +1,6 @@
 import { webcrypto } from 'node:crypto';
 import * as pkijs from 'pkijs';
+import { parsedCertificate, type ParsedCertificate } from './certificate-cache.js';
 import { certificateStatusOn, jstDate, type CertGraceEnd, type IsoDate } from '../../domain/index.js';
 import type { CertificateCheckStatus, RejectionReason } from '../../protocol/central-api.js';
 
@@ -33,41 +34,30 @@ const cryptoEngine = new pkijs.CryptoEngine({ name: 'node', crypto: webcrypto as
  * (virtual) check date. Revocation is not judged here: that is J-LIS state (EligibilityStore).
  */
 export async function verifyCertificate(der: Uint8Array, opts: CertificateCheckOptions): Promise<CertificateCheckResult> {
-  let leaf: pkijs.Certificate;
+  let leaf: ParsedCertificate;
   try {
-    leaf = pkijs.Certificate.fromBER(der);
+    leaf = parsedCertificate(der, 'verifyCertificate');
   } catch (e) {
     return untrusted(`the certificate is not DER X.509: ${(e as Error).message}`);
   }
-  let anchors: pkijs.Certificate[];
+  let anchors: ParsedCertificate[];
   try {
-    anchors = opts.trustAnchors.map((a) => pkijs.Certificate.fromBER(a));
+    anchors = opts.trustAnchors.map((a) => parsedCertificate(a, 'verifyCertificate (trust anchor)'));
   } catch (e) {
     throw new Error(`verifyCertificate: a trust anchor is not DER X.509 (${(e as Error).message}); pass the CA certificate's DER bytes`, {
       cause: e,
     });
   }
 
-  const notBefore = leaf.notBefore.value;
-  const notAfter = leaf.notAfter.value;
+  const { notBefore, notAfter } = leaf;
 
   // pkijs also refuses a certificate outside its validity at checkDate. The cryptographic verdict
   // must not depend on that, so the chain is checked at an instant inside the leaf's validity
   // (the check instant itself whenever possible); the period is judged below, with the grace.
   const checkDate = new Date(Math.min(Math.max(opts.at.getTime(), notBefore.getTime()), notAfter.getTime()));
-  const engine = new pkijs.CertificateChainValidationEngine({ trustedCerts: anchors, certs: [leaf], checkDate });
-  let chainOk: boolean;
-  let chainMessage: string;
-  try {
-    const verdict = await engine.verify({}, cryptoEngine);
-    chainOk = verdict.result;
-    chainMessage = verdict.resultMessage;
-  } catch (e) {
-    chainOk = false;
-    chainMessage = e instanceof Error ? e.message : String(e);
-  }
-  if (!chainOk) {
-    return untrusted(`the certificate does not chain to a trusted J-LIS CA (${chainMessage || 'no path'})`);
+  const chain = await chainVerdict(leaf, anchors, checkDate);
+  if (!chain.ok) {
+    return untrusted(`the certificate does not chain to a trusted J-LIS CA (${chain.message || 'no path'})`);
   }
 
   const expiresOn = jstDate(notAfter.getTime());
@@ -91,6 +81,36 @@ export async function verifyCertificate(der: Uint8Array, opts: CertificateCheckO
     };
   }
   return { status: validity.status, expiresOn, graceEndsOn: validity.graceEndsOn };
+}
+
+/**
+ * The chain verdict, reused from the leaf's cache entry when one was reached for the same anchors
+ * at a check date where every certificate of the path is within its validity: there the verdict
+ * depends only on signatures and names, so it is the same for any such date (no CRLs are given).
+ * Outside that window pkijs runs again, so a date-dependent refusal is never cached.
+ */
+async function chainVerdict(leaf: ParsedCertificate, anchors: ParsedCertificate[], checkDate: Date): Promise<{ ok: boolean; message: string }> {
+  const anchorsKey = anchors.map((a) => a.digest).join(',');
+  const at = checkDate.getTime();
+  const cached = leaf.chainVerdicts.get(anchorsKey);
+  if (cached && cached.from <= at && at <= cached.to) return cached;
+
+  const engine = new pkijs.CertificateChainValidationEngine({ trustedCerts: anchors.map((a) => a.certificate), certs: [leaf.certificate], checkDate });
+  let ok: boolean;
+  let message: string;
+  try {
+    const verdict = await engine.verify({}, cryptoEngine);
+    ok = verdict.result;
+    message = verdict.resultMessage;
+  } catch (e) {
+    ok = false;
+    message = e instanceof Error ? e.message : String(e);
+  }
+  const all = [leaf, ...anchors];
+  const from = Math.max(...all.map((c) => c.notBefore.getTime()));
+  const to = Math.min(...all.map((c) => c.notAfter.getTime()));
+  if (from <= at && at <= to) leaf.chainVerdicts.set(anchorsKey, { ok, message, from, to });
+  return { ok, message };
 }
 
 function untrusted(message: string): CertificateCheckResult {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { z } from 'zod';
@@ -17,6 +18,7 @@ import {
   type RejectionReason,
 } from '../../protocol/central-api.js';
 import { verifyCertificate } from './certificate-check.js';
+import { leanRoutes, type Exchange, type Reply } from './lean-routes.js';
 import { Challenges } from './challenges.js';
 import { ConsentRegistry } from './consent-registry.js';
 import { syntheticMedicalInfo } from './medical-info.js';
@@ -75,6 +77,8 @@ export interface CentralServer {
 }
 
 export const DEFAULT_CHECK_TTL_MS = 10 * 60_000;
+/** Largest JSON body accepted, in bytes (express.json's '256kb'). */
+const BODY_LIMIT = 256 * 1024;
 
 interface AcceptedCheck {
   personId: string;
@@ -108,18 +112,18 @@ export async function startCentral(opts: CentralOptions): Promise<CentralServer>
 
   const app = express();
   app.disable('x-powered-by');
-  app.use(express.json({ limit: '256kb' }));
+  app.use(express.json({ limit: BODY_LIMIT }));
 
-  const send = (req: Request, res: Response, status: number, body: unknown): void => {
+  const send = (req: Exchange, res: Reply, status: number, body: unknown): void => {
     opts.onTraffic?.({ at: clock.now(), method: req.method, path: req.path, status, request: req.body, response: body });
     res.status(status).json(body);
   };
-  const sendError = (req: Request, res: Response, status: number, code: string, message: string, field?: string): void => {
+  const sendError = (req: Exchange, res: Reply, status: number, code: string, message: string, field?: string): void => {
     const body: ApiError = { error: { code, message, ...(field !== undefined ? { field } : {}) } };
     send(req, res, status, body);
   };
   /** Decodes a body with a contract schema; on failure answers 400 naming the field. */
-  const decode = <T>(req: Request, res: Response, schema: z.ZodType<T>): T | undefined => {
+  const decode = <T>(req: Exchange, res: Reply, schema: z.ZodType<T>): T | undefined => {
     const parsed = schema.safeParse(req.body);
     if (parsed.success) return parsed.data;
     const issue = parsed.error.issues[0];
@@ -136,7 +140,7 @@ export async function startCentral(opts: CentralOptions): Promise<CentralServer>
   };
 
   /** The request edge: injected latency and refusals. Returns false when the fault answered. */
-  const edge = async (req: Request, res: Response, route: CentralRoute, ctx: Omit<RequestContext, 'route' | 'now'> = {}): Promise<boolean> => {
+  const edge = async (req: Exchange, res: Reply, route: CentralRoute, ctx: Omit<RequestContext, 'route' | 'now'> = {}): Promise<boolean> => {
     const effect = faults.beforeRequest({ route, now: clock.now(), ...ctx });
     if (effect.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, effect.delayMs));
     if (effect.refuse) {
@@ -147,7 +151,7 @@ export async function startCentral(opts: CentralOptions): Promise<CentralServer>
   };
   const insurersOf = (record: EligibilityRecord): string[] => record.qualifications.map((q) => q.insurerNumber);
 
-  app.post('/v1/challenges', async (req, res) => {
+  const postChallenge = async (req: Exchange, res: Reply): Promise<void> => {
     if (!(await edge(req, res, 'challenges'))) return;
     const issued = challenges.issue();
     const body: ChallengeResponse = {
@@ -156,9 +160,10 @@ export async function startCentral(opts: CentralOptions): Promise<CentralServer>
       expiresAt: issued.expiresAt,
     };
     send(req, res, 200, body);
-  });
+  };
+  app.post('/v1/challenges', postChallenge);
 
-  app.post('/v1/card-checks', async (req, res) => {
+  const postCardCheck = async (req: Exchange, res: Reply): Promise<void> => {
     if (!(await edge(req, res, 'card-checks'))) return;
     const body = decode(req, res, CardCheckRequest);
     if (!body) return;
@@ -252,9 +257,10 @@ export async function startCentral(opts: CentralOptions): Promise<CentralServer>
       registered: record.registered,
     };
     send(req, res, 200, answer);
-  });
+  };
+  app.post('/v1/card-checks', postCardCheck);
 
-  app.post('/v1/card-checks/:checkId/qualification', async (req, res) => {
+  const postQualification = async (req: Exchange, res: Reply): Promise<void> => {
     const checkId = String(req.params.checkId);
     const check = checks.get(checkId);
     const now = clock.now();
@@ -302,7 +308,8 @@ export async function startCentral(opts: CentralOptions): Promise<CentralServer>
       });
     }
     send(req, res, 200, faults.adjustResult(built, record.person.id));
-  });
+  };
+  app.post('/v1/card-checks/:checkId/qualification', postQualification);
 
   // Medical information (薬剤/診療/特定健診/手術): only with a live consent at this facility (rules.md §2.3).
   app.post('/v1/medical-info', (req, res) => {
@@ -413,8 +420,7 @@ export async function startCentral(opts: CentralOptions): Promise<CentralServer>
     sendError(req, res, 404, 'not-found', `${req.method} ${req.path} is not a central API route (see docs/protocols/backend-api.md)`);
   });
 
-  // Express recognises an error handler by its four parameters.
-  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+  const answerError = (err: unknown, req: Exchange, res: Reply): void => {
     const e = err as { type?: string; status?: number; message?: string };
     if (e.type === 'entity.parse.failed') {
       sendError(req, res, 400, 'malformed-json', `${req.method} ${req.path}: the body is not valid JSON (${e.message ?? 'parse error'})`);
@@ -424,9 +430,19 @@ export async function startCentral(opts: CentralOptions): Promise<CentralServer>
       console.error('central: internal error', err);
       sendError(req, res, 500, 'internal', `${req.method} ${req.path}: internal error in the central simulator: ${e.message ?? String(err)}`);
     }
-  });
+  };
+  // Express recognises an error handler by its four parameters.
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => answerError(err, req, res));
 
-  const server = app.listen(opts.port ?? 0, opts.host ?? '127.0.0.1');
+  // The reader's three hot calls skip express when the request is plain (see lean-routes.ts).
+  const lean = leanRoutes({ challenge: postChallenge, cardCheck: postCardCheck, qualification: postQualification, onError: answerError,
+    bodyLimit: BODY_LIMIT,
+    fallback: (req, res) => void app(req, res),
+  });
+  const server = http.createServer((req, res) => {
+    if (!lean(req, res)) void app(req, res);
+  });
+  server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1');
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);

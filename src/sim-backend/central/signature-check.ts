@@ -1,6 +1,6 @@
 import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { attestationPayload, type AuthMethod } from '../../protocol/reader-link.js';
-import { parseCertificate, subjectPublicKeyInfoDer } from './certificate-der.js';
+import { parsedCertificate } from './certificate-cache.js';
 
 /**
  * Checks that the card's private key signed the nonce: RSASSA-PKCS1-v1_5 with SHA-256 over the
@@ -48,8 +48,7 @@ export function verifyReaderAttestation(
 
 function publicKeyOfCertificate(der: Uint8Array): KeyObject | undefined {
   try {
-    const spki = subjectPublicKeyInfoDer(parseCertificate(der, 'verifyCardSignature'));
-    return createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
+    return parsedCertificate(der, 'verifyCardSignature').publicKey;
   } catch {
     return undefined;
   }

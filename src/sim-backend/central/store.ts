@@ -1,5 +1,5 @@
 import type { Person } from '../../domain/index.js';
-import { issuerAndSerialKey, parseCertificate } from './certificate-der.js';
+import { parsedCertificate } from './certificate-cache.js';
 import type { QualificationRecord } from './qualification-result.js';
 
 /** What J-LIS says about a certificate besides its dates (失効 / 一時停止). */
@@ -175,5 +175,5 @@ function cardKey(card: InsuredCardKey): string {
 }
 
 function certificateKey(der: Uint8Array, where: string): string {
-  return issuerAndSerialKey(parseCertificate(der, `EligibilityStore.${where}`));
+  return parsedCertificate(der, `EligibilityStore.${where}`).issuerSerialKey;
 }

@@ -1,0 +1,105 @@
+import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
+import * as pkijs from 'pkijs';
+import { issuerAndSerialKey, subjectPublicKeyInfoDer } from './certificate-der.js';
+
+/**
+ * What the central system derives from a certificate's bytes, computed once. Everything here is a
+ * pure function of the DER, so it can be shared between requests; what depends on the check date
+ * (validity, grace) or on J-LIS state (revocation) is NOT here and is judged per request.
+ */
+export interface ParsedCertificate {
+  /** Hex SHA-256 of the DER: the cache key, and how trust-anchor sets are named. */
+  readonly digest: string;
+  readonly certificate: pkijs.Certificate;
+  /** issuerAndSerialKey: how the store finds links and J-LIS states. */
+  readonly issuerSerialKey: string;
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+  /** The subject public key, or undefined when node cannot import it. */
+  readonly publicKey: KeyObject | undefined;
+  /**
+   * Chain verdicts by trust-anchor set (see certificate-check.ts). A verdict is kept with the
+   * window of instants in which it cannot change (every certificate of the path within its
+   * validity), and is reused only for a check date inside that window.
+   */
+  readonly chainVerdicts: Map<string, CachedChainVerdict>;
+}
+
+export interface CachedChainVerdict {
+  ok: boolean;
+  message: string;
+  /** Inclusive epoch-ms window of check dates for which the verdict holds. */
+  from: number;
+  to: number;
+}
+
+/** Bounded: a scenario or bench sees few certificates, a long run may see many. */
+export const CERTIFICATE_CACHE_SIZE = 1024;
+
+/** SHA-256 of the DER → parse; Map iteration order makes it an LRU (re-inserted on every hit). */
+const cache = new Map<string, ParsedCertificate>();
+/** A DER that is not a certificate is remembered too, so garbage is not re-parsed on every call. */
+const failures = new Map<string, Error>();
+
+/** The parsed certificate for these bytes; throws, naming `where`, when they are not one. */
+export function parsedCertificate(der: Uint8Array, where: string): ParsedCertificate {
+  const digest = createHash('sha256').update(der).digest('hex');
+  const hit = cache.get(digest);
+  if (hit) {
+    cache.delete(digest);
+    cache.set(digest, hit);
+    return hit;
+  }
+  const failed = failures.get(digest);
+  if (failed) throw notACertificate(where, failed);
+  let certificate: pkijs.Certificate;
+  try {
+    certificate = pkijs.Certificate.fromBER(der);
+  } catch (e) {
+    const cause = e instanceof Error ? e : new Error(String(e));
+    remember(failures, digest, cause);
+    throw notACertificate(where, cause);
+  }
+  const parsed: ParsedCertificate = {
+    digest,
+    certificate,
+    issuerSerialKey: issuerAndSerialKey(certificate),
+    notBefore: certificate.notBefore.value,
+    notAfter: certificate.notAfter.value,
+    publicKey: importPublicKey(certificate),
+    chainVerdicts: new Map(),
+  };
+  remember(cache, digest, parsed);
+  return parsed;
+}
+
+/** Empties the cache (tests, or a caller that wants to measure cold parses). */
+export function clearCertificateCache(): void {
+  cache.clear();
+  failures.clear();
+}
+
+/** How many certificates are cached now (tests). */
+export function certificateCacheSize(): number {
+  return cache.size;
+}
+
+function notACertificate(where: string, cause: Error): Error {
+  return new Error(`${where}: the bytes are not a DER X.509 certificate (${cause.message})`, { cause });
+}
+
+function remember<V>(map: Map<string, V>, key: string, value: V): void {
+  map.set(key, value);
+  while (map.size > CERTIFICATE_CACHE_SIZE) {
+    const oldest = map.keys().next().value as string;
+    map.delete(oldest);
+  }
+}
+
+function importPublicKey(certificate: pkijs.Certificate): KeyObject | undefined {
+  try {
+    return createPublicKey({ key: Buffer.from(subjectPublicKeyInfoDer(certificate)), format: 'der', type: 'spki' });
+  } catch {
+    return undefined;
+  }
+}
