@@ -157,6 +157,7 @@ export async function assembleRig(scenario: Scenario, adapter: SutAdapter, opts:
       faults: scenario.reader.faults,
       terminalUrl: terminal.readerUrl,
       attestationKey: readerKey,
+      log: (text) => traffic.readerLog(text, clock.now()),
     });
     await reader.connect();
     closers.push(() => reader.close());

@@ -37,3 +37,14 @@ describe('traffic log', () => {
     expect(log.dropped).toBe(3);
   });
 });
+
+describe('reader diagnostics in the traffic log', () => {
+  it('keeps the reader simulator\'s own messages as records of the current step, on the virtual clock', () => {
+    const log = createTrafficLog();
+    log.step = 2;
+    log.readerLog('SimReader reader-1: card operation failed: chip destroyed', 1747112400000);
+    expect(log.records).toEqual([
+      { at: 1747112400000, step: 2, from: 'reader', to: 'reader', label: 'reader log', message: 'SimReader reader-1: card operation failed: chip destroyed' },
+    ]);
+  });
+});

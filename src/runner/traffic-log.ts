@@ -15,6 +15,8 @@ export interface TrafficLog {
   dropped: number;
   fromTerminal(entry: TrafficEntry): void;
   fromCentral(entry: CentralTrafficEntry): void;
+  /** A diagnostic of the reader simulator itself (card failures, link errors). */
+  readerLog(text: string, at: number): void;
 }
 
 const DEFAULT_LIMIT = 1000;
@@ -70,6 +72,9 @@ export function createTrafficLog(limit = DEFAULT_LIMIT): TrafficLog {
         message: maskSecrets(entry.message),
       });
     },
+    readerLog() {
+      // Replaced below, once `push` exists.
+    },
     fromCentral(entry) {
       push({
         at: entry.at,
@@ -81,6 +86,9 @@ export function createTrafficLog(limit = DEFAULT_LIMIT): TrafficLog {
         response: maskSecrets(entry.response),
       });
     },
+  };
+  log.readerLog = (text: string, at: number): void => {
+    push({ at, step: log.step, from: 'reader', to: 'reader', label: 'reader log', message: text });
   };
   const push = (record: TrafficRecord): void => {
     if (log.records.length >= limit) log.dropped += 1;

@@ -38,6 +38,8 @@ export type PatientEvent =
 
 export interface SimReaderOptions {
   readerId: string;
+  /** Where the reader's own diagnostics go (default console.warn); the runner puts them in the report. */
+  log?: (message: string) => void;
   vendor?: string;
   /** e.g. ws://127.0.0.1:PORT/reader */
   terminalUrl: string;
@@ -164,7 +166,7 @@ export class SimReader {
       ws.on('message', (data) => {
         const decoded = decodeMessage(TerminalToReader, data);
         if (!decoded.ok) {
-          console.warn(`SimReader ${this.readerId}: ignored a message from the terminal (${decoded.error.code}: ${decoded.error.message})`);
+          this.warn(`SimReader ${this.readerId}: ignored a message from the terminal (${decoded.error.code}: ${decoded.error.message})`);
           return;
         }
         const msg = decoded.message;
@@ -185,7 +187,7 @@ export class SimReader {
           return;
         }
         if (msg.type === 'protocol.error') {
-          console.warn(`SimReader ${this.readerId}: terminal reported ${msg.code}: ${msg.message}`);
+          this.warn(`SimReader ${this.readerId}: terminal reported ${msg.code}: ${msg.message}`);
           if (!settled) {
             fail(`the terminal refused hello (${msg.code}: ${msg.message})`);
             ws.close();
@@ -201,7 +203,7 @@ export class SimReader {
       });
       ws.on('error', (err) => {
         if (!settled) fail(`cannot connect to the terminal at ${url}: ${err.message}`);
-        else console.warn(`SimReader ${this.readerId}: link error: ${err.message}`);
+        else this.warn(`SimReader ${this.readerId}: link error: ${err.message}`);
       });
       ws.on('close', () => {
         if (this.ws === ws) this.ws = null;
@@ -337,7 +339,7 @@ export class SimReader {
       await this.apply({ type: 'reboot' });
       await delay(Math.min(this.profileValue.timings.bootMs, MAX_BOOT_DELAY_MS));
       if (this.ws === null && !this.closedForGood) {
-        await this.connect().catch((e: Error) => console.warn(`SimReader ${this.readerId}: no link after reboot: ${e.message}`));
+        await this.connect().catch((e: Error) => this.warn(`SimReader ${this.readerId}: no link after reboot: ${e.message}`));
       }
       await this.apply({ type: 'boot.done' });
     } finally {
@@ -390,7 +392,7 @@ export class SimReader {
       this.connect().then(
         () => this.reconnected(),
         (e: Error) => {
-          console.warn(`SimReader ${this.readerId}: reconnect failed (${e.message}); retrying`);
+          this.warn(`SimReader ${this.readerId}: reconnect failed (${e.message}); retrying`);
           this.scheduleReconnect(Math.min(Math.max(afterMs * 2, 10), MAX_RECONNECT_DELAY_MS));
         },
       );
@@ -435,7 +437,7 @@ export class SimReader {
       try {
         cb(screen);
       } catch (e) {
-        console.warn(`SimReader ${this.readerId}: a screen listener threw: ${(e as Error).message}`);
+        this.warn(`SimReader ${this.readerId}: a screen listener threw: ${(e as Error).message}`);
       }
     }
   }
@@ -504,7 +506,7 @@ export class SimReader {
           result = await work(card);
         } catch (e) {
           const reason = (e as Error).message;
-          console.warn(`SimReader ${this.readerId}: card operation failed: ${reason}`);
+          this.warn(`SimReader ${this.readerId}: card operation failed: ${reason}`);
           result = { type: 'card.read-failed', reason };
         }
       }
@@ -515,15 +517,19 @@ export class SimReader {
     }
   }
 
+  private warn(message: string): void {
+    (this.opts.log ?? console.warn)(message);
+  }
+
   private send(message: ReaderToTerminal): void {
     const checked = ReaderToTerminal.safeParse(message);
     if (!checked.success) {
-      console.warn(`SimReader ${this.readerId}: refusing to send an invalid ${message.type}: ${checked.error.issues[0]?.message ?? 'invalid'}`);
+      this.warn(`SimReader ${this.readerId}: refusing to send an invalid ${message.type}: ${checked.error.issues[0]?.message ?? 'invalid'}`);
       return;
     }
     const ws = this.ws;
     if (ws === null || ws.readyState !== WebSocket.OPEN) {
-      console.warn(`SimReader ${this.readerId}: link to the terminal is down; dropped ${message.type}`);
+      this.warn(`SimReader ${this.readerId}: link to the terminal is down; dropped ${message.type}`);
       return;
     }
     ws.send(JSON.stringify(message));
