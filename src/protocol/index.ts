@@ -11,3 +11,4 @@ export * from './oqs-request.js';
 export * from './oqs-xml.js';
 export * from './faults.js';
 export * from './sut-remote.js';
+export * from './loopback.js';

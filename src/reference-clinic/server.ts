@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { listenOn } from '../protocol/loopback.js';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import {
   SUT_PROTOCOL,
@@ -111,16 +112,7 @@ export async function startReferenceServer(opts: ReferenceServerOptions = {}): P
       if (!res.headersSent) fail(res, 500, 'internal', (e as Error).message);
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('reference server: no TCP address after listen');
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  const url = `http://${await listenOn(server, host, opts.port ?? 0, 'reference server')}`;
 
   let closed: Promise<void> | undefined;
   return {

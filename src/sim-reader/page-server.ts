@@ -12,6 +12,7 @@
  * Binds 127.0.0.1 and an ephemeral port unless told otherwise. PINs are never logged.
  */
 import { createServer, type IncomingMessage } from 'node:http';
+import { listenOn, refuseUpgrade } from '../protocol/loopback.js';
 import type { Duplex } from 'node:stream';
 import express, { type Request, type Response } from 'express';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -203,25 +204,14 @@ export async function startReaderPage(opts: ReaderPageOptions): Promise<ReaderPa
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(req.url ?? '/', 'http://page.invalid').pathname;
     if (path !== '/ws') {
-      socket.on('error', () => {});
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      socket.destroy();
+      refuseUpgrade(socket);
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
   const unsubscribe = reader.onScreen(() => broadcast());
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error(`${where}: the HTTP server has no TCP address after listen`);
-  const authority = `${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  const authority = await listenOn(server, host, opts.port ?? 0, where);
 
   let closed: Promise<void> | undefined;
   return {

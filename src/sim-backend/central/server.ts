@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { LOOPBACK_HOST, listenOn } from '../../protocol/loopback.js';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { z } from 'zod';
 import { createRng, fromYmd, isIsoDate, jstDate, jstTimestamp, type CertGraceEnd, type Clock, type IsoDate, type Rng } from '../../domain/index.js';
@@ -442,15 +442,9 @@ export async function startCentral(opts: CentralOptions): Promise<CentralServer>
   const server = http.createServer((req, res) => {
     if (!lean(req, res)) void app(req, res);
   });
-  server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1');
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const authority = await listenOn(server, opts.host ?? LOOPBACK_HOST, opts.port ?? 0, 'central');
   return {
-    url: `http://${host}:${address.port}`,
+    url: `http://${authority}`,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { listenOn, refuseUpgrade } from '../../protocol/loopback.js';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { Clock } from '../../domain/clock.js';
@@ -174,24 +175,13 @@ export async function startTerminal(opts: TerminalOptions): Promise<Terminal> {
     const path = pathOf(req);
     const wss = path === READER_PATH ? readerWss : path === RECEPTION_PATH ? receptionWss : undefined;
     if (wss === undefined || closing.signal.aborted) {
-      socket.on('error', () => {});
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      socket.destroy();
+      refuseUpgrade(socket);
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error(`${name}: the HTTP server has no TCP address after listen`);
-  const authority = `${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  const authority = await listenOn(server, host, opts.port ?? 0, name);
 
   let closed: Promise<void> | undefined;
   return {
