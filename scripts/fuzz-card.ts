@@ -1,6 +1,6 @@
 /**
  * Throws 1,000,000 random command APDUs (fast-check) at a full My Number card — JPKI auth and
- * sign sides — and checks that none escapes as an exception and every answer ends in a status
+ * sign sides, 券面事項入力補助AP and 券面AP with their PIN A / PIN B — and checks that none escapes as an exception and every answer ends in a status
  * word (only 90 00 carries data) and none is 6F 00 (the card's answer to an exception it caught). Commands are biased towards the card's own vocabulary (its
  * CLA/INS/P1/P2 values, AID, file IDs, PINs) so that deep paths are reached, with a random
  * setup prefix (AP selected, PIN verified, key selected) and a fresh card every 1,000 runs.
@@ -23,6 +23,10 @@ function arg(name: string, fallback: number): number {
 const RUNS = arg('--runs', 1_000_000);
 const SEED = arg('--seed', Date.now() % 2 ** 31);
 
+// 983205673214: a made-up My Number with a valid check digit.
+const MY_NUMBER = '983205673214';
+const MY_NUMBER_HEX = [...MY_NUMBER].map((c) => c.charCodeAt(0).toString(16).toUpperCase()).join(' ');
+
 const SETUPS: string[][] = [
   [],
   ['00 A4 04 0C 0A D3 92 F0 00 26 01 00 00 00 01'],
@@ -32,6 +36,10 @@ const SETUPS: string[][] = [
   ['00 A4 04 0C 0A D3 92 F0 00 26 01 00 00 00 01', '00 A4 02 0C 02 00 18', '00 20 00 80 04 31 32 33 34', '00 A4 02 0C 02 00 17'],
   ['00 A4 04 0C 0A D3 92 F0 00 26 01 00 00 00 01', '00 A4 02 0C 02 00 1B', '00 20 00 80 08 53 49 47 4E 31 32 33 34', '00 A4 02 0C 02 00 01'],
   ['00 A4 04 0C 0A D3 92 F0 00 26 01 00 00 00 01', '00 A4 02 0C 02 00 1B', '00 20 00 80 08 53 49 47 4E 31 32 33 34', '00 A4 02 0C 02 00 1A'],
+  ['00 A4 04 0C 0A D3 92 10 00 31 00 01 01 04 08', '00 A4 02 0C 02 00 11', '00 20 00 80 04 31 32 33 34', '00 A4 02 0C 02 00 02'],
+  ['00 A4 04 0C 0A D3 92 10 00 31 00 01 01 04 08', '00 A4 02 0C 02 00 14', `00 20 00 80 0C ${MY_NUMBER_HEX}`, '00 A4 02 0C 02 00 03'],
+  ['00 A4 04 0C 0A D3 92 10 00 31 00 01 01 04 02', '00 A4 02 0C 02 00 12'],
+  ['00 A4 04 0C 0A D3 92 10 00 31 00 01 01 04 02', '00 A4 02 0C 02 00 13', `00 20 00 80 0C ${MY_NUMBER_HEX}`, '00 A4 02 0C 02 00 02'],
 ];
 
 const apdu = fc.record({
@@ -50,6 +58,13 @@ const apdu = fc.record({
       fromHex('00 1B'),
       fromHex('31 32 33 34'),
       fromHex('53 49 47 4E 31 32 33 34'),
+      fromHex('D3 92 10 00 31 00 01 01 04 02'),
+      fromHex('D3 92 10 00 31 00 01 01 04 08'),
+      fromHex('00 12'),
+      fromHex('00 13'),
+      fromHex('00 14'),
+      fromHex('00 15'),
+      fromHex(MY_NUMBER_HEX),
     ),
   ),
   le: fc.option(fc.integer({ min: 1, max: 65536 }), { nil: undefined }),
@@ -60,7 +75,7 @@ const apdu = fc.record({
 async function main(): Promise<void> {
   const jlis = await createSimulatedJlis();
   const make = (): Promise<MyNumberCard> =>
-    createMyNumberCard({ jlis, authPin: '1234', authCertificate: { notBefore: '2025-04-01', notAfter: '2030-03-31' }, keyLabel: 'fuzz-card' });
+    createMyNumberCard({ jlis, authPin: '1234', authCertificate: { notBefore: '2025-04-01', notAfter: '2030-03-31' }, keyLabel: 'fuzz-card', myNumber: MY_NUMBER });
   // A fresh card state per 1,000 runs: a card with counters run down stops exercising the good paths.
   const fresh = await Promise.all(Array.from({ length: 8 }, () => make()));
   let card = fresh[0]!;
@@ -75,6 +90,7 @@ async function main(): Promise<void> {
           card = fresh[(runs / 1000) % fresh.length]!;
           card.administrativeReset('auth', '1234');
           card.administrativeReset('sign', 'SIGN1234');
+          for (const pin of ['text', 'text-pin-a', 'text-pin-b', 'face-pin-a', 'face-pin-b'] as const) card.administrativeReset(pin);
         }
         runs += 1;
         card.reset();

@@ -7,6 +7,12 @@ export interface CardTransport {
   readonly atr: Uint8Array;
   /** Sends one command APDU and resolves with the response (data + SW1 SW2). */
   transmit(command: Uint8Array): Promise<Uint8Array>;
+  /**
+   * The holder's biometric unlock on a smartphone carrier (iPhone: Face ID / Touch ID replaces
+   * the user-authentication PIN). Resolves true when the carrier supports it and it unlocked;
+   * then the auth key signs without VERIFY. Absent, or false, on anything else.
+   */
+  biometricUnlock?(): Promise<boolean>;
 }
 
 /** Application identifiers of the My Number card (jpki-apdu.md §A.2). */

@@ -3,11 +3,12 @@ import { isoDate } from '../domain/index.js';
 import { BUILTIN_CARD_PERSONAS, cardOptionsFromPersona, parseCardPersona } from './card-persona.js';
 
 describe('card persona for `card serve`', () => {
-  it('turns {} into a fresh card: PINs 1234 / SIGN1234, certificate from a year before to four years after today', () => {
+  it('turns {} into a fresh card: PINs 1234 / SIGN1234, issued a year before today, validity left to the birthdays', () => {
     const o = cardOptionsFromPersona(parseCardPersona('{}', 'test'), isoDate('2026-05-10'));
     expect(o.authPin).toBe('1234');
     expect(o.signPin).toBe('SIGN1234');
-    expect(o.authCertificate).toEqual({ notBefore: '2025-05-10', notAfter: '2030-05-10' });
+    expect(o.issuedOn).toBe('2025-05-10');
+    expect(o.authCertificate).toBeUndefined();
     expect(o.authPinTriesLeft).toBeUndefined();
   });
 
@@ -42,5 +43,16 @@ describe('card persona for `card serve`', () => {
     expect(() => parseCardPersona('{"state":"broken"}', 'p.json')).toThrow(/state/);
     expect(BUILTIN_CARD_PERSONAS['chip-destroyed']).toEqual({ state: 'destroyed' });
     expect(BUILTIN_CARD_PERSONAS['pinless']).toEqual({ pinless: true });
+  });
+
+  it('carries the 券面AP facts and explicit dates', () => {
+    const json =
+      '{"issuedOn":"2024-01-02","cardExpiresOn":"2033-05-06","securityCode":"4321","pinBFormat":"yyyymmdd","facePinATriesLeft":0,"facePinBTriesLeft":2,"authCertificate":{"notBefore":"2024-01-02","notAfter":"2029-01-01"}}';
+    const o = cardOptionsFromPersona(parseCardPersona(json, 'p.json'), isoDate('2026-05-10'));
+    expect([o.issuedOn, o.cardExpiresOn, o.securityCode, o.pinBFormat, o.facePinATriesLeft, o.facePinBTriesLeft]).toEqual(['2024-01-02', '2033-05-06', '4321', 'yyyymmdd', 0, 2]);
+    expect(o.authCertificate).toEqual({ notBefore: '2024-01-02', notAfter: '2029-01-01' });
+    expect(() => parseCardPersona('{"securityCode":"12345"}', 'p.json')).toThrow(/securityCode: must be 4 digits/);
+    expect(() => parseCardPersona('{"pinBFormat":"ddmmyy"}', 'p.json')).toThrow(/pinBFormat/);
+    expect(() => parseCardPersona('{"facePinBTriesLeft":4}', 'p.json')).toThrow(/facePinBTriesLeft/);
   });
 });

@@ -1,13 +1,14 @@
 /**
  * What `myna-rig card serve --persona …` accepts: a built-in persona id or a JSON file with the
  * card facts, turned into `createMyNumberCard` options. Everything has a default, so `{}` is a
- * valid persona (a fresh card: auth PIN 1234, sign PIN SIGN1234, certificates valid from a year
- * before `today` to four years after it).
+ * valid persona (a fresh card: auth PIN 1234, sign PIN SIGN1234, issued a year before `today`,
+ * certificates valid to the holder's 5th birthday after issue).
  */
 import { z } from 'zod';
 import { addYears, isIsoDate, type IsoDate } from '../domain/index.js';
 import type { CreateMyNumberCardOptions } from './create-card.js';
 import { isValidMyNumber } from './my-number.js';
+import { PIN_AB_MAX_TRIES, SECURITY_CODE_FORMAT } from './face-ap.js';
 import { TEXT_PIN_FORMAT, TEXT_PIN_MAX_TRIES } from './text-ap.js';
 import { AUTH_PIN_FORMAT, AUTH_PIN_MAX_TRIES, DEFAULT_SIGN_PIN, SIGN_PIN_FORMAT, SIGN_PIN_MAX_TRIES } from './jpki-card.js';
 
@@ -34,10 +35,22 @@ export const cardPersonaSchema = z.strictObject({
   keyLabel: z.string().optional(),
   state: z.enum(['normal', 'destroyed']).optional(),
   pinless: z.boolean().optional(),
-  token: z.enum(['card', 'android']).optional(),
+  token: z.enum(['card', 'android', 'iphone']).optional(),
+  /** iPhone: whether Face ID / Touch ID succeeds when the reader asks for it. */
+  biometric: z.enum(['succeeds', 'fails']).optional(),
   myNumber: z.string().refine((v: string): boolean => isValidMyNumber(v), 'must be 12 digits with a valid check digit').optional(),
   textPin: z.string().regex(TEXT_PIN_FORMAT, 'must be 4 digits').optional(),
   textPinTriesLeft: z.number().int().min(0).max(TEXT_PIN_MAX_TRIES).optional(),
+  /** 有効期限 of the card (券面AP and PIN B); default from the birthdays (card-validity.ts). */
+  cardExpiresOn: day.optional(),
+  /** Issue date of card and certificates; drives the birthday-based defaults. */
+  issuedOn: day.optional(),
+  /** セキュリティコード on the card face (part of PIN B); default 0000. */
+  securityCode: z.string().regex(SECURITY_CODE_FORMAT, 'must be 4 digits').optional(),
+  /** PIN B's birth-date form (UNCONFIRMED): yymmdd (default, 14 digits) or yyyymmdd (16). */
+  pinBFormat: z.enum(['yymmdd', 'yyyymmdd']).optional(),
+  facePinATriesLeft: z.number().int().min(0).max(PIN_AB_MAX_TRIES).optional(),
+  facePinBTriesLeft: z.number().int().min(0).max(PIN_AB_MAX_TRIES).optional(),
 });
 
 export type CardPersona = z.infer<typeof cardPersonaSchema>;
@@ -50,6 +63,7 @@ export const BUILTIN_CARD_PERSONAS: Readonly<Record<string, CardPersona>> = {
   pinless: { pinless: true },
   'chip-destroyed': { state: 'destroyed' },
   android: { token: 'android' },
+  iphone: { token: 'iphone' },
   // 983205673214: a made-up number with a valid check digit (no real person's).
   'with-my-number': { myNumber: '983205673214', textPin: '1234' },
 };
@@ -70,13 +84,17 @@ export function parseCardPersona(json: string, source: string): CardPersona {
   return parsed.data;
 }
 
-/** Card options for a persona; certificates default to [today − 1 year, today + 4 years]. */
+/**
+ * Card options for a persona. The card and its certificates are issued on `issuedOn` (default a
+ * year before `today`); unless the persona gives them, the certificates run to the 5th birthday
+ * after issue and the card to the 10th (5th for a minor) — see createMyNumberCard.
+ */
 export function cardOptionsFromPersona(persona: CardPersona, today: IsoDate): Omit<CreateMyNumberCardOptions, 'jlis'> {
-  const authCertificate = persona.authCertificate ?? { notBefore: addYears(today, -1), notAfter: addYears(today, 4) };
   return {
     authPin: persona.authPin ?? '1234',
     signPin: persona.signPin ?? DEFAULT_SIGN_PIN,
-    authCertificate,
+    issuedOn: persona.issuedOn ?? persona.authCertificate?.notBefore ?? addYears(today, -1),
+    ...(persona.authCertificate !== undefined ? { authCertificate: persona.authCertificate } : {}),
     ...(persona.authPinTriesLeft !== undefined ? { authPinTriesLeft: persona.authPinTriesLeft } : {}),
     ...(persona.signPinTriesLeft !== undefined ? { signPinTriesLeft: persona.signPinTriesLeft } : {}),
     ...(persona.signCertificate !== undefined ? { signCertificate: persona.signCertificate } : {}),
@@ -86,8 +104,14 @@ export function cardOptionsFromPersona(persona: CardPersona, today: IsoDate): Om
     ...(persona.state !== undefined ? { state: persona.state } : {}),
     ...(persona.pinless !== undefined ? { pinless: persona.pinless } : {}),
     ...(persona.token !== undefined ? { token: persona.token } : {}),
+    ...(persona.biometric !== undefined ? { biometric: persona.biometric } : {}),
     ...(persona.myNumber !== undefined ? { myNumber: persona.myNumber } : {}),
     ...(persona.textPin !== undefined ? { textPin: persona.textPin } : {}),
     ...(persona.textPinTriesLeft !== undefined ? { textPinTriesLeft: persona.textPinTriesLeft } : {}),
+    ...(persona.cardExpiresOn !== undefined ? { cardExpiresOn: persona.cardExpiresOn } : {}),
+    ...(persona.securityCode !== undefined ? { securityCode: persona.securityCode } : {}),
+    ...(persona.pinBFormat !== undefined ? { pinBFormat: persona.pinBFormat } : {}),
+    ...(persona.facePinATriesLeft !== undefined ? { facePinATriesLeft: persona.facePinATriesLeft } : {}),
+    ...(persona.facePinBTriesLeft !== undefined ? { facePinBTriesLeft: persona.facePinBTriesLeft } : {}),
   };
 }

@@ -95,7 +95,7 @@ describe('token', () => {
   });
 
   it('an Android phone has no My Number', async () => {
-    await expect(card({ token: 'android', myNumber: '983205673214' })).rejects.toThrow(/Android phone .* carries no My Number/);
+    await expect(card({ token: 'android', myNumber: '983205673214' })).rejects.toThrow(/smartphone \(token "android"\) carries no My Number/);
   });
 });
 

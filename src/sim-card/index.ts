@@ -22,13 +22,32 @@ export {
   MAX_SIGN_INPUT,
   type MyNumberCardOptions,
   type TextApOptions,
+  type FaceApOptions,
+  type CardFaceData,
   PINLESS_SW,
 } from './jpki-card.js';
-export { CardUnresponsiveError, TOKEN_LABELS, type CardState, type CardToken } from './card-state.js';
+export { CardUnresponsiveError, TOKEN_LABELS, type BiometricResult, type CardState, type CardToken } from './card-state.js';
 export { isValidMyNumber, myNumberCheckDigit, MY_NUMBER_FORMAT } from './my-number.js';
 export { TEXT_EF, TEXT_PIN_FORMAT, TEXT_PIN_MAX_TRIES, basicFourEf, myNumberEf } from './text-ap.js';
 export { CRL_REASON, normalizeSerial, type JlisCa, type JlisCertificateStatus, type RevocationReason } from './certificate-status.js';
-export { createMyNumberCard, type CreateMyNumberCardOptions } from './create-card.js';
+export { createMyNumberCard, AP_DATA_KEY_LABEL, type CreateMyNumberCardOptions } from './create-card.js';
+export {
+  FACE_EF,
+  TEXT_PIN_AB_EF,
+  PIN_AB_MAX_TRIES,
+  PIN_A_FORMAT,
+  PIN_B_FORMATS,
+  DEFAULT_PIN_B_FORMAT,
+  DEFAULT_SECURITY_CODE,
+  SECURITY_CODE_FORMAT,
+  pinB,
+  cardFaceEf,
+  myNumberImageEf,
+  type PinBFormat,
+  type CardFace,
+} from './face-ap.js';
+export { apBasicInfoEf, apCertificateEf, textDigestsEf, apKeyId, AP_INFO } from './ap-data.js';
+export { generatedPng, PNG_SIGNATURE } from './png-image.js';
 export {
   DEFAULT_CARD_HOLDER,
   JPKI_HOLDER_OID,
@@ -46,6 +65,7 @@ export {
   VpcdFrameReader,
   VPCD_DEFAULT_PORT,
   VPCD_CONTROL,
+  MUTE_CHIP_ATR_REPLY,
   type VpcdBridge,
   type VpcdBridgeOptions,
   type VpcdCard,

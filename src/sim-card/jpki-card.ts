@@ -11,9 +11,9 @@
  * - SELECT of the JPKI AP (even when it is already selected) clears the selected EF and the
  *   verified state of both PINs: OpenSC uses that SELECT as its logout. Retry counters are never
  *   touched by a SELECT.
- * - SELECT of any AID but the JPKI one answers 6A 82, including the text and face APs, which
- *   this card does not model yet. SELECT by file ID (P1=00, e.g. MF 3F00) also answers 6A 82:
- *   the ATR says "card without MF".
+ * - SELECT of any AID but the JPKI, text and face APs answers 6A 82 (also the text / face AP
+ *   when the card was built without them). SELECT by file ID (P1=00, e.g. MF 3F00) also answers
+ *   6A 82: the ATR says "card without MF".
  * - SELECT EF with no AP selected answers 6A 82 (there is nothing to find it in).
  * - READ BINARY of a key or PIN EF, or with no EF selected, answers 69 86 (command not allowed,
  *   no current transparent EF); 69 82 would suggest that a PIN could unlock it. READ BINARY of
@@ -34,8 +34,16 @@
  * - Without sign-side material (the constructor's sign* options) the card has no 0001/0002/
  *   001A/001B; `createMyNumberCard` gives it except on a PIN-less card.
  * - The 券面事項入力補助AP (text AP) exists only when `text` is given (else its SELECT answers
- *   6A 82 as before). Its EF 0001 (My Number) and 0002 (basic four) answer 69 82 until its own
- *   PIN EF 0011 is verified; SELECT of either AP logs out every PIN (security state is per AP).
+ *   6A 82 as before). Its EF 0001 (My Number) answers 69 82 until its PIN EF 0011 or PIN A
+ *   (EF 0014, the My Number itself) is verified; EF 0002 (basic four) and 0003 (digests) open
+ *   with 0011, PIN A or PIN B (EF 0015); EF 0004 (certificate) and 0005 (AP basic info) are free.
+ *   SELECT of any AP logs out every PIN (security state is per AP).
+ * - The 券面AP (face AP) exists only when `face` is given. EF 0002 (card face) opens with PIN A
+ *   (EF 0013) or PIN B (EF 0012); EF 0005 (My Number image) only with PIN A — PIN B is built
+ *   from what the card front shows, which does not include the number; 0003 and 0004 are free.
+ *   Unverified reads answer 69 82. PIN A / PIN B are derived from the card's data, so CHANGE
+ *   REFERENCE DATA on them answers 69 85; they keep working on a PIN-less card. Which file
+ *   needs which PIN is our reading of the client sources (UNCONFIRMED).
  * - PIN-less card (顔認証マイナンバーカード, `pinless: true`): no PIN was ever set. Every VERIFY
  *   (also the empty tries-left query) and CHANGE REFERENCE DATA on any PIN EF answers 69 84
  *   ("reference data not usable", ISO 7816-4) — chosen over 6A 82 because the PIN EF exists
@@ -43,15 +51,36 @@
  *   lock. Meaning for a reader: the PIN path is unavailable (face or 目視 only). SIGN answers
  *   69 82 (the PIN can never be verified) and the card has no sign side at all; the text AP's
  *   files answer 69 82. The real card's answer is UNCONFIRMED.
+ * - iPhone carrier (`token: 'iphone'`): the auth PIN has no reference data on the reader path
+ *   — every VERIFY / CHANGE on EF 0018 (also the empty tries-left query) answers 69 84, as on a
+ *   PIN-less card, so a reader knows the PIN path is unavailable. `biometricUnlock()` (Face ID /
+ *   Touch ID on the phone) lets the auth key 0017 sign without VERIFY until the phone leaves the
+ *   field (`reset()`); SELECT of the AP does not undo it (the unlock lives in the phone's OS, not
+ *   in the AP's security state). Before an unlock, SIGN with 0017 answers 69 82. The sign side
+ *   keeps its password, as on a card. Real phone answers are UNCONFIRMED.
  * - Destroyed chip (`state: 'destroyed'`, or `destroy()`): `transmit` rejects with
  *   `CardUnresponsiveError`, `process` returns zero bytes (no status word). See card-state.ts.
  */
 import { createHash, privateEncrypt, constants as cryptoConstants, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { AID, JPKI_EF, type CardTransport } from '../protocol/card-transport.js';
 import { parseCommandApdu, responseApdu, swOnly, swTriesLeft, SW, toHex, type CommandApdu } from '../protocol/apdu.js';
-import { CardUnresponsiveError, TOKEN_LABELS, type CardState, type CardToken } from './card-state.js';
+import { CardUnresponsiveError, TOKEN_LABELS, type BiometricResult, type CardState, type CardToken } from './card-state.js';
 import type { CardHolder } from './jpki-holder.js';
 import { basicFourEf, myNumberEf, TEXT_EF, TEXT_PIN_FORMAT, TEXT_PIN_MAX_TRIES } from './text-ap.js';
+import { apBasicInfoEf, apCertificateEf, textDigestsEf } from './ap-data.js';
+import {
+  cardFaceEf,
+  DEFAULT_PIN_B_FORMAT,
+  DEFAULT_SECURITY_CODE,
+  FACE_EF,
+  myNumberImageEf,
+  PIN_A_FORMAT,
+  PIN_AB_MAX_TRIES,
+  PIN_B_FORMATS,
+  pinB,
+  TEXT_PIN_AB_EF,
+  type PinBFormat,
+} from './face-ap.js';
 
 /** "My Number Card" (contact, T=1): the default ATR, from pcsc-tools' smartcard list. */
 export const DEFAULT_MY_NUMBER_CARD_ATR = Uint8Array.from([
@@ -72,7 +101,8 @@ export const SIGN_PIN_FORMAT = /^[A-Z0-9]{6,16}$/;
 /** Largest DigestInfo the card signs: 256-byte modulus − 11 bytes of PKCS#1 v1.5 overhead. */
 export const MAX_SIGN_INPUT = 245;
 
-export type PinName = 'auth' | 'sign' | 'text';
+/** `text-pin-a` / `text-pin-b`: the text AP's EF 0014 / 0015; `face-pin-a` / `face-pin-b`: the 券面AP's EF 0013 / 0012. */
+export type PinName = 'auth' | 'sign' | 'text' | 'text-pin-a' | 'text-pin-b' | 'face-pin-a' | 'face-pin-b';
 
 export interface MyNumberCardOptions {
   authCertificateDer: Uint8Array;
@@ -100,10 +130,34 @@ export interface MyNumberCardOptions {
   state?: CardState;
   /** 顔認証マイナンバーカード: no PIN set; PIN options are ignored; no sign side. Default false. */
   pinless?: boolean;
-  /** What carries the JPKI AP: `card` (default) or `android` (EF 0006 JPKIAPGPSETOKEN). */
+  /** What carries the JPKI AP: `card` (default), `android` (EF 0006 JPKIAPGPSETOKEN) or `iphone` (biometric unlock). */
   token?: CardToken;
+  /** iPhone only: whether Face ID / Touch ID succeeds when `biometricUnlock()` is called. Default `succeeds`. */
+  biometric?: BiometricResult;
   /** The 券面事項入力補助AP; absent = the card answers 6A 82 to its SELECT. */
   text?: TextApOptions;
+  /** The 券面AP; absent = the card answers 6A 82 to its SELECT. */
+  face?: FaceApOptions;
+}
+
+/** What PIN A and PIN B are made of, and the key that signs the AP data files. */
+export interface CardFaceData {
+  /** Card expiry YYYY-MM-DD (有効期限): EF 0002 DF 29 and the year in PIN B. */
+  cardExpiresOn: string;
+  /** The 4-digit セキュリティコード on the card face. Default `0000`. */
+  securityCode?: string;
+  /** How PIN B writes the birth date (UNCONFIRMED, see face-ap.ts). Default `yymmdd` (14 digits). */
+  pinBFormat?: PinBFormat;
+  /** TEST-ONLY RSA private key standing in for J-LIS's AP data key (signatures in the AP files). */
+  dataKey: KeyObject;
+}
+
+export interface FaceApOptions extends CardFaceData {
+  myNumber: string;
+  holder: CardHolder;
+  /** Tries left on PIN A / PIN B, 0–3. Default 3. */
+  pinATriesLeft?: number;
+  pinBTriesLeft?: number;
 }
 
 export interface TextApOptions {
@@ -115,6 +169,8 @@ export interface TextApOptions {
   pin?: string;
   /** Tries left, 0–3; 0 = blocked. Default 3. */
   pinTriesLeft?: number;
+  /** Given → the text AP also has PIN A (0014), PIN B (0015) and EFs 0003–0005. */
+  faceData?: CardFaceData;
 }
 
 export const DEFAULT_SIGN_PIN = 'SIGN1234';
@@ -129,14 +185,17 @@ interface Pin {
   verified: boolean;
   /** PIN-less card: no reference data, every VERIFY answers 69 84. */
   readonly unset: boolean;
+  /** False for PIN A / PIN B, which are derived from the card's data (CHANGE answers 69 85). */
+  readonly changeable: boolean;
 }
 
 type Ef =
-  | { kind: 'binary'; content: Uint8Array; readPin?: Pin }
+  /** `readPins`: readable once any one of them is verified (and not blocked). */
+  | { kind: 'binary'; content: Uint8Array; readPins?: readonly Pin[] }
   | { kind: 'key'; key: KeyObject; pin: Pin }
   | { kind: 'pin'; pin: Pin };
 
-type Ap = 'jpki' | 'text';
+type Ap = 'jpki' | 'text' | 'face';
 
 /** SW of VERIFY / CHANGE on a PIN-less card's PIN EFs: reference data not usable. */
 export const PINLESS_SW = 0x6984;
@@ -165,6 +224,9 @@ export class MyNumberCard implements CardTransport {
   readonly #pinless: boolean;
   readonly #token: CardToken;
   #state: CardState;
+  readonly #biometric: BiometricResult;
+  /** iPhone: the holder unlocked the phone; cleared when it leaves the field (reset). */
+  #biometricUnlocked = false;
   readonly #handlers: ReadonlyMap<number, (apdu: CommandApdu) => Uint8Array>;
 
   #selectedAp: Ap | undefined;
@@ -174,11 +236,14 @@ export class MyNumberCard implements CardTransport {
     this.#pinless = opts.pinless ?? false;
     this.#token = opts.token ?? 'card';
     this.#state = opts.state ?? 'normal';
-    if (!(this.#token in TOKEN_LABELS)) throw new RangeError(`MyNumberCard: token must be "card" or "android", received ${String(opts.token)}`);
+    if (!(this.#token in TOKEN_LABELS)) throw new RangeError(`MyNumberCard: token must be "card", "android" or "iphone", received ${String(opts.token)}`);
+    this.#biometric = opts.biometric ?? 'succeeds';
+    if (this.#biometric !== 'succeeds' && this.#biometric !== 'fails') throw new RangeError(`MyNumberCard: biometric must be "succeeds" or "fails", received ${String(opts.biometric)}`);
     if (this.#state !== 'normal' && this.#state !== 'destroyed') {
       throw new RangeError(`MyNumberCard: state must be "normal" or "destroyed", received ${String(opts.state)}`);
     }
-    if (!this.#pinless && (opts.authPin === undefined || !AUTH_PIN_FORMAT.test(opts.authPin))) {
+    const noAuthPin = this.#pinless || this.#token === 'iphone';
+    if (!noAuthPin && (opts.authPin === undefined || !AUTH_PIN_FORMAT.test(opts.authPin))) {
       throw new RangeError('MyNumberCard: authPin must be exactly 4 ASCII digits (0–9); check the persona or card options');
     }
     checkRsaKey(opts.authPrivateKey, 'authPrivateKey');
@@ -188,7 +253,7 @@ export class MyNumberCard implements CardTransport {
       throw new RangeError('MyNumberCard: blockedSw must be 0x6983 or 0x6984');
     }
     this.#authCertificateDer = Uint8Array.from(opts.authCertificateDer);
-    const authPin = makePin('auth', this.#pinless ? undefined : opts.authPin, opts.authPinTriesLeft, AUTH_PIN_MAX_TRIES, AUTH_PIN_FORMAT);
+    const authPin = makePin('auth', noAuthPin ? undefined : opts.authPin, opts.authPinTriesLeft, AUTH_PIN_MAX_TRIES, AUTH_PIN_FORMAT);
     this.#pins = new Map([['auth', authPin]]);
     const files = new Map<number, Ef>([
       [JPKI_EF.TOKEN_INFO, { kind: 'binary', content: tokenInfo(TOKEN_LABELS[this.#token]) }],
@@ -213,7 +278,7 @@ export class MyNumberCard implements CardTransport {
       const signPin = makePin('sign', signPinValue, opts.signPinTriesLeft, SIGN_PIN_MAX_TRIES, SIGN_PIN_FORMAT);
       this.#pins.set('sign', signPin);
       this.#signCertificateDer = Uint8Array.from(signCertificateDer);
-      files.set(JPKI_EF.SIGN_CERT, { kind: 'binary', content: this.#signCertificateDer, readPin: signPin });
+      files.set(JPKI_EF.SIGN_CERT, { kind: 'binary', content: this.#signCertificateDer, readPins: [signPin] });
       files.set(JPKI_EF.SIGN_CA_CERT, { kind: 'binary', content: Uint8Array.from(signCaCertificateDer) });
       files.set(JPKI_EF.SIGN_KEY, { kind: 'key', key: signPrivateKey, pin: signPin });
       files.set(JPKI_EF.SIGN_PIN, { kind: 'pin', pin: signPin });
@@ -226,14 +291,11 @@ export class MyNumberCard implements CardTransport {
       }
       const textPin = makePin('text', this.#pinless ? undefined : opts.text.pin, opts.text.pinTriesLeft, TEXT_PIN_MAX_TRIES, TEXT_PIN_FORMAT);
       this.#pins.set('text', textPin);
-      aps.set(
-        'text',
-        new Map<number, Ef>([
-          [TEXT_EF.MY_NUMBER, { kind: 'binary', content: myNumberEf(opts.text.myNumber), readPin: textPin }],
-          [TEXT_EF.BASIC_FOUR, { kind: 'binary', content: basicFourEf(opts.text.holder), readPin: textPin }],
-          [TEXT_EF.PIN, { kind: 'pin', pin: textPin }],
-        ]),
-      );
+      aps.set('text', this.#textFiles(opts.text, textPin));
+    }
+    if (opts.face !== undefined) {
+      if (this.#token !== 'card') throw new TypeError('MyNumberCard: only a My Number card (token "card") has the 券面AP; leave out `face`');
+      aps.set('face', this.#faceFiles(opts.face));
     }
     this.#files = aps;
     this.#handlers = new Map([
@@ -245,8 +307,61 @@ export class MyNumberCard implements CardTransport {
     ]);
   }
 
+  /** EFs of the text AP; PIN A / PIN B and 0003–0005 only with `faceData`. */
+  #textFiles(text: TextApOptions, textPin: Pin): Map<number, Ef> {
+    const myNumberFile = myNumberEf(text.myNumber);
+    const basicFourFile = basicFourEf(text.holder);
+    const files = new Map<number, Ef>([[TEXT_EF.PIN, { kind: 'pin', pin: textPin }]]);
+    if (text.faceData === undefined) {
+      files.set(TEXT_EF.MY_NUMBER, { kind: 'binary', content: myNumberFile, readPins: [textPin] });
+      files.set(TEXT_EF.BASIC_FOUR, { kind: 'binary', content: basicFourFile, readPins: [textPin] });
+      return files;
+    }
+    const [pinA, pinBPin] = this.#pinAB('text', text.myNumber, text.holder, text.faceData, undefined, undefined);
+    const key = text.faceData.dataKey;
+    files.set(TEXT_EF.MY_NUMBER, { kind: 'binary', content: myNumberFile, readPins: [textPin, pinA] });
+    files.set(TEXT_EF.BASIC_FOUR, { kind: 'binary', content: basicFourFile, readPins: [textPin, pinA, pinBPin] });
+    files.set(TEXT_EF.DIGESTS, { kind: 'binary', content: textDigestsEf(myNumberFile, basicFourFile, key), readPins: [textPin, pinA, pinBPin] });
+    files.set(TEXT_EF.CERTIFICATE, { kind: 'binary', content: apCertificateEf(key) });
+    files.set(TEXT_EF.AP_BASIC_INFO, { kind: 'binary', content: apBasicInfoEf(key) });
+    files.set(TEXT_PIN_AB_EF.PIN_A, { kind: 'pin', pin: pinA });
+    files.set(TEXT_PIN_AB_EF.PIN_B, { kind: 'pin', pin: pinBPin });
+    return files;
+  }
+
+  #faceFiles(face: FaceApOptions): Map<number, Ef> {
+    const [pinA, pinBPin] = this.#pinAB('face', face.myNumber, face.holder, face, face.pinATriesLeft, face.pinBTriesLeft);
+    const key = face.dataKey;
+    const content = cardFaceEf({ holder: face.holder, cardExpiresOn: face.cardExpiresOn, securityCode: face.securityCode ?? DEFAULT_SECURITY_CODE, key });
+    return new Map<number, Ef>([
+      [FACE_EF.FACE, { kind: 'binary', content, readPins: [pinA, pinBPin] }],
+      [FACE_EF.AP_BASIC_INFO, { kind: 'binary', content: apBasicInfoEf(key) }],
+      [FACE_EF.CERTIFICATE, { kind: 'binary', content: apCertificateEf(key) }],
+      [FACE_EF.MY_NUMBER_IMAGE, { kind: 'binary', content: myNumberImageEf(face.myNumber, key), readPins: [pinA] }],
+      [FACE_EF.PIN_B, { kind: 'pin', pin: pinBPin }],
+      [FACE_EF.PIN_A, { kind: 'pin', pin: pinA }],
+    ]);
+  }
+
+  #pinAB(ap: 'text' | 'face', myNumber: string, holder: CardHolder, data: CardFaceData, aTries: number | undefined, bTries: number | undefined): [Pin, Pin] {
+    if (!PIN_A_FORMAT.test(myNumber)) throw new RangeError(`MyNumberCard: ${ap}: the My Number (PIN A) must be 12 ASCII digits`);
+    const format = data.pinBFormat ?? DEFAULT_PIN_B_FORMAT;
+    if (!(format in PIN_B_FORMATS)) throw new RangeError(`MyNumberCard: pinBFormat must be "yymmdd" or "yyyymmdd", received ${String(format)}`);
+    const pinBValue = pinB(holder.birthDate, data.cardExpiresOn, data.securityCode ?? DEFAULT_SECURITY_CODE, format);
+    const pinA = makePin(`${ap}-pin-a`, myNumber, aTries, PIN_AB_MAX_TRIES, PIN_A_FORMAT, false);
+    const pinBPin = makePin(`${ap}-pin-b`, pinBValue, bTries, PIN_AB_MAX_TRIES, PIN_B_FORMATS[format], false);
+    this.#pins.set(`${ap}-pin-a`, pinA);
+    this.#pins.set(`${ap}-pin-b`, pinBPin);
+    return [pinA, pinBPin];
+  }
+
   get atr(): Uint8Array {
     return Uint8Array.from(this.#atr);
+  }
+
+  /** Tries left on any PIN of the card (0 = blocked); undefined when the card has no such PIN. */
+  pinTriesLeft(pin: PinName): number | undefined {
+    return this.#pins.get(pin)?.tries;
   }
 
   /** Tries left on the auth PIN; 0 means blocked. Survives sessions and resets, as on a card. */
@@ -285,6 +400,17 @@ export class MyNumberCard implements CardTransport {
     return this.#state;
   }
 
+  /**
+   * Face ID / Touch ID on an iPhone carrier: true when it unlocked (the auth key then signs
+   * without VERIFY until `reset()`); false on a card, an Android phone, a destroyed chip, or
+   * when the persona's biometric check fails.
+   */
+  biometricUnlock(): Promise<boolean> {
+    if (this.#token !== 'iphone' || this.#state === 'destroyed' || this.#biometric === 'fails') return Promise.resolve(false);
+    this.#biometricUnlocked = true;
+    return Promise.resolve(true);
+  }
+
   /** Destroys the chip (tampering): from now on it answers nothing. There is no way back. */
   destroy(): void {
     this.#state = 'destroyed';
@@ -306,6 +432,9 @@ export class MyNumberCard implements CardTransport {
     const state = this.#pins.get(pin);
     if (!state) throw new RangeError(`MyNumberCard.administrativeReset: this card has no ${pin} PIN`);
     if (state.unset) throw new RangeError(`MyNumberCard.administrativeReset: this is a PIN-less card; its ${pin} PIN cannot be reset`);
+    if (newPin !== undefined && !state.changeable) {
+      throw new RangeError(`MyNumberCard.administrativeReset: the ${pin} PIN is derived from the card's data and cannot be set; call without newPin`);
+    }
     if (newPin !== undefined) {
       if (!state.format.test(newPin)) throw new RangeError(`MyNumberCard.administrativeReset: the new ${pin} PIN does not have the required shape ${String(state.format)}`);
       state.value = new TextEncoder().encode(newPin);
@@ -325,6 +454,7 @@ export class MyNumberCard implements CardTransport {
     this.#selectedAp = undefined;
     this.#selectedEf = undefined;
     this.#logout();
+    this.#biometricUnlocked = false;
   }
 
   /**
@@ -356,7 +486,7 @@ export class MyNumberCard implements CardTransport {
     if (apdu.p2 !== 0x0c && apdu.p2 !== 0x00) throw new StatusWord(SW.INCORRECT_P1P2);
     switch (apdu.p1) {
       case 0x04: {
-        const ap: Ap | undefined = equalBytes(apdu.data, AID.JPKI) ? 'jpki' : equalBytes(apdu.data, AID.TEXT) && this.#files.has('text') ? 'text' : undefined;
+        const ap = APS.find((name) => equalBytes(apdu.data, AID[AP_AIDS[name]]) && this.#files.has(name));
         if (ap === undefined) throw new StatusWord(SW.FILE_NOT_FOUND);
         this.#selectedAp = ap;
         this.#selectedEf = undefined;
@@ -400,7 +530,7 @@ export class MyNumberCard implements CardTransport {
     }
     const ef = this.#currentFiles().get(fid);
     if (ef?.kind !== 'binary') throw new StatusWord(SW.COMMAND_NOT_ALLOWED_NO_EF);
-    if (ef.readPin && (!ef.readPin.verified || ef.readPin.tries === 0)) throw new StatusWord(SW.SECURITY_STATUS_NOT_SATISFIED);
+    if (ef.readPins && !ef.readPins.some((p) => p.verified && p.tries > 0)) throw new StatusWord(SW.SECURITY_STATUS_NOT_SATISFIED);
     if (offset >= ef.content.length) throw new StatusWord(SW.WRONG_P1P2);
     this.#selectedEf = fid; // ISO 7816-4: reading by SFI makes that EF the current one.
     const end = Math.min(ef.content.length, offset + apdu.le);
@@ -430,6 +560,7 @@ export class MyNumberCard implements CardTransport {
     const pin = this.#selectedPin();
     if (apdu.data.length === 0) throw new StatusWord(SW.WRONG_LENGTH);
     if (pin.unset) throw new StatusWord(PINLESS_SW);
+    if (!pin.changeable) throw new StatusWord(SW.CONDITIONS_NOT_SATISFIED);
     if (pin.tries === 0) throw new StatusWord(this.#blockedSw);
     if (!pin.verified) throw new StatusWord(SW.SECURITY_STATUS_NOT_SATISFIED);
     if (!pin.format.test(asciiOrEmpty(apdu.data))) throw new StatusWord(SW.WRONG_DATA);
@@ -443,7 +574,8 @@ export class MyNumberCard implements CardTransport {
     if (apdu.data.length === 0 || apdu.data.length > MAX_SIGN_INPUT) throw new StatusWord(SW.WRONG_LENGTH);
     const ef = this.#selectedEf === undefined ? undefined : this.#currentFiles().get(this.#selectedEf);
     if (ef?.kind !== 'key') throw new StatusWord(SW.COMMAND_NOT_ALLOWED_NO_EF);
-    if (!ef.pin.verified || ef.pin.tries === 0) throw new StatusWord(SW.SECURITY_STATUS_NOT_SATISFIED);
+    const unlocked = ef.pin.name === 'auth' && this.#biometricUnlocked;
+    if (!unlocked && (!ef.pin.verified || ef.pin.tries === 0)) throw new StatusWord(SW.SECURITY_STATUS_NOT_SATISFIED);
     // PKCS#1 v1.5 type-1 padding over the bytes as given: the client builds the DigestInfo.
     const signature = privateEncrypt({ key: ef.key, padding: cryptoConstants.RSA_PKCS1_PADDING }, apdu.data);
     return responseApdu(new Uint8Array(signature), SW.OK);
@@ -466,14 +598,16 @@ export class MyNumberCard implements CardTransport {
 }
 
 const NO_FILES: ReadonlyMap<number, Ef> = new Map();
+const APS: readonly Ap[] = ['jpki', 'text', 'face'];
+const AP_AIDS: Readonly<Record<Ap, keyof typeof AID>> = { jpki: 'JPKI', text: 'TEXT', face: 'FACE' };
 
 /** `value` undefined = a PIN-less card's PIN: no reference data, never verifiable. */
-function makePin(name: PinName, value: string | undefined, triesLeft: number | undefined, maxTries: number, format: RegExp): Pin {
+function makePin(name: PinName, value: string | undefined, triesLeft: number | undefined, maxTries: number, format: RegExp, changeable = true): Pin {
   const tries = triesLeft ?? maxTries;
   if (!Number.isInteger(tries) || tries < 0 || tries > maxTries) {
     throw new RangeError(`MyNumberCard: ${name}PinTriesLeft must be an integer 0–${maxTries} (0 = blocked), received ${tries}`);
   }
-  return { name, format, maxTries, value: new TextEncoder().encode(value ?? ''), tries, verified: false, unset: value === undefined };
+  return { name, format, maxTries, value: new TextEncoder().encode(value ?? ''), tries, verified: false, unset: value === undefined, changeable };
 }
 
 function checkRsaKey(key: KeyObject, field: string): void {

@@ -16,10 +16,17 @@
  */
 import { isoDate, dateParts } from '../domain/index.js';
 import type { CardHolder } from './jpki-holder.js';
+import { templateWithOffsets, tlv } from './card-tlv.js';
 
 export const TEXT_EF = {
   MY_NUMBER: 0x0001,
   BASIC_FOUR: 0x0002,
+  /** FF 30 { DF 31, DF 32, DF 33 }: digests of 0001 / 0002 and their signature (see ap-data.ts). */
+  DIGESTS: 0x0003,
+  /** 7F 21 { 5F 4E, 5F 37 }: the AP's certificate. */
+  CERTIFICATE: 0x0004,
+  /** FF 40 { DF 41, DF 42 }: AP basic info. */
+  AP_BASIC_INFO: 0x0005,
   PIN: 0x0011,
 } as const;
 
@@ -41,31 +48,10 @@ export function basicFourEf(holder: CardHolder): Uint8Array {
   const birth = `${String(year).padStart(4, '0')}${String(month).padStart(2, '0')}${String(day).padStart(2, '0')}`;
   const sex = holder.sex === '3' ? '9' : holder.sex;
   const utf8 = new TextEncoder();
-  const fields = [
-    tlv2(0xdf22, utf8.encode(holder.name)),
-    tlv2(0xdf23, utf8.encode(holder.address)),
-    tlv2(0xdf24, Uint8Array.from(ascii(birth))),
-    tlv2(0xdf25, Uint8Array.from(ascii(sex))),
-  ];
-  // The outer header's length depends on the body's, which includes the offsets: compute the
-  // body length first (DF 21 is always 11 bytes), then the offsets from the file start.
-  const bodyLength = 11 + fields.reduce((n, f) => n + f.length, 0);
-  const header = [0xff, 0x20, ...berLength(bodyLength)];
-  const offsets: number[] = [];
-  let at = header.length + 11;
-  for (const f of fields) {
-    offsets.push((at >> 8) & 0xff, at & 0xff);
-    at += f.length;
-  }
-  return Uint8Array.from([...header, ...tlv2(0xdf21, Uint8Array.from(offsets)), ...fields.flatMap((f) => [...f])]);
-}
-
-function tlv2(tag: number, value: Uint8Array): Uint8Array {
-  return Uint8Array.from([tag >> 8, tag & 0xff, ...berLength(value.length), ...value]);
-}
-
-function berLength(n: number): number[] {
-  if (n < 0x80) return [n];
-  if (n < 0x100) return [0x81, n];
-  return [0x82, n >> 8, n & 0xff];
+  return templateWithOffsets(0xff20, 0xdf21, [
+    tlv(0xdf22, utf8.encode(holder.name)),
+    tlv(0xdf23, utf8.encode(holder.address)),
+    tlv(0xdf24, Uint8Array.from(ascii(birth))),
+    tlv(0xdf25, Uint8Array.from(ascii(sex))),
+  ]);
 }

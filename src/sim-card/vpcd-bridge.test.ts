@@ -142,6 +142,39 @@ describe('connectToVpcd', () => {
     expect(await c.reply()).toBe('6D 00');
   });
 
+  it('presents a destroyed chip as a mute card: get-ATR gets 40 zero bytes (longer than any ATR), never an empty frame', async () => {
+    const vpcd = await fakeVpcd();
+    const card = await createMyNumberCard({ jlis, authPin: '1234', issuedOn: '2025-04-01', keyLabel: 'test-card', state: 'destroyed' });
+    const lines: string[] = [];
+    const b = bridge({ card, port: vpcd.port, reconnect: false, onLog: (l) => lines.push(l) });
+    await b.connected;
+    const c = await vpcd.nextConnection();
+    // power on, then get ATR (what vpcd sends at power-up), then a presence poll
+    c.send(fromHex('00 01 01 00 01 04'));
+    expect(await c.reply()).toBe(Array(40).fill('00').join(' '));
+    c.send(fromHex('00 01 04'));
+    expect(await c.reply()).toBe(Array(40).fill('00').join(' '));
+    expect(lines).toContain('power on (chip destroyed: no usable ATR, pcscd sees an unresponsive card)');
+    // The connection stays up: a mute card is still inserted.
+    expect(c.socket.destroyed).toBe(false);
+  });
+
+  it('a card destroyed while inserted turns mute at the next get-ATR', async () => {
+    const vpcd = await fakeVpcd();
+    const card = await newCard();
+    const b = bridge({ card, port: vpcd.port, reconnect: false });
+    await b.connected;
+    const c = await vpcd.nextConnection();
+    c.send(fromHex('00 01 04'));
+    expect(await c.reply()).toBe('3B DA 13 FF 81 31 FB 46 80 12 39 2F 31 C1 73 C6 01 C0 3B');
+    card.destroy();
+    c.send(fromHex('00 01 04'));
+    expect((await c.reply()).split(' ')).toHaveLength(40);
+    // An APDU anyway (pcscd does not send one to an unpowered card): an empty frame, 00 00.
+    c.send(fromHex('00 0F 00 A4 04 0C 0A D3 92 F0 00 26 01 00 00 00 01'));
+    expect(await c.reply()).toBe('');
+  });
+
   it('resets the session on power off, power on and reset, but keeps the PIN counter', async () => {
     const vpcd = await fakeVpcd();
     const card = await newCard();

@@ -13,16 +13,34 @@
  * socket means the card was removed; when pcscd restarts the bridge connects again with backoff.
  * The card's session state (selection, verified PINs) is reset on power off, reset and socket
  * loss; PIN counters stay, as on a real card.
+ *
+ * A destroyed chip (card state `destroyed`) must look to pcscd like a mute card in a physical
+ * reader — present, but no usable ATR ("Card inserted, Unresponsive card"; SCardConnect fails
+ * with SCARD_W_UNRESPONSIVE_CARD) — and not like a removed one. vpcd takes any non-empty answer
+ * to get-ATR as "present", but its power-up copies the ATR into a MAX_ATR_SIZE (33-byte) buffer
+ * and fails, without dropping the connection, when the answer is longer. So the bridge answers
+ * get-ATR of a destroyed chip with MUTE_CHIP_ATR_REPLY (40 zero bytes). An empty frame would
+ * instead make vpcd drop the connection (card removed). Checked against pcscd + vpcd in
+ * tests/interop/mute-and-restart.test.ts.
  */
 import { Socket } from 'node:net';
 import { toHex } from '../protocol/apdu.js';
+import type { CardState } from './card-state.js';
 
 /** What the bridge needs from a card (MyNumberCard satisfies it). */
 export interface VpcdCard {
   readonly atr: Uint8Array;
   process(command: Uint8Array): Uint8Array;
   reset(): void;
+  /** `destroyed`: the chip answers nothing; the bridge presents it as a mute card. */
+  readonly state?: CardState;
 }
+
+/**
+ * What a destroyed chip answers to vpcd's get-ATR: longer than an ATR can be (33 bytes), so that
+ * vpcd's power-up fails and pcscd reports the card as unresponsive while it stays inserted.
+ */
+export const MUTE_CHIP_ATR_REPLY: Uint8Array = new Uint8Array(40);
 
 export interface VpcdBridgeOptions {
   /** The card, or a factory called for every new connection (a fresh card per insertion). */
@@ -94,6 +112,7 @@ export function maskedApduHex(command: Uint8Array): string {
  * Exported for tests; `connectToVpcd` uses it for every frame.
  */
 export function answerVpcdFrame(card: VpcdCard, frame: Uint8Array, log: (line: string) => void = () => {}): Uint8Array | undefined {
+  const mute = card.state === 'destroyed';
   if (frame.length === 1) {
     switch (frame[0]) {
       case VPCD_CONTROL.POWER_OFF:
@@ -102,14 +121,14 @@ export function answerVpcdFrame(card: VpcdCard, frame: Uint8Array, log: (line: s
         return undefined;
       case VPCD_CONTROL.POWER_ON:
         card.reset();
-        log('power on');
+        log(mute ? 'power on (chip destroyed: no usable ATR, pcscd sees an unresponsive card)' : 'power on');
         return undefined;
       case VPCD_CONTROL.RESET:
         card.reset();
         log('reset');
         return undefined;
       case VPCD_CONTROL.GET_ATR:
-        return card.atr;
+        return mute ? MUTE_CHIP_ATR_REPLY : card.atr;
       default:
         log(`unknown control byte ${toHex(frame)} ignored`);
         return undefined;
@@ -119,8 +138,10 @@ export function answerVpcdFrame(card: VpcdCard, frame: Uint8Array, log: (line: s
     log('empty frame ignored');
     return undefined;
   }
+  // A destroyed chip answers zero bytes; pcscd never powers it up, so no APDU should come. If one
+  // does, the empty frame makes vpcd drop the connection rather than wait for ever.
   const response = card.process(frame);
-  log(`> ${maskedApduHex(frame)}\n< ${toHex(response)}`);
+  log(`> ${maskedApduHex(frame)}\n< ${response.length === 0 ? '(nothing: chip destroyed)' : toHex(response)}`);
   return response;
 }
 

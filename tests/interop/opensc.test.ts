@@ -18,7 +18,7 @@ import { createMyNumberCard } from '../../src/sim-card/create-card.js';
 import { createSimulatedJlis } from '../../src/sim-card/jlis-ca.js';
 import type { MyNumberCard } from '../../src/sim-card/jpki-card.js';
 import { connectToVpcd, type VpcdBridge } from '../../src/sim-card/vpcd-bridge.js';
-import { ensurePcscd, missingPrograms, OPENSC_PKCS11, run, VPCD_PORT, waitFor, type Pcscd } from './pcsc-env.js';
+import { acquirePcscLock, ensurePcscd, missingPrograms, OPENSC_PKCS11, run, VPCD_PORT, waitFor, type Pcscd } from './pcsc-env.js';
 
 const SKIP = process.env['MYNA_RIG_SKIP_INTEROP'] === '1';
 const AUTH_PIN = '4711';
@@ -26,6 +26,7 @@ const SIGN_PIN = 'MYNA2025';
 const FORCED = { OPENSC_DRIVER: 'jpki' };
 
 let pcscd: Pcscd | undefined;
+let releaseLock: (() => void) | undefined;
 let bridge: VpcdBridge | undefined;
 let card: MyNumberCard;
 let dir: string;
@@ -56,6 +57,7 @@ describe.skipIf(SKIP)('OpenSC against the emulated card (pcscd + vpcd)', () => {
       authCertificate: { notBefore: '2025-04-01', notAfter: '2030-03-31' },
       keyLabel: 'interop-card',
     });
+    releaseLock = await acquirePcscLock();
     pcscd = await ensurePcscd();
     bridge = connectToVpcd({ card, port: VPCD_PORT });
     await bridge.connected;
@@ -64,11 +66,12 @@ describe.skipIf(SKIP)('OpenSC against the emulated card (pcscd + vpcd)', () => {
       async () => /^0\s+Yes\s+Virtual PCD 00 00/m.test((await run('/usr/bin/opensc-tool', ['-l'], { timeoutMs: 5000 })).stdout),
       10_000,
     );
-  }, 60_000);
+  }, 240_000);
 
   afterAll(async () => {
     await bridge?.close();
     await pcscd?.stop();
+    releaseLock?.();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 

@@ -4,8 +4,10 @@
  * external programs with a timeout. Debian packages: pcscd vsmartcard-vpcd opensc pcsc-tools.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export const VPCD_PORT = 35963;
 export const OPENSC_PKCS11 = '/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so';
@@ -110,5 +112,38 @@ function processAlive(pid: number): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/**
+ * One interop test file at a time may own pcscd (vitest runs files on two workers; there is one
+ * pcscd and one vpcd port pair). Takes an exclusive lock file holding this process's PID, waiting
+ * for another live holder; a lock left by a dead process is taken over. Returns the release.
+ */
+export async function acquirePcscLock(timeoutMs = 180_000): Promise<() => void> {
+  const path = join(tmpdir(), 'myna-rig-interop-pcscd.lock');
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      writeFileSync(path, String(process.pid), { flag: 'wx' });
+      return () => {
+        try {
+          if (readFileSync(path, 'utf8') === String(process.pid)) rmSync(path, { force: true });
+        } catch {
+          // already gone
+        }
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const holder = Number(readFileSync(path, 'utf8').trim() || '0');
+    if (!(Number.isInteger(holder) && holder > 0 && processAlive(holder))) {
+      rmSync(path, { force: true }); // left by a test run that died
+      continue;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`interop: another test process (pid ${holder}) has held ${path} for over ${timeoutMs} ms; wait for it or remove the file if that process is not a test`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
   }
 }
