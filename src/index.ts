@@ -19,3 +19,5 @@ export { remoteAdapter } from './runner/remote-adapter.js';
 export { renderHtml } from './runner/reporters/html.js';
 export { mergeRuns } from './runner/merge.js';
 export { startReferenceServer } from './reference-clinic/server.js';
+export { defineConfig } from './runner/define-config.js';
+export type { MynaRigConfig } from './runner/define-config.js';

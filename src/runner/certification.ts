@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Suite } from '../scenarios/suite.js';
-import type { RunResult, ScenarioResult } from './results.js';
+import type { CertificationContext, RunResult, ScenarioResult } from './results.js';
 import { writeFileAtomic } from './reporters/write-atomic.js';
 
 /**
@@ -119,4 +119,13 @@ export const CERTIFICATION_FILES = { json: 'certification.json', html: 'certific
 export async function writeCertification(outputDir: string, c: Certification): Promise<void> {
   await writeFileAtomic(join(outputDir, CERTIFICATION_FILES.json), `${JSON.stringify(c, null, 2)}\n`);
   await writeFileAtomic(join(outputDir, CERTIFICATION_FILES.html), certificationHtml(c));
+}
+
+/** Certifies a finished run (or merged shards) and writes both files; returns the verdict line to print. */
+export async function certifyAndWrite(run: RunResult, context: CertificationContext, outputDir: string): Promise<{ certification: Certification; line: string }> {
+  const cert = certify(context.suite, context.level, run, context.sut);
+  await writeCertification(outputDir, cert);
+  const l = cert.levels.find((x) => x.level === cert.level)!;
+  const line = `myna-rig: certification ${cert.suite.id} ${cert.suite.version} / ${cert.level}: ${cert.verdict.toUpperCase()} (${l.passed}/${l.required} required scenarios passed) → ${join(outputDir, CERTIFICATION_FILES.html)}`;
+  return { certification: cert, line };
 }

@@ -1,4 +1,4 @@
-import type { Scenario, Step } from '../scenarios/schema.js';
+import { sourceLabels, type Scenario, type Step } from '../scenarios/schema.js';
 import type { LoadedScenario } from '../scenarios/loader.js';
 import { faceEmbedding } from '../sim-reader/index.js';
 import { checkExpectation } from './expect.js';
@@ -35,7 +35,7 @@ const CONSENT_ORDER = ['diagnosis', 'pharmacy', 'checkup', 'operation'] as const
 async function perform(rig: Rig, step: Step): Promise<void> {
   const { reader } = rig;
   if ('place-card' in step) {
-    const card = rig.cards.get(step['place-card']);
+    const card = rig.transports.get(step['place-card']);
     if (!card) throw new Error(`no card for persona "${step['place-card']}"`);
     await reader.dispatch({
       type: 'card.placed',
@@ -124,7 +124,7 @@ export async function executeScenario(loaded: LoadedScenario, opts: ExecuteOptio
     line: loaded.line,
     tags: scenario.tags,
     troubles: scenario.troubles,
-    sources: scenario.source.map((s) => `${s.seed} ${s.section}`),
+    sources: sourceLabels(scenario.source),
     sut: opts.adapter.name,
     seed: opts.seed,
     status: 'passed',
@@ -164,14 +164,17 @@ export async function executeScenario(loaded: LoadedScenario, opts: ExecuteOptio
         record.durationMs = Math.round(performance.now() - t0);
       }
     }
-    const final = checkExpectation(scenario.expect, await observe(rig), -1);
-    failures.push(...final);
+    const seen = await observe(rig);
+    if (seen.outcome) result.outcome = seen.outcome;
+    failures.push(...checkExpectation(scenario.expect, seen, -1));
     result.status = failures.length > 0 ? 'failed' : 'passed';
   } catch (e) {
     result.status = 'error';
     result.error = (e as Error).message;
   } finally {
     if (rig) {
+      const files = await rig.resultFiles().catch(() => []);
+      if (files.length > 0) result.resultFiles = files;
       await rig.close();
       result.traffic = rig.traffic.records;
       if (rig.traffic.dropped > 0) result.trafficDropped = rig.traffic.dropped;

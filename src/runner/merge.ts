@@ -77,12 +77,28 @@ export function mergeRuns(runs: RunResult[]): { run: RunResult; notes: MergeNote
     if (missing.length > 0) warnings.push(`shard${missing.length === 1 ? '' : 's'} ${missing.map((k) => `${k}/${totals[0]}`).join(', ')} missing: the merged report is incomplete`);
   }
 
+  // Certification: every input must come from the same suite version and level.
+  const contexts = runs.map((r) => r.certification);
+  const withCert = contexts.filter((c) => c !== undefined);
+  let certification = withCert[0];
+  if (withCert.length > 0) {
+    const keyOf = (c: NonNullable<RunResult['certification']>): string => `${c.suite.suite} ${c.suite.version} / ${c.level}`;
+    const keys = [...new Set(withCert.map(keyOf))];
+    if (keys.length > 1) {
+      warnings.push(`the inputs certify different suites or levels (${keys.join('; ')}); no certification summary is written`);
+      certification = undefined;
+    } else if (withCert.length < runs.length) {
+      warnings.push(`${runs.length - withCert.length} input${runs.length - withCert.length === 1 ? ' was' : 's were'} not run with --suite; the certification summary (${keys[0]}) counts their scenarios too`);
+    }
+  }
+
   const merged: RunResult = {
     tool: runs[0]!.tool,
     startedAt: runs.map((r) => r.startedAt).sort()[0]!,
     sut: suts.join(' + '),
     seed: runs[0]!.seed,
     ...(runs.some((r) => r.interrupted) ? { interrupted: true } : {}),
+    ...(certification ? { certification } : {}),
     // Shards run side by side: the matrix took as long as its slowest shard.
     summary: summarize(scenarios, Math.max(...runs.map((r) => r.summary?.durationMs ?? 0))),
     scenarios,

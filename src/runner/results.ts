@@ -1,4 +1,5 @@
 /** What a run produces; the JSON report is exactly `RunResult`. */
+import type { Suite } from '../scenarios/suite.js';
 
 export interface ExpectationFailure {
   /** e.g. `outcome.copayRatio`, `reader.screen`. */
@@ -29,13 +30,26 @@ export interface TrafficRecord {
   at: number;
   /** Index of the step during which it happened; -1 while the rig was being assembled. */
   step: number;
-  from: 'reader' | 'terminal' | 'reception' | 'central';
-  to: 'reader' | 'terminal' | 'reception' | 'central';
-  /** Message type, or `METHOD /path → status` for a central exchange. */
+  from: 'reader' | 'terminal' | 'reception' | 'central' | 'card';
+  to: 'reader' | 'terminal' | 'reception' | 'central' | 'card';
+  /** Message type, `METHOD /path → status` for a central exchange, `COMMAND → SW` for an APDU. */
   label: string;
   message: unknown;
   /** The answer, for an HTTP exchange. */
   response?: unknown;
+}
+
+/** A result file the terminal wrote into its shared folder (face/), exactly as written. */
+export interface ResultFile {
+  folder: 'face' | 'res';
+  name: string;
+  /** Size on disk. */
+  bytes: number;
+  encoding: 'utf8' | 'cp932';
+  /** The file decoded from its encoding; the XML as sent. */
+  text: string;
+  /** Index of the step during which it was written; -1 while the rig was being assembled. */
+  step: number;
 }
 
 export interface ScenarioResult {
@@ -55,10 +69,14 @@ export interface ScenarioResult {
   failures: ExpectationFailure[];
   /** Set when the rig or the SUT broke, rather than an expectation. */
   error?: string;
+  /** The reception's outcome at the end (what the final `expect` was checked against). */
+  outcome?: Record<string, unknown>;
   /** One line that runs this scenario alone with the same seed. */
   repro: string;
   /** What crossed the wire, in order (absent when the rig never came up). */
   traffic?: TrafficRecord[];
+  /** Result XML files the terminal wrote (face/), in order. */
+  resultFiles?: ResultFile[];
   /** Traffic records left out because the scenario produced too many. */
   trafficDropped?: number;
   /** Earlier attempts that did not pass (with --retries); the fields above are the last attempt. */
@@ -85,6 +103,13 @@ export interface BaselineMark {
   reason: string;
 }
 
+export interface CertificationContext {
+  /** The suite as loaded (so the merge needs no suite file). */
+  suite: Suite;
+  level: string;
+  sut: { name: string; url?: string; info?: Record<string, unknown> };
+}
+
 export interface RunSummary {
   total: number;
   passed: number;
@@ -107,6 +132,11 @@ export interface RunResult {
   shard?: { current: number; total: number };
   /** Set when the run was stopped (Ctrl-C) before every scenario ran: a partial report. */
   interrupted?: boolean;
+  /**
+   * Set for `run --suite`: what a certification summary needs besides the results, so that
+   * merge-reports can certify the merged shards exactly as one run would.
+   */
+  certification?: CertificationContext;
   summary: RunSummary;
   scenarios: ScenarioResult[];
 }

@@ -1,4 +1,8 @@
 import { createPublicKey } from 'node:crypto';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import iconv from 'iconv-lite';
+import { join } from 'node:path';
 import { certificateExpiry } from '../domain/card-validity.js';
 import { VirtualClock, jstDate } from '../domain/clock.js';
 import { createRng } from '../domain/rng.js';
@@ -10,6 +14,10 @@ import { startTerminal, type Terminal } from '../sim-backend/terminal/index.js';
 import { createMyNumberCard, createSimulatedJlis, getEcKeyPair, type MyNumberCard, type SimulatedJlis } from '../sim-card/index.js';
 import { SimReader } from '../sim-reader/index.js';
 import type { PersonaSpec, Scenario } from '../scenarios/schema.js';
+import type { CardTransport } from '../protocol/card-transport.js';
+import { readOqsXml } from '../protocol/oqs-xml.js';
+import { tapTransport } from './apdu-log.js';
+import type { ResultFile } from './results.js';
 import type { SutAdapter, SutSession } from './sut-adapter.js';
 import { createTrafficLog, type TrafficLog } from './traffic-log.js';
 
@@ -17,6 +25,8 @@ import { createTrafficLog, type TrafficLog } from './traffic-log.js';
 export interface Rig {
   clock: VirtualClock;
   cards: Map<string, MyNumberCard>;
+  /** Each persona's card as the reader should get it: every APDU exchange goes to `traffic`. */
+  transports: Map<string, CardTransport>;
   /** Card-face name of each persona, handed to the reader with the card (it shows it). */
   names: Map<string, string>;
   readerId: string;
@@ -26,6 +36,8 @@ export interface Rig {
   sut: SutSession;
   /** What crossed the wire so far, masked. */
   traffic: TrafficLog;
+  /** The result files the terminal has written to its face/ folder so far, as written. */
+  resultFiles(): Promise<ResultFile[]>;
   close(): Promise<void>;
 }
 
@@ -89,6 +101,7 @@ export async function assembleRig(scenario: Scenario, adapter: SutAdapter, opts:
   const store = new EligibilityStore();
   const cards = new Map<string, MyNumberCard>();
   const names = new Map<string, string>();
+  const transports = new Map<string, CardTransport>();
 
   let index = 0;
   for (const [key, spec] of Object.entries(scenario.personas)) {
@@ -105,6 +118,7 @@ export async function assembleRig(scenario: Scenario, adapter: SutAdapter, opts:
     });
     names.set(key, spec.name);
     cards.set(key, card);
+    transports.set(key, tapTransport(card, (e) => traffic.apdu(e, clock.now())));
     store.addPerson(personFromSpec(key, spec), qualificationsFromSpec(spec), { registered: spec.registered });
     store.linkCertificate(key, card.authCertificateDer);
     if (spec.card.certificateStatus !== 'good') store.setCertificateState(card.authCertificateDer, spec.card.certificateStatus);
@@ -124,6 +138,11 @@ export async function assembleRig(scenario: Scenario, adapter: SutAdapter, opts:
     }
   };
 
+  // The terminal's shared folder, so the result XML it writes to face/ can be shown as sent.
+  const folderRoot = await mkdtemp(join(tmpdir(), 'myna-rig-terminal-'));
+  closers.push(() => rm(folderRoot, { recursive: true, force: true }));
+  const written: Array<{ name: string; step: number }> = [];
+
   try {
     const central = await startCentral({
       clock,
@@ -141,8 +160,25 @@ export async function assembleRig(scenario: Scenario, adapter: SutAdapter, opts:
       centralUrl: central.url,
       medicalInstitutionCode: scenario.facility.medicalInstitutionCode,
       onTraffic: (e) => traffic.fromTerminal(e),
+      folders: { root: folderRoot },
+      onFolderEvent: (e) => {
+        if (e.kind === 'face-written') written.push({ name: e.file, step: traffic.step });
+      },
     });
     closers.push(() => terminal.close());
+    const resultFiles = async (): Promise<ResultFile[]> => {
+      const out: ResultFile[] = [];
+      for (const w of written) {
+        const path = join(folderRoot, 'face', w.name);
+        const bytes = await readFile(path).catch(() => undefined);
+        if (!bytes) continue;
+        const read = readOqsXml(bytes);
+        const encoding = read.ok ? read.encoding : 'utf8';
+        const text = encoding === 'cp932' ? iconv.decode(bytes, 'cp932') : bytes.toString('utf8');
+        out.push({ folder: 'face', name: w.name, bytes: (await stat(path)).size, encoding, text, step: w.step });
+      }
+      return out;
+    };
     const sut = await adapter.start({
       receptionUrl: terminal.receptionUrl,
       terminalUrl: terminal.url,
@@ -161,7 +197,7 @@ export async function assembleRig(scenario: Scenario, adapter: SutAdapter, opts:
     });
     await reader.connect();
     closers.push(() => reader.close());
-    return { clock, cards, names, readerId: READER_ID, reader, terminal, centralUrl: central.url, sut, traffic, close: closeAll };
+    return { clock, cards, transports, names, readerId: READER_ID, reader, terminal, centralUrl: central.url, sut, traffic, resultFiles, close: closeAll };
   } catch (e) {
     await closeAll();
     throw e;

@@ -3,7 +3,7 @@ import type { LoadedScenario } from '../scenarios/loader.js';
 import { applyBaseline, type Baseline } from './baseline.js';
 import { executeScenario } from './execute.js';
 import { multiplex, type Reporter } from './reporters/reporter.js';
-import { summarize, type AttemptSummary, type RunResult, type ScenarioResult } from './results.js';
+import { summarize, type AttemptSummary, type CertificationContext, type RunResult, type ScenarioResult } from './results.js';
 import type { Shard } from './shard.js';
 import type { SutAdapter } from './sut-adapter.js';
 
@@ -25,6 +25,8 @@ export interface RunOptions {
   shard?: Shard;
   /** Aborting stops starting scenarios; those running finish; the result is marked interrupted. */
   signal?: AbortSignal;
+  /** Written into the result (and results.json) for `run --suite`; see CertificationContext. */
+  certification?: CertificationContext;
   /** How one scenario is run; default in this process with `adapter` (a worker pool swaps it). */
   executor?: ScenarioExecutor;
 }
@@ -118,6 +120,7 @@ export async function runScenarios(scenarios: LoadedScenario[], opts: RunOptions
     seed: opts.seed,
     ...(opts.shard ? { shard: opts.shard } : {}),
     ...(done.length < scenarios.length ? { interrupted: true } : {}),
+    ...(opts.certification ? { certification: opts.certification } : {}),
     summary: summarize(done, Math.round(performance.now() - t0)),
     scenarios: done,
   };

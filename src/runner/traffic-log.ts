@@ -1,5 +1,6 @@
 import type { CentralTrafficEntry } from '../sim-backend/central/index.js';
 import type { TrafficEntry } from '../sim-backend/terminal/index.js';
+import type { ApduExchange } from './apdu-log.js';
 import type { TrafficRecord } from './results.js';
 
 /**
@@ -17,6 +18,8 @@ export interface TrafficLog {
   fromCentral(entry: CentralTrafficEntry): void;
   /** A diagnostic of the reader simulator itself (card failures, link errors). */
   readerLog(text: string, at: number): void;
+  /** One command/response APDU between the reader and the card (already described and masked). */
+  apdu(exchange: ApduExchange, at: number): void;
 }
 
 const DEFAULT_LIMIT = 1000;
@@ -75,6 +78,9 @@ export function createTrafficLog(limit = DEFAULT_LIMIT): TrafficLog {
     readerLog() {
       // Replaced below, once `push` exists.
     },
+    apdu() {
+      // Replaced below, once `push` exists.
+    },
     fromCentral(entry) {
       push({
         at: entry.at,
@@ -89,6 +95,18 @@ export function createTrafficLog(limit = DEFAULT_LIMIT): TrafficLog {
   };
   log.readerLog = (text: string, at: number): void => {
     push({ at, step: log.step, from: 'reader', to: 'reader', label: 'reader log', message: text });
+  };
+  log.apdu = (e: ApduExchange, at: number): void => {
+    const answer = e.response ? `${e.response.sw} ${e.response.meaning}` : 'no answer';
+    push({
+      at,
+      step: log.step,
+      from: 'reader',
+      to: 'card',
+      label: `APDU ${e.command.name} → ${answer}`,
+      message: { command: e.command.hex },
+      response: e.response ?? { error: e.error },
+    });
   };
   const push = (record: TrafficRecord): void => {
     if (log.records.length >= limit) log.dropped += 1;

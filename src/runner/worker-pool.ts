@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { sourceLabels } from '../scenarios/schema.js';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -60,7 +61,7 @@ function crashResult(scenario: LoadedScenario, seed: number, sut: string, reason
     line: scenario.line,
     tags: s.tags,
     troubles: s.troubles,
-    sources: s.source.map((x) => `${x.seed} ${x.section}`),
+    sources: sourceLabels(s.source),
     sut,
     seed,
     status: 'error',

@@ -184,13 +184,34 @@ export const Source = z
   })
   .strict();
 
+/**
+ * A scenario made by `myna-rig import` from a clinic's file: it cites that file, not a seed
+ * document, until the developer has written its expectations from the rules and cited them.
+ */
+export const ImportedSource = z
+  .object({
+    imported: z.string().min(1).describe('the original file name (result XML from face/ or res/, or a pcscd --apdu log)'),
+    kind: z.enum(['result-xml', 'pcscd-apdu-log']).optional(),
+  })
+  .strict();
+
+/** Seed citations, and/or the clinic file a scenario was imported from. */
+export const ScenarioSource = z.union([ImportedSource, z.array(z.union([Source, ImportedSource])).min(1, 'cite at least one seed: expectations are written from the sources')]);
+export type ScenarioSource = z.infer<typeof ScenarioSource>;
+
+/** One line per source, for reports: `<seed> <section>` or `imported from <file>`. */
+export function sourceLabels(source: ScenarioSource): string[] {
+  const list = Array.isArray(source) ? source : [source];
+  return list.map((x) => ('imported' in x ? `imported from ${x.imported}` : `${x.seed} ${x.section}`));
+}
+
 export const Scenario = z
   .object({
     $schema: z.string().optional(),
     id: z.string().regex(/^[a-z0-9][a-z0-9-]*(\/[a-z0-9][a-z0-9-]*)*$/, 'must be lower-case words joined by - and /, e.g. conformance/pin-locked'),
     title: z.string().min(1),
     tags: z.array(z.string()).default([]),
-    source: z.array(Source).min(1, 'cite at least one seed: expectations are written from the sources'),
+    source: ScenarioSource,
     troubles: z.array(z.string().regex(/^T\d{2}$/, 'must be a trouble id such as T39')).default([]),
     at: z
       .string()

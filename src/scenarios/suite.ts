@@ -43,6 +43,22 @@ export const Suite = z
         seen.add(id);
       });
     }
+    // Levels go from the least to the most demanding: each must require all the previous one does,
+    // so "passes full" always implies "passes basic".
+    const names = Object.keys(s.levels);
+    names.slice(1).forEach((name, k) => {
+      const previous = names[k]!;
+      const mine = new Set(s.levels[name]!.scenarios);
+      for (const id of s.levels[previous]!.scenarios) {
+        if (!mine.has(id)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['levels', name, 'scenarios'],
+            message: `level ${name} omits "${id}", which the less demanding level ${previous} requires; a level must require every scenario of the level before it`,
+          });
+        }
+      }
+    });
   });
 export type Suite = z.infer<typeof Suite>;
 
@@ -89,6 +105,31 @@ export function parseSuiteText(text: string, file: string): SuiteLoad {
       where: (level, index) => yamlPosition(lc, doc, ['levels', level, 'scenarios', index]),
     },
   };
+}
+
+/**
+ * Issues of a parsed suite against the scenarios it can see: every required id must exist.
+ * Each issue points at the id's line in the suite file.
+ */
+export function suiteIssues(loaded: LoadedSuite, known: ReadonlySet<string>): ScenarioIssue[] {
+  const issues: ScenarioIssue[] = [];
+  for (const [name, level] of Object.entries(loaded.suite.levels)) {
+    level.scenarios.forEach((id, i) => {
+      if (known.has(id)) return;
+      issues.push({
+        file: loaded.file,
+        ...loaded.where(name, i),
+        field: `levels.${name}.scenarios.${i}`,
+        message: `no scenario "${id}" in ${loaded.suite.scenarios.join(', ')}; a suite may only require scenarios that exist`,
+      });
+    });
+  }
+  return issues;
+}
+
+/** A YAML text is a suite (not scenarios) when it declares top-level `suite:` and `levels:`. */
+export function looksLikeSuite(text: string): boolean {
+  return /^suite:/m.test(text) && /^levels:/m.test(text);
 }
 
 export async function loadSuiteFile(file: string): Promise<SuiteLoad> {

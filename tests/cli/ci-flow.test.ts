@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReferenceServer, type ReferenceServer } from '../../src/reference-clinic/server.js';
 import { decide, type Decide } from '../../src/reference-clinic/decide.js';
-import { builtIn, CliFixture } from './cli-fixture.js';
+import { readFileSync } from 'node:fs';
+import { builtIn, CliFixture, REPO } from './cli-fixture.js';
+import { readGithubWorkflow, readGitlabJobs, runGithubJob, WorkflowRunner } from './ci-workflow.js';
 
 /**
- * The CLI as CI uses it: shards + merge-reports (lossless), the expected-failures baseline
- * (known, new, stale, update, malformed), and retries with flaky marking.
+ * The CLI as CI uses it: the shipped workflows (docs/ci/*.yml) run step by step from their YAML,
+ * shards + merge-reports (lossless), the expected-failures baseline (known, new, stale, update,
+ * malformed), and retries with flaky marking.
  */
 const THREE = {
   'scenarios/elder.yaml': builtIn('late-elder-one-tenth.yaml'),
@@ -15,6 +18,76 @@ const THREE = {
 
 /** JUnit with the run-dependent parts (times, timestamp) blanked. */
 const timeless = (xml: string): string => xml.replace(/ time="[\d.]+"/g, ' time=""').replace(/ timestamp="[^"]*"/g, ' timestamp=""');
+
+/** THREE fails preschool on purpose; the vendor's baseline lists it, so CI passes on this known gap. */
+const BASELINE = '- id: conformance/preschool-two-tenths\n  reason: ratio table not updated (ACME-17)\n';
+
+describe('docs/ci workflows, run from their YAML', () => {
+  it('github-actions.yml: every matrix shard of job scenarios, then job report; merged JUnit + HTML, exit 0', async () => {
+    const wf = readGithubWorkflow(readFileSync(`${REPO}/docs/ci/github-actions.yml`, 'utf8'));
+    const fx = new CliFixture().write({ ...THREE, 'myna-rig-baseline.yaml': BASELINE });
+    const runner = new WorkflowRunner(fx);
+    try {
+      const scenarios = wf.jobs.scenarios!;
+      const shards = scenarios.strategy!.matrix!.shard!.map(String);
+      expect(shards.length).toBeGreaterThan(1);
+      for (const shard of shards) {
+        const steps = await runGithubJob(runner, scenarios, { 'matrix.shard': shard });
+        expect(steps.map((s) => s.args[0])).toEqual(['run']);
+        expect(steps[0]!.args).toContain('--sut');
+        expect(steps[0]!.result.err.replace(/myna-rig: shard \d+\/\d+ has no scenarios.*/, '').trim()).toBe('');
+        expect(steps[0]!.result.code).toBe(0);
+      }
+      expect(wf.jobs.report!.needs).toBe('scenarios');
+      const report = await runGithubJob(runner, wf.jobs.report!, {});
+      expect(report.map((s) => s.args[0])).toEqual(['merge-reports']);
+      expect(report[0]!.args.filter((a) => a.startsWith('shards/'))).toHaveLength(shards.length);
+      expect(report[0]!.result.code).toBe(0);
+      const merged = fx.json<{ summary: Record<string, number>; sut: string }>('reports/merged/results.json');
+      expect(merged.summary).toMatchObject({ total: 3, passed: 2, failed: 0, knownFailures: 1 });
+      expect(merged.sut).toBe('reference-reception (CI)');
+      expect(fx.read('reports/merged/junit.xml')).toContain('<testsuites name="myna-rig" tests="3"');
+      expect(fx.read('reports/merged/index.html')).toContain('data-id="conformance/preschool-two-tenths"');
+    } finally {
+      await runner.close();
+    }
+  }, 120_000);
+
+  it('gitlab-ci.yml: the parallel job once per CI_NODE_INDEX, then the report stage; exit 0', async () => {
+    const { stages, jobs } = readGitlabJobs(readFileSync(`${REPO}/docs/ci/gitlab-ci.yml`, 'utf8'));
+    const fx = new CliFixture().write({ ...THREE, 'myna-rig-baseline.yaml': BASELINE });
+    const runner = new WorkflowRunner(fx);
+    try {
+      const ran: string[] = [];
+      for (const stage of stages) {
+        for (const [name, job] of jobs.filter(([, j]) => j.stage === stage)) {
+          const total = job.parallel ?? 1;
+          for (let i = 1; i <= total; i++) {
+            const vars = { CI_NODE_INDEX: String(i), CI_NODE_TOTAL: String(total) };
+            for (const line of job.script) {
+              const step = await runner.run(runner.expand(line, vars));
+              if (!step) continue;
+              ran.push(`${name}: ${step.args[0]}`);
+              expect(step.result.code, `${line} → ${step.result.err}`).toBe(0);
+            }
+          }
+          if (job.artifacts?.reports?.junit) expect(fx.read(job.artifacts.reports.junit)).toContain('<testsuites name="myna-rig" tests="3"');
+        }
+      }
+      expect(ran).toEqual(['myna-rig: run', 'myna-rig: run', 'myna-rig: run', 'myna-rig-report: merge-reports']);
+      expect(fx.json<{ summary: Record<string, number> }>('reports/merged/results.json').summary).toMatchObject({ total: 3, passed: 2, knownFailures: 1 });
+    } finally {
+      await runner.close();
+    }
+  }, 120_000);
+
+  it('a workflow step the test cannot run fails loudly rather than being skipped', async () => {
+    const runner = new WorkflowRunner(new CliFixture());
+    await expect(runner.run('curl https://example.invalid | sh')).rejects.toThrow('workflow step this test cannot run');
+    await expect(runner.run('npx myna-rig run "a b"')).rejects.toThrow('needs a real shell');
+    expect(() => runner.expand('--shard ${{ matrix.other }}/3', {})).toThrow('uses matrix.other, which this test does not set');
+  });
+});
 
 describe('shards and merge-reports', () => {
   const fx = new CliFixture().write(THREE);

@@ -1,13 +1,22 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { createJiti } from 'jiti';
 import { z } from 'zod';
 import { REPORTER_NAMES } from '../reporters/index.js';
 
 /**
- * myna-rig.config.json: the settings a vendor keeps in their repository so that CI runs just
+ * myna-rig.config.ts (.mts, .mjs, .js) or .json: the settings a vendor keeps in their repository so that CI runs just
  * `npx myna-rig run`. Command-line flags override it. Relative paths are relative to the file.
  */
 export const CONFIG_FILE = 'myna-rig.config.json';
+
+/** Looked for in this order in the current folder when --config is not given. */
+export const CONFIG_FILES = ['myna-rig.config.ts', 'myna-rig.config.mts', 'myna-rig.config.mjs', 'myna-rig.config.js', CONFIG_FILE] as const;
+
+export function findConfigFile(dir = '.'): string | undefined {
+  return CONFIG_FILES.find((f) => existsSync(join(dir, f)));
+}
 
 const posInt = 'must be a positive integer';
 const nonNegInt = 'must be a non-negative integer';
@@ -54,15 +63,40 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   return v;
 }
 
+const isModule = (file: string): boolean => /\.(ts|mts|cts|mjs|cjs|js)$/.test(file);
+
+/**
+ * A module config's default export: the object, or a (possibly async) function returning it.
+ * Loaded with jiti so a TypeScript config needs no build step; no module or disk cache, so an
+ * edited config is read afresh by every run in a long-lived process (tests, watch mode).
+ */
+async function importModuleConfig(file: string): Promise<unknown> {
+  const jiti = createJiti(import.meta.url, { moduleCache: false, fsCache: false, interopDefault: false });
+  let mod: unknown;
+  try {
+    mod = ((await jiti.import(resolve(file))) as { default?: unknown }).default;
+  } catch (e) {
+    throw new ConfigError(`${file}: the config module failed to load: ${(e as Error).message.split('\n')[0]}; fix it, or run it with \`npx tsx ${file}\` to see the whole error`);
+  }
+  const value = typeof mod === 'function' ? await (mod as () => unknown)() : mod;
+  if (value === undefined || value === null || typeof value !== 'object') {
+    throw new ConfigError(`${file}: the config module must \`export default defineConfig({ ... })\` (an object); its default export is ${value === undefined ? 'missing' : typeof value}`);
+  }
+  return value;
+}
+
 /** Reads and checks a config file; relative paths in it come back resolved against its folder. */
 export async function loadConfig(file: string): Promise<RigConfig> {
+  if (!existsSync(file)) throw new ConfigError(`${file}: no such config file; create one with \`myna-rig init\``);
   let raw: unknown;
-  try {
-    raw = JSON.parse(await readFile(file, 'utf8'));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new ConfigError(`${file}: no such config file; create one with \`myna-rig init\``);
-    throw new ConfigError(`${file}: not valid JSON (${(e as Error).message})`);
+  if (isModule(file)) {
+    raw = await importModuleConfig(file);
+  } else {
+    try {
+      raw = JSON.parse(await readFile(file, 'utf8'));
+    } catch (e) {
+      throw new ConfigError(`${file}: not valid JSON (${(e as Error).message})`);
+    }
   }
   const parsed = RigConfig.safeParse(raw);
   if (!parsed.success) {

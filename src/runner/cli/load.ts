@@ -2,9 +2,10 @@ import { readdir, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { formatIssue, loadScenarioFiles, type LoadResult } from '../../scenarios/loader.js';
 
-const DEFAULT_DIR = 'scenarios';
+export const DEFAULT_DIR = 'scenarios';
 
-async function collectFiles(paths: string[]): Promise<string[]> {
+/** Every YAML file under `paths`; suite folders (scenarios/suites/) only when `withSuites` or named. */
+export async function collectFiles(paths: string[], { withSuites = false }: { withSuites?: boolean } = {}): Promise<string[]> {
   const out: string[] = [];
   const walk = async (p: string): Promise<void> => {
     const s = await stat(p).catch(() => undefined);
@@ -14,7 +15,7 @@ async function collectFiles(paths: string[]): Promise<string[]> {
     }
     if (s.isDirectory()) {
       // Suite files (scenarios/suites/) list scenarios; they are not scenarios themselves.
-      if (!paths.includes(p) && /(^|[\\/])suites$/.test(p)) return;
+      if (!withSuites && !paths.includes(p) && /(^|[\\/])suites$/.test(p)) return;
       const entries = (await readdir(p)).sort();
       for (const e of entries) await walk(join(p, e));
     } else if (/\.ya?ml$/.test(p) || paths.includes(p)) {

@@ -3,11 +3,14 @@ import { scenarioJsonSchema } from '../../scenarios/json-schema.js';
 import { EXIT } from './exit-codes.js';
 import { loadOrReport } from './load.js';
 import { registerCardCommand } from './card-command.js';
+import { addImportCommand } from './import-command.js';
 import { addInitCommand } from './init-command.js';
 import { addMergeCommand } from './merge-command.js';
 import { addReferenceCommand } from './reference-command.js';
+import { addReplayCommand } from './replay-command.js';
 import { addRunCommand } from './run-command.js';
 import { addServeCommand } from './serve-command.js';
+import { addValidateCommand } from './validate-command.js';
 
 export { EXIT } from './exit-codes.js';
 
@@ -33,16 +36,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
       setExit(EXIT.OK);
     });
 
-  program
-    .command('validate')
-    .description('check scenario files and report every problem as file:line:col: field: message')
-    .argument('[paths...]', 'scenario files or folders')
-    .action(async (paths: string[]) => {
-      const loaded = await loadOrReport(paths);
-      if (!loaded) return setExit(EXIT.USAGE);
-      console.log(`myna-rig: ${loaded.scenarios.length} scenario${loaded.scenarios.length === 1 ? '' : 's'} valid`);
-      setExit(EXIT.OK);
-    });
+  addValidateCommand(program, setExit);
 
   program
     .command('schema')
@@ -53,6 +47,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     });
 
   addMergeCommand(program, setExit);
+  addImportCommand(program, setExit);
+  addReplayCommand(program, setExit);
   addInitCommand(program, setExit);
   addServeCommand(program, setExit);
   addReferenceCommand(program, setExit);

@@ -1,11 +1,10 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import { formatIssue } from '../../scenarios/loader.js';
-import { loadSuiteFile, type LoadedSuite } from '../../scenarios/suite.js';
-import { CERTIFICATION_FILES, certify, writeCertification, type SutIdentity } from '../certification.js';
-import { CONFIG_FILE, ConfigError, loadConfig, type RigConfig } from './config.js';
+import { loadSuiteFile, suiteIssues, type LoadedSuite } from '../../scenarios/suite.js';
+import { certifyAndWrite, type SutIdentity } from '../certification.js';
+import { CONFIG_FILES, ConfigError, findConfigFile, loadConfig, type RigConfig } from './config.js';
 import { BaselineError, loadBaseline, updatedEntries, writeBaseline, type Baseline } from '../baseline.js';
+import { recordingReporter } from '../recording.js';
 import { runFailed } from '../results.js';
 import { filterScenarios, runScenarios } from '../run.js';
 import { selectShard, type Shard } from '../shard.js';
@@ -37,6 +36,7 @@ interface RunCommandOptions {
   suite?: string;
   level?: string;
   config?: string;
+  record?: string;
 }
 
 /**
@@ -62,7 +62,7 @@ function interruptOnSignal(): { signal: AbortSignal; dispose: () => void } {
 }
 
 /** The SUT named on the command line: the built-in reference, or a remote one that must answer GET /. */
-async function adapterFor(o: RunCommandOptions): Promise<{ adapter: SutAdapter; spec: AdapterSpec; identity: SutIdentity } | undefined> {
+export async function adapterFor(o: { sut?: string; sutTimeout: number }): Promise<{ adapter: SutAdapter; spec: AdapterSpec; identity: SutIdentity } | undefined> {
   if (!o.sut) {
     const adapter = referenceAdapter();
     return { adapter, spec: { kind: 'reference' }, identity: { name: adapter.name } };
@@ -102,17 +102,10 @@ function suiteSelection(suite: LoadedSuite, level: string | undefined, known: Re
     console.error(`myna-rig: --level ${chosen}: suite ${suite.suite.suite} ${suite.suite.version} (${suite.file}) has the levels ${levels.join(', ')}`);
     return undefined;
   }
-  let missing = 0;
-  for (const [name, l] of Object.entries(suite.suite.levels)) {
-    l.scenarios.forEach((id, i) => {
-      if (known.has(id)) return;
-      missing += 1;
-      const { line, col } = suite.where(name, i);
-      console.error(formatIssue({ file: suite.file, line, col, field: `levels.${name}.scenarios.${i}`, message: `no scenario "${id}" in ${suite.suite.scenarios.join(', ')}; a suite may only require scenarios that exist` }));
-    });
-  }
-  if (missing > 0) {
-    console.error(`myna-rig: suite ${suite.suite.suite} ${suite.suite.version} requires ${missing} scenario${missing === 1 ? '' : 's'} that could not be found; nothing was run`);
+  const issues = suiteIssues(suite, known);
+  for (const issue of issues) console.error(formatIssue(issue));
+  if (issues.length > 0) {
+    console.error(`myna-rig: suite ${suite.suite.suite} ${suite.suite.version} requires ${issues.length} scenario${issues.length === 1 ? '' : 's'} that could not be found; nothing was run`);
     return undefined;
   }
   return { level: chosen, ids: suite.suite.levels[chosen]!.scenarios };
@@ -140,10 +133,11 @@ export function addRunCommand(program: Command, setExit: (code: number) => void)
     .option('--reporter <name...>', `${REPORTER_NAMES.join(', ')} (default: all)`)
     .option('--suite <file>', 'run a versioned suite (scenarios/suites/*.yaml) and write certification.json + certification.html')
     .option('--level <name>', 'with --suite: the certification level to run (default: the suite\'s last, most demanding level)')
-    .option('--config <file>', `settings file (default: ${CONFIG_FILE} in the current folder, if there is one); flags override it`)
+    .option('--record <dir>', 'save each scenario\'s reception-link traffic and outcome as <dir>/<id>.jsonl, for `myna-rig replay`')
+    .option('--config <file>', `settings file (default: the first of ${CONFIG_FILES.join(', ')} in the current folder); flags override it`)
     .action(async (argPaths: string[], o: RunCommandOptions, cmd: Command) => {
       let paths = argPaths;
-      const configFile = o.config ?? (existsSync(CONFIG_FILE) ? CONFIG_FILE : undefined);
+      const configFile = o.config ?? findConfigFile();
       if (configFile) {
         try {
           const config = await loadConfig(configFile);
@@ -220,16 +214,10 @@ export function addRunCommand(program: Command, setExit: (code: number) => void)
           // With --update-baseline the run is judged against the file as rewritten below.
           ...(baseline && !o.updateBaseline ? { baseline } : {}),
           signal: interrupt.signal,
-          reporters: names.map((n) => createReporter(n as ReporterName, o.output)),
+          ...(suite && certification ? { certification: { suite: suite.suite, level: certification.level, sut: sut.identity } } : {}),
+          reporters: [...names.map((n) => createReporter(n as ReporterName, o.output)), ...(o.record ? [recordingReporter(o.record)] : [])],
         });
-        if (suite && certification) {
-          const cert = certify(suite.suite, certification.level, run, sut.identity);
-          await writeCertification(o.output, cert);
-          const l = cert.levels.find((x) => x.level === cert.level)!;
-          console.log(
-            `myna-rig: certification ${cert.suite.id} ${cert.suite.version} / ${cert.level}: ${cert.verdict.toUpperCase()} (${l.passed}/${l.required} required scenarios passed) → ${join(o.output, CERTIFICATION_FILES.html)}`,
-          );
-        }
+        if (run.certification) console.log((await certifyAndWrite(run, run.certification, o.output)).line);
         if (baseline && o.updateBaseline && !run.interrupted) {
           const entries = updatedEntries(baseline, run.scenarios);
           await writeBaseline(baseline.file, entries);

@@ -6,6 +6,33 @@ export interface ConsoleOptions {
   /** Colour: on for a TTY unless NO_COLOR is set (chalk's own detection), or forced. */
   color?: boolean;
   write?: (line: string) => void;
+  /** Where the progress bar is drawn; default process.stdout. */
+  stream?: ProgressStream;
+  /** Default: on when `stream` is a TTY and the environment is not CI (see progressWanted). */
+  progress?: boolean;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The part of a tty.WriteStream the progress bar uses. */
+export interface ProgressStream {
+  isTTY?: boolean;
+  columns?: number;
+  write(text: string): boolean;
+}
+
+/** A bar only makes sense where a person watches a terminal: a TTY, and not a CI log (CI=true). */
+export function progressWanted(stream: ProgressStream, env: NodeJS.ProcessEnv = process.env): boolean {
+  const ci = env.CI !== undefined && env.CI !== '' && env.CI !== '0' && env.CI.toLowerCase() !== 'false';
+  return Boolean(stream.isTTY) && !ci && env.TERM !== 'dumb';
+}
+
+const BAR_WIDTH = 24;
+
+/** `[██████░░░░░░] 3/12  ✓ 2  ✗ 1`, fitted to the terminal's width. */
+export function progressLine(done: number, total: number, passed: number, failed: number, columns = 80): string {
+  const filled = total === 0 ? BAR_WIDTH : Math.round((done / total) * BAR_WIDTH);
+  const line = `[${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}] ${done}/${total}  ✓ ${passed}  ✗ ${failed}`;
+  return line.length > columns - 1 ? line.slice(0, Math.max(0, columns - 1)) : line;
 }
 
 function colorWanted(): boolean {
@@ -16,7 +43,24 @@ function colorWanted(): boolean {
 
 export function consoleReporter(opts: ConsoleOptions = {}): Reporter {
   const c: ChalkInstance = new Chalk({ level: (opts.color ?? colorWanted()) ? 1 : 0 });
-  const write = opts.write ?? ((line: string) => console.log(line));
+  const writeLine = opts.write ?? ((line: string) => console.log(line));
+  const stream = opts.stream ?? process.stdout;
+  const showBar = opts.progress ?? progressWanted(stream, opts.env);
+  const bar = { total: 0, done: 0, passed: 0, failed: 0, drawn: false };
+  const clearBar = (): void => {
+    if (bar.drawn) stream.write('\r\x1b[2K');
+    bar.drawn = false;
+  };
+  const drawBar = (): void => {
+    if (!showBar) return;
+    stream.write(`\r\x1b[2K${c.cyan(progressLine(bar.done, bar.total, bar.passed, bar.failed, stream.columns ?? 80))}`);
+    bar.drawn = true;
+  };
+  // Lines go above the bar: clear it, write, draw it again (onScenarioEnd redraws once at the end).
+  const write = (line: string): void => {
+    clearBar();
+    writeLine(line);
+  };
   const mark = (r: ScenarioResult): string => {
     if (r.baseline?.status === 'known-failure') return c.yellow('○');
     if (r.baseline?.status === 'stale') return c.red('✗');
@@ -25,6 +69,8 @@ export function consoleReporter(opts: ConsoleOptions = {}): Reporter {
   return {
     onBegin({ total, sut, seed }) {
       write(c.bold(`myna-rig: ${total} scenario${total === 1 ? '' : 's'} against ${sut} (seed ${seed})`));
+      bar.total = total;
+      drawBar();
     },
     onScenarioEnd(r) {
       const suffix = r.status === 'flaky' ? c.yellow(' flaky') : r.baseline?.status === 'known-failure' ? c.yellow(' known failure') : '';
@@ -43,8 +89,13 @@ export function consoleReporter(opts: ConsoleOptions = {}): Reporter {
         write(`      ${c.red(`error: ${r.error ?? 'unknown'}`)}`);
       }
       if (r.status !== 'passed') write(`      ${c.dim('repro:')} ${r.repro}`);
+      bar.done += 1;
+      if (r.baseline?.status === 'known-failure' || ((r.status === 'passed' || r.status === 'flaky') && r.baseline?.status !== 'stale')) bar.passed += 1;
+      else bar.failed += 1;
+      drawBar();
     },
     onEnd(run) {
+      clearBar();
       const s = run.summary;
       const parts = [c.green(`${s.passed} passed`), s.failed > 0 ? c.red(`${s.failed} failed`) : `${s.failed} failed`];
       if (s.errors > 0) parts.push(c.red(`${s.errors} errors`));

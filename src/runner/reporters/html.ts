@@ -1,4 +1,4 @@
-import type { ExpectationFailure, RunResult, ScenarioResult, StepRecord, TrafficRecord } from '../results.js';
+import type { ExpectationFailure, ResultFile, RunResult, ScenarioResult, StepRecord, TrafficRecord } from '../results.js';
 import type { Reporter } from './reporter.js';
 import { writeFileAtomic } from './write-atomic.js';
 
@@ -91,6 +91,16 @@ function stepRow(s: StepRecord, traffic: TrafficRecord[]): string {
   return `<tr class="step ${s.status}"><td>${s.index}</td><td><code>${esc(s.step)}</code>${s.error ? `<div class="err">${esc(s.error)}</div>` : ''}${wire}</td><td>${esc(s.status)}</td><td class="screen">${screenCell(s.screen)}</td><td class="outcome">${outcomeCell(s.outcome)}</td><td class="num">${s.durationMs} ms</td></tr>`;
 }
 
+/** The result XML files the terminal wrote (face/), as sent: decoded from their encoding, not re-formatted. */
+function resultFilesSection(files: ResultFile[] | undefined): string {
+  if (!files || files.length === 0) return '';
+  const items = files.map(
+    (f) =>
+      `<details class="result-file"><summary><code>${esc(f.folder)}/${esc(f.name)}</code> <span class="dim">${f.bytes} bytes · ${f.encoding === 'cp932' ? 'Shift_JIS (CP932)' : 'UTF-8'} · ${f.step >= 0 ? `written during step ${f.step}` : 'written during setup'}</span></summary><pre class="xml">${esc(f.text)}</pre></details>`,
+  );
+  return `<div class="result-files"><div class="dim">result XML as the terminal wrote it</div>${items.join('')}</div>`;
+}
+
 function scenarioSection(r: ScenarioResult): string {
   const open = r.status !== 'passed' || r.baseline?.status === 'stale' ? ' open' : '';
   const problems: string[] = [];
@@ -114,6 +124,7 @@ ${r.sources.length > 0 ? `<div class="meta dim">sources: ${r.sources.map(esc).jo
 ${problems.join('\n')}
 ${repro}
 <table class="steps"><thead><tr><th>#</th><th>step</th><th>status</th><th>reader screen after</th><th>reception outcome after</th><th>time</th></tr></thead><tbody>${stepRows(r)}</tbody></table>
+${resultFilesSection(r.resultFiles)}
 ${r.trafficDropped ? `<div class="note">${r.trafficDropped} more messages were not kept</div>` : ''}
 </div></details></section>`;
 }
