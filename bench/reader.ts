@@ -2,16 +2,19 @@
  * Reader throughput: full reader flows per second through the pure machine (src/sim-reader/
  * machine.ts) with canned card and terminal answers — no card crypto, no sockets. One flow is
  * card placed → read → challenge → method → PIN/face/目視 → verdict → consent → completed →
- * card removed; the three methods rotate. Target (issue 6): ≥ 2,000 flows/s.
+ * card removed; PIN, face, 目視 and an Android smartphone with a carried-over consent rotate.
+ * Target (issue 6): ≥ 2,000 flows/s.
  *
  * Baseline, measured in the same run over the very same event sequences: a no-op reducer
  * (`state → state`, reading only the event's type). The ratio machine / baseline says how much of
  * the no-op loop's speed the real machine keeps. A second line also renders the screen
- * (screenOf) after every event, as the runtime does.
+ * (screenOf) after every event, as the runtime does; a third renders the text and HTML snapshot
+ * of every screen change (snapshot.ts), as a reporter recording every transition would.
  * Prints the numbers and exits 0. Run: npx tsx bench/reader.ts [--seconds 2]
  */
 import { initialState, screenOf, step, type ReaderEvent, type ReaderState } from '../src/sim-reader/machine.js';
 import { readerProfile } from '../src/sim-reader/profiles/index.js';
+import { screenAsHtml, screenAsText } from '../src/sim-reader/snapshot.js';
 
 const secondsArg = process.argv.indexOf('--seconds');
 const SECONDS = secondsArg > 0 ? Number(process.argv[secondsArg + 1]) : 2;
@@ -22,6 +25,24 @@ const CERT = Uint8Array.from({ length: 1200 }, (_, i) => (i * 31) & 0xff);
 CERT.set([0x30, 0x82, 0x04, 0xac]);
 const SIG = Uint8Array.from({ length: 256 }, (_, i) => (i * 7) & 0xff);
 const NONCE_B64 = Buffer.from(Uint8Array.from({ length: 32 }, (_, i) => i)).toString('base64');
+
+/** The smartphone sub-flow (Android, PIN typed on the reader) ending in «前回と同じ». */
+function phoneFlow(sessionId: string): ReaderEvent[] {
+  const previousConsent = { diagnosis: false, pharmacy: true, checkup: true, operation: false };
+  return [
+    { type: 'choose.phone', sessionId },
+    { type: 'choose.os', os: 'android' },
+    { type: 'pin.entered', pin: '5678' },
+    { type: 'phone.tapped' },
+    { type: 'card.read-ok', certificate: CERT, pinTriesLeft: 3, holderName: '渡辺　花子' },
+    { v: 1, type: 'challenge', sessionId, challengeId: `c-${sessionId}`, nonce: NONCE_B64 },
+    { type: 'pin.ok', signature: SIG },
+    { v: 1, type: 'auth.verdict', sessionId, accepted: true, checkId: `k-${sessionId}`, previousConsent },
+    { type: 'consent.carry-over' },
+    { v: 1, type: 'session.completed', sessionId },
+    { type: 'card.removed' },
+  ];
+}
 
 function flow(sessionId: string, method: 'pin' | 'face' | 'visual'): ReaderEvent[] {
   const verdict: ReaderEvent = { v: 1, type: 'auth.verdict', sessionId, accepted: true, checkId: `k-${sessionId}` };
@@ -45,7 +66,7 @@ function flow(sessionId: string, method: 'pin' | 'face' | 'visual'): ReaderEvent
   ];
 }
 
-const FLOWS: ReaderEvent[][] = (['pin', 'face', 'visual'] as const).map((m, i) => flow(`r1-s${i + 1}`, m));
+const FLOWS: ReaderEvent[][] = [...(['pin', 'face', 'visual'] as const).map((m, i) => flow(`r1-s${i + 1}`, m)), phoneFlow('r1-s4')];
 const start = (): ReaderState => step(initialState({ readerId: 'r1', profile: readerProfile('vendor-c') }), { type: 'link.up' }).state;
 
 interface Rate {
@@ -86,6 +107,19 @@ const withScreens = (s: ReaderState, e: ReaderEvent): ReaderState => {
   return next;
 };
 
+let lastScreen: ReaderState['screen'] | null = null;
+let lastMessage: string | null = null;
+const withSnapshots = (s: ReaderState, e: ReaderEvent): ReaderState => {
+  const next = step(s, e).state;
+  if (next.screen !== lastScreen || next.message !== lastMessage) {
+    lastScreen = next.screen;
+    lastMessage = next.message;
+    const screen = screenOf(next);
+    sink += screenAsText(screen).length + screenAsHtml(screen).length;
+  }
+  return next;
+};
+
 const perSecond = (r: Rate): number => r.flows / r.seconds;
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
@@ -95,13 +129,15 @@ measure(noop, 0.2, false);
 const base = perSecond(measure(noop, SECONDS / 2, false));
 const pure = perSecond(measure(machine, SECONDS, true));
 const rendered = perSecond(measure(withScreens, SECONDS, true));
+const snapshotted = perSecond(measure(withSnapshots, SECONDS, true));
 const eventsPerFlow = FLOWS.reduce((n, f) => n + f.length, 0) / FLOWS.length;
 
 const out = [
-  `reader flows (${eventsPerFlow.toFixed(1)} events each; PIN / face / 目視 rotating; canned card results)`,
+  `reader flows (${eventsPerFlow.toFixed(1)} events each; PIN / face / 目視 / Android phone rotating; canned card results)`,
   `baseline: no-op reducer, same events   ${fmt(base)} flows/s`,
   `machine: step()                       ${fmt(pure)} flows/s   ratio ${(pure / base).toFixed(4)} of baseline   target ≥ ${fmt(TARGET)}/s: ${pure >= TARGET ? 'met' : 'NOT met'}`,
   `machine + screenOf() every event      ${fmt(rendered)} flows/s   ratio ${(rendered / base).toFixed(4)} of baseline`,
+  `machine + text/HTML snapshot per screen ${fmt(snapshotted)} flows/s   ratio ${(snapshotted / base).toFixed(4)} of baseline`,
 ];
 // `sink` keeps the optimiser from dropping the loops' work; it is never negative.
 if (sink < 0) out.push(String(sink));

@@ -14,6 +14,15 @@ const sessionId = z.string().min(1);
 export const AuthMethod = z.enum(['pin', 'face', 'visual']);
 export type AuthMethod = z.infer<typeof AuthMethod>;
 
+/**
+ * What carried the JPKI key that signed (issue 6, added to v1): the physical card, an Android
+ * phone (EF 0006 JPKIAPGPSETOKEN, 4-digit smartphone PIN typed on the face-auth reader) or an
+ * iPhone (unlocked by Face ID / Touch ID on the phone). Phones come through a general-purpose
+ * reader and sign like a card with method `pin`; absent = card.
+ */
+export const KeyCarrier = z.enum(['card', 'android', 'iphone']);
+export type KeyCarrier = z.infer<typeof KeyCarrier>;
+
 /** Things the reader tells the terminal that the staff (and the reception) should know. */
 export const ReaderNoticeCode = z.enum([
   'pin-wrong', // a wrong PIN; triesLeft says how many remain
@@ -26,6 +35,10 @@ export const ReaderNoticeCode = z.enum([
   'not-registered', // the patient declined 健康保険証利用登録 on the reader (F24, E-notreg)
   'certificate-expiring', // the certificate ends within 3 months: renew at the municipality (Q2)
   'face-locked', // consecutive face mismatches reached the lock (F10, E-facelock)
+  // Smartphone flow (issue 6): the phone's own certificate and PIN, not the card's.
+  'phone-read-failed', // the phone could not be read or unlocked on the general-purpose reader (F19, E-phone)
+  'phone-pin-wrong', // a wrong smartphone PIN (Android); triesLeft says how many remain
+  'phone-pin-locked', // the smartphone certificate's PIN is locked (F20, E-phone-lock): use the physical card
 ]);
 export type ReaderNoticeCode = z.infer<typeof ReaderNoticeCode>;
 
@@ -52,6 +65,8 @@ export const AuthResult = z.object({
   /** base64 RSA PKCS#1 v1.5 signature by the card over SHA-256(nonce), for method `pin`. */
   signature: z.string().optional(),
   attestation: ReaderAttestation.optional(),
+  /** Added to v1 (issue 6): the key's carrier; a phone is refused in the certificate's grace period (F25). */
+  carrier: KeyCarrier.optional(),
 });
 export const ConsentResult = z.object({
   v,
@@ -61,6 +76,11 @@ export const ConsentResult = z.object({
   consent: ConsentChoices,
   /** Chosen on the 包括同意 screen (all at once) rather than item by item. */
   bulk: z.boolean(),
+  /**
+   * Added to v1 (issue 6): the patient chose «前回と同じ» (現在の同意状況を引き継ぐ) on the
+   * carry-over screen, so `consent` repeats the `previousConsent` of the verdict (reader-flow N18).
+   */
+  carriedOver: z.boolean().optional(),
 });
 export const ReaderNotice = z.object({
   v,
@@ -125,6 +145,13 @@ export const AuthVerdict = z.object({
   /** Reader message number to show, e.g. "006" for an expired or revoked certificate. */
   errorCode: z.string().optional(),
   message: z.string().optional(),
+  /**
+   * Added to v1 (issue 6): the patient's previous *individual* consent choices at this facility
+   * (since 2025-02, reader-flow K0 / N15). Present → the reader offers «前回と同じ» on one screen
+   * before the 包括同意 screen. The terminal decides whether it applies (date, facility, whether the
+   * previous choice was individual); absent → the usual consent screens.
+   */
+  previousConsent: ConsentChoices.optional(),
 });
 export const SessionCompleted = z.object({
   v,

@@ -151,9 +151,32 @@ export async function verifyPinAndSign(transport: CardTransport, pin: string, da
   if ((v.sw & 0xfff0) === 0x63c0) return { kind: 'wrong', triesLeft: v.sw & 0x0f };
   if (v.sw === 0x6983 || v.sw === 0x6984) return { kind: 'locked' };
   if (v.sw !== SW_OK) throw new CardCommandError(verifyName, v.sw, 'expected 9000, 63 Cx, 6983 or 6984');
+  return { kind: 'signed', signature: await signWithAuthKey(transport, data) };
+}
+
+/**
+ * SELECT EF 0017 and COMPUTE DIGITAL SIGNATURE over the SHA-256 DigestInfo of `data`, without a
+ * VERIFY: for a key whose holder was verified some other way (an iPhone unlocked by biometrics).
+ * A card that still wants its PIN answers 69 82, thrown as a CardCommandError.
+ */
+export async function signWithAuthKey(transport: CardTransport, data: Uint8Array): Promise<Uint8Array> {
   await selectEf(transport, JPKI_EF.AUTH_KEY);
   const signName = 'COMPUTE DIGITAL SIGNATURE';
   const s = await expectOk(transport, buildCommandApdu(0x80, 0x2a, 0x00, 0x80, { data: sha256DigestInfo(data), le: 256 }), signName);
   if (s.data.length === 0) throw new CardDataError(signName, 'no signature bytes');
-  return { kind: 'signed', signature: s.data };
+  return s.data;
+}
+
+/** EF 0006 label of a phone's JPKI (jpki-apdu.md §A.3); a My Number card says JPKIAPICCTOKEN2. */
+export const ANDROID_TOKEN_LABEL = 'JPKIAPGPSETOKEN';
+
+/**
+ * The token label: SELECT JPKI AP, SELECT EF 0006, READ BINARY 32 bytes of space-padded ASCII,
+ * trimmed. Leaves EF 0006 selected; readAuthCertificate selects the AP again.
+ */
+export async function readTokenLabel(transport: CardTransport): Promise<string> {
+  await selectJpkiAp(transport);
+  await selectEf(transport, JPKI_EF.TOKEN_INFO);
+  const bytes = await readBinary(transport, 0, 32);
+  return String.fromCharCode(...bytes.filter((b) => b >= 0x20 && b < 0x7f)).trim();
 }

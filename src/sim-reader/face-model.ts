@@ -9,11 +9,17 @@ import { createRng } from '../domain/rng.js';
 export const FACE_EMBEDDING_LENGTH = 16;
 /** Match threshold when the profile gives none (our number; no source states one). */
 export const DEFAULT_FACE_MATCH_THRESHOLD = 0.8;
+/** Seconds without a usable face frame before face-capture counts a failure (F11; our number, no source). */
+export const DEFAULT_FACE_CAPTURE_TIMEOUT_S = 30;
 /** Consecutive mismatches that lock face auth for a card (F10, option face_lock_after). */
 export const DEFAULT_FACE_LOCK_AFTER = 10;
 
-/** What the camera saw; anything but 'ok' is a guidance prompt that does not count as a failure (F8). */
-export const FACE_QUALITIES = ['ok', 'too-close', 'backlight', 'no-face', 'occluded', 'in-sleeve'] as const;
+/**
+ * What the camera saw; anything but 'ok' is a guidance prompt that does not count as a failure
+ * (F8). 'mask' is a prompt only on a maker with the mask prompt (quirk maskPrompt); other
+ * readers match through a mask (MIYASHISHOU), so there it is compared like 'ok'.
+ */
+export const FACE_QUALITIES = ['ok', 'too-close', 'backlight', 'no-face', 'occluded', 'in-sleeve', 'mask'] as const;
 export type FaceQuality = (typeof FACE_QUALITIES)[number];
 
 /** A fixed seed so that a persona's face is the same in every run and on every machine. */

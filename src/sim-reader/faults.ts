@@ -11,6 +11,11 @@
  *   rebooted (reader.reboot(): the terminal cannot reach a reader without a link).
  * - `camera-unavailable` (F27): the face path is refused (face-capture falls back to auth-select).
  * - `slow-card-read` : every card operation is delayed by `ms` real milliseconds (max 10 s).
+ * - `face-fail-next` (F8 / F9 / F11): the next `count` face frames fail with `reason` whatever
+ *   face is presented: a guidance (too-close, backlight, no-face, occluded, in-sleeve, mask), a
+ *   mismatch, or a capture timeout. One-shot: used up, it is gone.
+ * - `maintenance` (D6): the reader shows its maintenance / updating screen and refuses cards,
+ *   until staff close it (SimReader.closeMaintenance) or it is rebooted.
  */
 import { ReaderFaultSpec } from '../protocol/faults.js';
 
@@ -18,10 +23,10 @@ export { ReaderFaultSpec, type ReaderFaultInput } from '../protocol/faults.js';
 
 
 /** The faults the pure machine itself models; the runtime handles link-drop and slow-card-read. */
-export type MachineFault = Extract<ReaderFaultSpec, { kind: 'boot-hang' | 'freeze' | 'camera-unavailable' }>;
+export type MachineFault = Extract<ReaderFaultSpec, { kind: 'boot-hang' | 'freeze' | 'camera-unavailable' | 'face-fail-next' | 'maintenance' }>;
 
 export function isMachineFault(f: ReaderFaultSpec): f is MachineFault {
-  return f.kind === 'boot-hang' || f.kind === 'freeze' || f.kind === 'camera-unavailable';
+  return f.kind !== 'link-drop' && f.kind !== 'slow-card-read';
 }
 
 /** Parses a fault spec; throws naming the field and the accepted kinds. */
@@ -31,7 +36,8 @@ export function parseReaderFault(input: unknown): ReaderFaultSpec {
     const issue = r.error.issues[0];
     throw new TypeError(
       `reader fault ${JSON.stringify(input)}: ${issue?.path.join('.') || 'kind'}: ${issue?.message ?? 'invalid'} — ` +
-        'kinds: boot-hang, freeze {afterActions}, link-drop {reconnect?, afterMs?}, camera-unavailable, slow-card-read {ms}',
+        'kinds: boot-hang, freeze {afterActions}, link-drop {reconnect?, afterMs?}, camera-unavailable, slow-card-read {ms}, ' +
+          'face-fail-next {reason, count?}, maintenance {reason?}',
     );
   }
   return r.data;

@@ -43,6 +43,9 @@ export {
   CardCommandError,
   CardDataError,
   queryPinStatus,
+  readTokenLabel,
+  signWithAuthKey,
+  ANDROID_TOKEN_LABEL,
   queryPinTries,
   SW_PIN_NOT_SET,
   readAuthCertificate,
@@ -53,7 +56,7 @@ export {
   type PinSignResult,
   type PinStatus,
 } from './card-session.js';
-export { SimReader, type PatientEvent, type SimReaderOptions } from './reader.js';
+export { SimReader, type PatientEvent, type PlacePhone, type ReaderTimeout, type SimReaderOptions } from './reader.js';
 export { ReaderFaultSpec, parseReaderFault, isMachineFault, type ReaderFaultInput, type MachineFault } from './faults.js';
 export {
   GENERIC_PROFILE,
@@ -71,4 +74,5 @@ export {
 } from './profiles/index.js';
 export { inJisX0208, displayName, MISSING_GLYPH } from './repertoire.js';
 export { nameLines } from './name-layout.js';
+export { escapeHtml, screenAsHtml, screenAsText, snapshotOf, type ScreenSnapshot } from './snapshot.js';
 export { startReaderPage, PageAction, type PagePersona, type ReaderPage, type ReaderPageOptions, type PageSnapshot } from './page-server.js';

@@ -14,9 +14,16 @@
 import type { ConsentChoices } from '../protocol/consent.js';
 import { FULL_CONSENT } from '../protocol/consent.js';
 import { b64 } from '../protocol/messages.js';
-import type { AuthMethod, Msg, ReaderMode, ReaderToTerminal, TerminalToReader } from '../protocol/reader-link.js';
+import type { AuthMethod, KeyCarrier, Msg, ReaderMode, ReaderToTerminal, TerminalToReader } from '../protocol/reader-link.js';
 import { READER_PROTOCOL_VERSION } from '../protocol/reader-link.js';
-import { cosineSimilarity, DEFAULT_FACE_LOCK_AFTER, DEFAULT_FACE_MATCH_THRESHOLD, faceEmbedding, type FaceQuality } from './face-model.js';
+import {
+  cosineSimilarity,
+  DEFAULT_FACE_CAPTURE_TIMEOUT_S,
+  DEFAULT_FACE_LOCK_AFTER,
+  DEFAULT_FACE_MATCH_THRESHOLD,
+  faceEmbedding,
+  type FaceQuality,
+} from './face-model.js';
 import type { MachineFault } from './faults.js';
 import { nameLines } from './name-layout.js';
 import { GENERIC_PROFILE } from './profiles/index.js';
@@ -30,6 +37,12 @@ export type ScreenId =
   | 'link-down'
   | 'idle'
   | 'idle-visual'
+  /** P1: smartphone chosen on the idle screen; iPhone or Android? */
+  | 'phone-os-select'
+  /** P2 (Android): the smartphone certificate's 4-digit PIN, typed on the face-auth reader. */
+  | 'phone-pin'
+  /** P3: hold the phone on the general-purpose reader (iPhone: unlock with Face ID / Touch ID first). */
+  | 'phone-wait-tap'
   | 'reading'
   | 'visual-wait'
   | 'auth-select'
@@ -38,10 +51,13 @@ export type ScreenId =
   | 'checking'
   | 'registration-offer'
   | 'cert-expiry-notice'
+  | 'consent-carryover'
   | 'consent-bulk'
   | 'consent-item'
   | 'done'
-  | 'error';
+  | 'error'
+  /** D6: staff opened the settings, or the software is updating; cards are refused. */
+  | 'maintenance';
 
 /** Order of the individual consent screens. */
 export const CONSENT_ITEMS = ['diagnosis', 'pharmacy', 'checkup', 'operation'] as const;
@@ -58,6 +74,16 @@ export interface ReaderConfig {
   readonly faceLockAfter: number;
   /** Seconds a patient may leave a screen unanswered (F22, screen_timeout_s); 0 = never. */
   readonly screenTimeoutS: number;
+  /** Seconds face-capture waits for a usable frame before it counts a face failure (F11); 0 = never. */
+  readonly faceCaptureTimeoutS: number;
+  /**
+   * Where a failed face match (or capture timeout) leads (F9, option face_fail_next): `retry` on
+   * face-capture until faceFailuresBeforeAuthSelect, `auth-select` at once, or `restart` — an
+   * error screen, the patient places the card again (a maker's quirk, TBS-NAGASAKI).
+   */
+  readonly faceFailNext: 'retry' | 'auth-select' | 'restart';
+  /** A general-purpose reader for smartphones is attached (since 2025-09-19, optional for facilities). */
+  readonly phoneReader: boolean;
 }
 
 export const DEFAULT_READER_CONFIG: ReaderConfig = {
@@ -66,10 +92,13 @@ export const DEFAULT_READER_CONFIG: ReaderConfig = {
   profile: GENERIC_PROFILE,
   faceLockAfter: DEFAULT_FACE_LOCK_AFTER,
   screenTimeoutS: 60,
+  faceCaptureTimeoutS: DEFAULT_FACE_CAPTURE_TIMEOUT_S,
+  faceFailNext: 'retry',
+  phoneReader: true,
 };
 
 /** Card work whose result the machine is waiting for (fed back by the runtime). */
-export type PendingCardWork = 'card.read' | 'card.verify-and-sign' | 'face.attest';
+export type PendingCardWork = 'card.read' | 'card.verify-and-sign' | 'face.attest' | 'phone.unlock-and-sign';
 /** Terminal replies the machine is waiting for. */
 export type AwaitedReply = 'challenge' | 'auth.verdict' | 'session.completed';
 
@@ -101,6 +130,15 @@ export interface ReaderSession {
   readonly checkId: string | null;
   readonly consent: Readonly<Partial<ConsentChoices>>;
   readonly consentIndex: number;
+  /** From the verdict: the previous individual choices at this facility (K0, since 2025-02); null → none offered. */
+  readonly previousConsent: ConsentChoices | null;
+  /** What carries the JPKI key: the card, or a phone on the general-purpose reader (P-flow). */
+  readonly carrier: KeyCarrier;
+  /**
+   * The Android smartphone PIN typed on P2, kept only until the phone has been verified (the
+   * reader needs the challenge first); cleared as soon as the VERIFY went out. Never shown.
+   */
+  readonly phonePin: string | null;
 }
 
 /** Injected faults the machine models (faults.ts); all cleared by a reboot. */
@@ -110,9 +148,23 @@ export interface FaultState {
   /** Patient actions still handled before the reader freezes; null when no freeze is armed. */
   readonly freezeAfterActions: number | null;
   readonly frozen: boolean;
+  /** One-shot face failures still to come (fault face-fail-next). */
+  readonly faceFailNext: { readonly reason: FaceFailReason; readonly left: number } | null;
+  /** The reader is in maintenance (settings opened) or updating; null when in service. */
+  readonly maintenance: MaintenanceReason | null;
 }
 
-export const NO_FAULTS: FaultState = { bootHang: false, cameraUnavailable: false, freezeAfterActions: null, frozen: false };
+export type FaceFailReason = Extract<MachineFault, { kind: 'face-fail-next' }>['reason'];
+export type MaintenanceReason = Extract<MachineFault, { kind: 'maintenance' }>['reason'];
+
+export const NO_FAULTS: FaultState = {
+  bootHang: false,
+  cameraUnavailable: false,
+  freezeAfterActions: null,
+  frozen: false,
+  faceFailNext: null,
+  maintenance: null,
+};
 
 export interface ReaderState {
   readonly config: ReaderConfig;
@@ -144,7 +196,12 @@ export interface ReaderState {
 export type LinkEvent = { type: 'link.up' } | { type: 'link.down' };
 
 /** Device events: staff reboot, the end of the boot, an injected fault. */
-export type DeviceEvent = { type: 'reboot' } | { type: 'boot.done' } | { type: 'fault.inject'; fault: MachineFault };
+export type DeviceEvent =
+  | { type: 'reboot' }
+  | { type: 'boot.done' }
+  | { type: 'fault.inject'; fault: MachineFault }
+  /** Staff close the maintenance screen (N34, CLOSE_MAINTENANCE); opening it is the fault `maintenance`. */
+  | { type: 'maintenance.close' };
 
 /** What the patient does at the reader (the runtime turns a placed card into a session id). */
 export type PatientAction =
@@ -160,6 +217,13 @@ export type PatientAction =
    * came out. Not 'ok' → guidance (F8), not counted; else cosine similarity with the card's face.
    */
   | { type: 'face.presented'; persona?: string; embedding?: readonly number[]; quality?: FaceQuality }
+  /** P-flow: the patient chooses the smartphone on the idle screen (the runtime supplies the session id). */
+  | { type: 'choose.phone'; sessionId: string }
+  | { type: 'choose.os'; os: 'android' | 'iphone' }
+  /** P3: the phone was held on the general-purpose reader (the runtime holds its transport). */
+  | { type: 'phone.tapped' }
+  /** The camera found no usable face frame in time (F11, CAPTURE_TIMEOUT): counts as a face failure. */
+  | { type: 'face.capture-timeout' }
   | { type: 'register.yes' }
   | { type: 'register.no' }
   /** Acknowledge an informational screen (the certificate expiry notice, N35). */
@@ -167,6 +231,10 @@ export type PatientAction =
   | { type: 'consent.agree-all' }
   | { type: 'consent.individually' }
   | { type: 'consent.item'; agree: boolean }
+  /** K0 «前回と同じ» (現在の同意状況を引き継ぐ, N18): the previous choices are sent again. */
+  | { type: 'consent.carry-over' }
+  /** K0 «選択しなおす» (N19): on to the individual consent screens. */
+  | { type: 'consent.reselect' }
   | { type: 'cancel' };
 
 const PATIENT_ACTIONS: ReadonlySet<string> = new Set<PatientAction['type']>([
@@ -176,9 +244,15 @@ const PATIENT_ACTIONS: ReadonlySet<string> = new Set<PatientAction['type']>([
   'choose.face',
   'pin.entered',
   'face.presented',
+  'face.capture-timeout',
+  'choose.phone',
+  'choose.os',
+  'phone.tapped',
   'consent.agree-all',
   'consent.individually',
   'consent.item',
+  'consent.carry-over',
+  'consent.reselect',
   'cancel',
   'register.yes',
   'register.no',
@@ -194,7 +268,9 @@ export type EffectResultEvent =
   | { type: 'pin.ok'; signature: Uint8Array }
   | { type: 'pin.wrong'; triesLeft: number }
   | { type: 'pin.locked' }
-  | { type: 'face.attested'; signature: Uint8Array; score: number };
+  | { type: 'face.attested'; signature: Uint8Array; score: number }
+  /** The iPhone was not unlocked (biometrics refused or not offered by the phone). */
+  | { type: 'phone.unlock-failed'; reason?: string };
 
 export type TerminalEvent = Msg<
   TerminalToReader,
@@ -209,8 +285,13 @@ export type ReaderEvent = LinkEvent | DeviceEvent | PatientAction | EffectResult
 // ---- effects ----
 
 export type ReaderEffect =
-  /** Read the user-authentication certificate (EF 000A) and query the PIN's tries left. */
-  | { type: 'card.read' }
+  /**
+   * Read the user-authentication certificate (EF 000A) and query the PIN's tries left. From a
+   * phone (`carrier`): Android — also check EF 0006 says JPKIAPGPSETOKEN; iPhone — no PIN query.
+   */
+  | { type: 'card.read'; carrier?: 'android' | 'iphone' }
+  /** iPhone: ask the phone for its biometric unlock, then sign SHA-256(nonce) without a PIN; answer pin.ok or phone.unlock-failed. */
+  | { type: 'phone.unlock-and-sign'; nonce: Uint8Array }
   /** VERIFY the PIN, then sign SHA-256(nonce) with the authentication key; answer pin.ok / wrong / locked. */
   | { type: 'card.verify-and-sign'; pin: string; nonce: Uint8Array }
   /** Sign the reader attestation; answer face.attested echoing `score` (0 for 'visual'). */
@@ -237,6 +318,8 @@ export interface ReaderScreen {
   triesLeft?: number;
   errorCode?: string;
   consentItem?: ConsentItem;
+  /** On consent-carryover: the previous choices that «前回と同じ» would send again. */
+  previousConsent?: ConsentChoices;
   /** The camera guidance shown on face-capture (F8). */
   faceGuidance?: FaceQuality;
   /** The screen is frozen (injected fault): nothing the patient does has an effect until reboot. */
@@ -263,6 +346,9 @@ export function initialState(config: Partial<ReaderConfig> = {}): ReaderState {
 }
 
 const SESSION_SCREENS: ReadonlySet<ScreenId> = new Set<ScreenId>([
+  'phone-os-select',
+  'phone-pin',
+  'phone-wait-tap',
   'reading',
   'visual-wait',
   'auth-select',
@@ -271,6 +357,7 @@ const SESSION_SCREENS: ReadonlySet<ScreenId> = new Set<ScreenId>([
   'checking',
   'registration-offer',
   'cert-expiry-notice',
+  'consent-carryover',
   'consent-bulk',
   'consent-item',
 ]);
@@ -279,6 +366,7 @@ const SESSION_SCREENS: ReadonlySet<ScreenId> = new Set<ScreenId>([
 const NAMED_SCREENS: ReadonlySet<ScreenId> = new Set<ScreenId>([
   'registration-offer',
   'cert-expiry-notice',
+  'consent-carryover',
   'consent-bulk',
   'consent-item',
   'done',
@@ -353,6 +441,9 @@ function newSession(sessionId: string, visual: boolean): ReaderSession {
     checkId: null,
     consent: {},
     consentIndex: 0,
+    previousConsent: null,
+    carrier: 'card',
+    phonePin: null,
   };
 }
 
@@ -397,6 +488,8 @@ export function step(state: ReaderState, event: ReaderEvent): StepResult {
     return state.screen === 'booting' ? { state: state.linkUp ? endSession(state) : goto(state, 'link-down'), effects: [] } : unchanged(state);
   }
   if (state.screen === 'booting' || state.screen === 'link-down') return unchanged(state);
+  if (event.type === 'maintenance.close') return closeMaintenance(state);
+  if (state.faults.maintenance !== null) return stepMaintenance(state, event);
   if (event.type === 'tick') return tick(state, event.now);
 
   const freezeAfter = state.faults.freezeAfterActions;
@@ -415,6 +508,8 @@ function stepLink(state: ReaderState, up: boolean): StepResult {
   // Booting, hung or frozen: only remember the link; the screen does not move.
   if (state.screen === 'booting' || state.screen === 'boot-failed' || state.faults.frozen) return remember();
   if (up) return state.screen === 'link-down' ? { state: endSession({ ...state, linkUp: true }), effects: [] } : remember();
+  // D6 stays on screen whether or not the terminal is reachable.
+  if (state.screen === 'maintenance') return remember();
   if (state.screen === 'link-down') return remember();
   // The link went down: any session is dropped (nothing can be sent); a pending mode applies.
   return { state: goto(endSession(state), 'link-down', { linkUp: false }), effects: [] };
@@ -442,6 +537,18 @@ function injectFault(state: ReaderState, fault: MachineFault): StepResult {
         },
         effects: [],
       };
+    case 'face-fail-next':
+      return { state: { ...state, faults: { ...state.faults, faceFailNext: { reason: fault.reason, left: fault.count } } }, effects: [] };
+    case 'maintenance': {
+      // D6 / updating: any session is abandoned (the terminal hears of it), cards are refused.
+      const session = state.session;
+      const effects: ReaderEffect[] =
+        session !== null && session.announced && SESSION_SCREENS.has(state.screen)
+          ? [send({ v: READER_PROTOCOL_VERSION, type: 'session.ended', sessionId: session.sessionId, reason: 'error' })]
+          : [];
+      const faults = { ...state.faults, maintenance: fault.reason };
+      return { state: goto(state, 'maintenance', { session: null, faults, idleTimer: null }), effects };
+    }
     case 'camera-unavailable': {
       const faults = { ...state.faults, cameraUnavailable: true };
       // F27: on the face screen (and not already attesting a match) the reader falls back to the method choice.
@@ -451,6 +558,24 @@ function injectFault(state: ReaderState, fault: MachineFault): StepResult {
       return { state: { ...state, faults }, effects: [] };
     }
   }
+}
+
+/** N34: staff close the maintenance screen; the reader is back in service (or without link). */
+function closeMaintenance(state: ReaderState): StepResult {
+  if (state.faults.maintenance === null) return unchanged(state);
+  const reopened = { ...state, faults: { ...state.faults, maintenance: null } };
+  return { state: reopened.linkUp ? endSession(reopened) : goto(reopened, 'link-down'), effects: [] };
+}
+
+/** D6: a placed card is refused with the maker's message; mode changes are remembered for later. */
+function stepMaintenance(state: ReaderState, event: ReaderEvent): StepResult {
+  if (event.type === 'mode.set') return event.mode === state.mode && state.pendingMode === null ? unchanged(state) : { state: { ...state, pendingMode: event.mode }, effects: [] };
+  if (event.type === 'card.placed') {
+    const message = texts(state).maintenanceRefused;
+    return state.message === message ? unchanged(state) : { state: { ...state, message }, effects: [] };
+  }
+  if (event.type === 'card.removed' && state.message !== null) return { state: { ...state, message: null }, effects: [] };
+  return unchanged(state);
 }
 
 /** Mode change from the terminal (N30): now when no session is open, else when it ends. */
@@ -508,6 +633,11 @@ function stepAlive(state: ReaderState, event: ReaderEvent): StepResult {
     return refused(state, session, event);
   }
 
+  if (state.screen === 'idle' && event.type === 'choose.phone') {
+    // N25: no phone in 目視 mode (no face, no 目視 path for a phone) nor without the general-purpose reader.
+    if (!state.config.phoneReader || event.sessionId.length === 0) return unchanged(state);
+    return { state: goto(state, 'phone-os-select', { session: { ...newSession(event.sessionId, false), pending: null } }), effects: [] };
+  }
   if (state.screen === 'idle' || state.screen === 'idle-visual') {
     if (event.type !== 'card.placed' || event.sessionId.length === 0) return unchanged(state);
     return {
@@ -519,8 +649,12 @@ function stepAlive(state: ReaderState, event: ReaderEvent): StepResult {
   if (session === null) return unchanged(state);
 
   switch (state.screen) {
+    case 'phone-os-select':
+    case 'phone-pin':
+    case 'phone-wait-tap':
+      return stepPhone(state, session, event);
     case 'reading':
-      return stepReading(state, session, event);
+      return session.carrier === 'card' ? stepReading(state, session, event) : stepPhoneReading(state, session, event);
     case 'auth-select':
       return stepAuthSelect(state, session, event);
     case 'pin-entry':
@@ -533,6 +667,8 @@ function stepAlive(state: ReaderState, event: ReaderEvent): StepResult {
       return stepRegistrationOffer(state, session, event);
     case 'cert-expiry-notice':
       return stepCertExpiryNotice(state, session, event);
+    case 'consent-carryover':
+      return stepConsentCarryover(state, session, event);
     case 'consent-bulk':
       return stepConsentBulk(state, session, event);
     case 'consent-item':
@@ -541,6 +677,103 @@ function stepAlive(state: ReaderState, event: ReaderEvent): StepResult {
       // visual-wait waits for visual.confirmed (above); done / error only for removal and cancel.
       return unchanged(state);
   }
+}
+
+// ---- smartphone through the general-purpose reader (P1–P3, N25–N29, F19, F20) ----
+
+function stepPhone(state: ReaderState, session: ReaderSession, event: ReaderEvent): StepResult {
+  const t = texts(state);
+  if (state.screen === 'phone-os-select' && event.type === 'choose.os') {
+    // N26 / N27: Android asks for the smartphone PIN here; an iPhone is unlocked on the phone.
+    const carrier: KeyCarrier = event.os === 'android' ? 'android' : 'iphone';
+    return { state: goto(state, carrier === 'android' ? 'phone-pin' : 'phone-wait-tap', { session: withSession(state, { carrier }) }), effects: [] };
+  }
+  if (state.screen === 'phone-pin' && event.type === 'pin.entered' && session.pending === null) {
+    if (!/^[0-9]{4}$/.test(event.pin)) return state.message === t.pinFormat ? unchanged(state) : { state: { ...state, message: t.pinFormat }, effects: [] };
+    // The phone is already on the reader after a wrong PIN: verify at once (the challenge is there).
+    if (session.challenge !== null && session.certificate !== null) return phoneVerify(goto(state, 'reading'), session, event.pin);
+    return { state: goto(state, 'phone-wait-tap', { session: withSession(state, { phonePin: event.pin }) }), effects: [] };
+  }
+  if (state.screen === 'phone-wait-tap' && event.type === 'phone.tapped' && session.pending === null) {
+    // An iPhone held again after a refused unlock: only the unlock is retried.
+    if (session.carrier === 'iphone' && session.challenge !== null && session.certificate !== null) {
+      return { state: goto(state, 'reading', { session: withSession(state, { pending: 'phone.unlock-and-sign' }) }), effects: [{ type: 'phone.unlock-and-sign', nonce: session.challenge.nonce }] };
+    }
+    const carrier = session.carrier === 'card' ? 'android' : session.carrier;
+    return { state: goto(state, 'reading', { session: withSession(state, { pending: 'card.read' }) }), effects: [{ type: 'card.read', carrier }] };
+  }
+  return unchanged(state);
+}
+
+function phoneVerify(state: ReaderState, session: ReaderSession, pin: string): StepResult {
+  if (session.challenge === null) return unchanged(state);
+  const next = { ...state, session: { ...session, pending: 'card.verify-and-sign' as const, phonePin: null } };
+  return { state: next, effects: [{ type: 'card.verify-and-sign', pin, nonce: session.challenge.nonce }] };
+}
+
+function phoneError(state: ReaderState, session: ReaderSession, errorCode: 'E-phone' | 'E-phone-lock', effect: ReaderEffect): StepResult {
+  const message = state.config.profile.errorTexts[errorCode] ?? `${errorCode} ${texts(state).error}`;
+  return { state: goto(state, 'error', { session: { ...session, pending: null, awaiting: null, phonePin: null }, errorCode, message }), effects: [effect] };
+}
+
+function stepPhoneReading(state: ReaderState, session: ReaderSession, event: ReaderEvent): StepResult {
+  const t = texts(state);
+  if (event.type === 'card.read-ok' && session.pending === 'card.read') {
+    const next = goto(state, 'reading', {
+      session: withSession(state, {
+        certificate: event.certificate,
+        // A phone carries no 券面: the name comes from whoever held it (the runtime passes it on).
+        holderName: event.holderName !== undefined && event.holderName.trim().length > 0 ? event.holderName : null,
+        pinTriesLeft: count(event.pinTriesLeft),
+        pending: null,
+        announced: true,
+        awaiting: 'challenge',
+      }),
+    });
+    return { state: next, effects: [send({ v: READER_PROTOCOL_VERSION, type: 'challenge.request', sessionId: session.sessionId })] };
+  }
+  if (event.type === 'card.read-failed' && (session.pending === 'card.read' || session.pending === 'card.verify-and-sign' || session.pending === 'phone.unlock-and-sign')) {
+    // F19: the phone could not be read (or is not a phone); the patient uses the physical card.
+    return phoneError(state, session, 'E-phone', notice(session, 'phone-read-failed', event.reason ? { message: event.reason } : {}));
+  }
+  if (event.type === 'challenge' && session.awaiting === 'challenge' && event.sessionId === session.sessionId) {
+    const challenge = { challengeId: event.challengeId, nonce: b64.decode(event.nonce) };
+    const challenged = { ...session, challenge, awaiting: null };
+    if (session.carrier === 'iphone') {
+      return { state: goto(state, 'reading', { session: { ...challenged, pending: 'phone.unlock-and-sign' } }), effects: [{ type: 'phone.unlock-and-sign', nonce: challenge.nonce }] };
+    }
+    if (challenged.pinTriesLeft === 0) return phoneError(state, challenged, 'E-phone-lock', notice(session, 'phone-pin-locked', { triesLeft: 0 }));
+    if (session.phonePin === null) return { state: goto(state, 'phone-pin', { session: challenged }), effects: [] };
+    return phoneVerify(state, challenged, session.phonePin);
+  }
+  if (event.type === 'phone.unlock-failed' && session.pending === 'phone.unlock-and-sign') {
+    // The phone stays the patient's to unlock again; holding it again retries.
+    return { state: goto(state, 'phone-wait-tap', { session: withSession(state, { pending: null }), message: t.phoneUnlockFailed }), effects: [notice(session, 'phone-read-failed', { message: event.reason ?? 'biometric unlock refused' })] };
+  }
+  const signing = session.pending === 'card.verify-and-sign' || session.pending === 'phone.unlock-and-sign';
+  if (event.type === 'pin.ok' && signing && session.challenge !== null && session.certificate !== null) {
+    const result: ReaderToTerminal = {
+      v: READER_PROTOCOL_VERSION,
+      type: 'auth.result',
+      sessionId: session.sessionId,
+      method: 'pin',
+      certificate: b64.encode(session.certificate),
+      challengeId: session.challenge.challengeId,
+      signature: b64.encode(event.signature),
+      carrier: session.carrier,
+    };
+    return { state: goto(state, 'checking', { session: withSession(state, { pending: null, awaiting: 'auth.verdict', phonePin: null }) }), effects: [send(result)] };
+  }
+  if (event.type === 'pin.wrong' && session.pending === 'card.verify-and-sign' && count(event.triesLeft) > 0) {
+    const triesLeft = count(event.triesLeft);
+    const next = goto(state, 'phone-pin', { session: withSession(state, { pending: null, pinTriesLeft: triesLeft }), message: fillTemplate(t.pinWrong, { n: triesLeft }) });
+    return { state: next, effects: [notice(session, 'phone-pin-wrong', { triesLeft })] };
+  }
+  if ((event.type === 'pin.locked' || event.type === 'pin.wrong') && session.pending === 'card.verify-and-sign') {
+    // F20: the smartphone certificate's PIN is locked; the physical card still works.
+    return phoneError(state, { ...session, pinTriesLeft: 0 }, 'E-phone-lock', notice(session, 'phone-pin-locked', { triesLeft: 0 }));
+  }
+  return unchanged(state);
 }
 
 /** Start the visual attestation (N10): the reader signs for the staff's confirmation. */
@@ -565,10 +798,14 @@ function visualConfirmed(state: ReaderState): StepResult {
 
 /** Screens the patient must answer; left unanswered for screen_timeout_s they end the session (F22, N41). */
 const TIMED_SCREENS: ReadonlySet<ScreenId> = new Set<ScreenId>([
+  'phone-os-select',
+  'phone-pin',
+  'phone-wait-tap',
   'auth-select',
   'pin-entry',
   'registration-offer',
   'cert-expiry-notice',
+  'consent-carryover',
   'consent-bulk',
   'consent-item',
   'error',
@@ -580,6 +817,9 @@ const TIMED_SCREENS: ReadonlySet<ScreenId> = new Set<ScreenId>([
  */
 function tick(state: ReaderState, now: number): StepResult {
   const session = state.session;
+  if (state.screen === 'face-capture' && session !== null && session.pending === null && state.config.faceCaptureTimeoutS > 0 && Number.isFinite(now)) {
+    return captureTick(state, session, now);
+  }
   const timed =
     state.config.screenTimeoutS > 0 &&
     Number.isFinite(now) &&
@@ -600,12 +840,32 @@ function tick(state: ReaderState, now: number): StepResult {
   return { state: { ...endSession(state), idleTimer: null }, effects };
 }
 
+/**
+ * F11: face-capture without a usable frame for faceCaptureTimeoutS counts a face failure. The timer
+ * restarts with each failure and each new guidance (a frame arrived, if a poor one).
+ */
+function captureTick(state: ReaderState, session: ReaderSession, now: number): StepResult {
+  const key = `${session.sessionId}|face-capture|${session.faceFailures}|${state.message ?? ''}`;
+  if (state.idleTimer === null || state.idleTimer.key !== key || now < state.idleTimer.since) {
+    return { state: { ...state, idleTimer: { key, since: now } }, effects: [] };
+  }
+  if (now - state.idleTimer.since < state.config.faceCaptureTimeoutS * 1000) return unchanged(state);
+  return stepFaceCapture({ ...state, idleTimer: null }, session, { type: 'face.capture-timeout' });
+}
+
 /** After an accepted verdict (Q1): registration offer (N11), expiry notice (N13), else the consent screens. */
 function afterVerdict(state: ReaderState, session: ReaderSession, verdict: Msg<TerminalToReader, 'auth.verdict'>, checkId: string): StepResult {
   const registered = verdict.registered !== false;
   const certificateExpiring = verdict.certificateStatus === 'expiring-soon';
-  const next = withSession(state, { awaiting: null, checkId, registered, certificateExpiring });
-  const screen: ScreenId = !registered ? 'registration-offer' : certificateExpiring ? 'cert-expiry-notice' : 'consent-bulk';
+  const previousConsent = verdict.previousConsent !== undefined ? { ...verdict.previousConsent } : null;
+  const next = withSession(state, { awaiting: null, checkId, registered, certificateExpiring, previousConsent });
+  if (!registered && session.carrier !== 'card') {
+    // F24: a phone is only prepared for a registered card, so no offer: the check ends on E-notreg.
+    const errorCode = 'E-notreg';
+    const message = state.config.profile.errorTexts[errorCode] ?? `${errorCode} ${texts(state).error}`;
+    return { state: goto(state, 'error', { session: next, errorCode, message }), effects: [notice(session, 'not-registered')] };
+  }
+  const screen: ScreenId = !registered ? 'registration-offer' : certificateExpiring ? 'cert-expiry-notice' : consentEntry(next);
   // Staff hear of an expiring certificate whether or not the patient sees the notice.
   const effects = certificateExpiring ? [notice(session, 'certificate-expiring', { message: 'certificate ends within 3 months' })] : [];
   return { state: goto(state, screen, { session: next }), effects };
@@ -615,7 +875,7 @@ function stepRegistrationOffer(state: ReaderState, session: ReaderSession, event
   if (event.type === 'register.yes' && session.checkId !== null) {
     // N12, after_registration = continue: straight on to the consent screens (K-entry).
     const request: ReaderToTerminal = { v: READER_PROTOCOL_VERSION, type: 'registration.request', sessionId: session.sessionId, checkId: session.checkId };
-    return { state: goto(state, 'consent-bulk', { session: withSession(state, { registered: true }) }), effects: [send(request)] };
+    return { state: goto(state, consentEntry(session), { session: withSession(state, { registered: true }) }), effects: [send(request)] };
   }
   if (event.type === 'register.no') {
     // F24: no qualification from this card; the staff fall back (paper card, 資格確認書 …).
@@ -627,8 +887,12 @@ function stepRegistrationOffer(state: ReaderState, session: ReaderSession, event
 }
 
 function stepCertExpiryNotice(state: ReaderState, session: ReaderSession, event: ReaderEvent): StepResult {
-  if (event.type === 'ack') return { state: goto(state, 'consent-bulk'), effects: [] };
+  if (event.type === 'ack') return { state: goto(state, consentEntry(session)), effects: [] };
   // N35: the patient may go on with the consent at once; the notice was informational.
+  if (consentEntry(session) === 'consent-carryover') {
+    if (event.type === 'consent.carry-over' || event.type === 'consent.reselect') return stepConsentCarryover(goto(state, 'consent-carryover'), session, event);
+    return unchanged(state);
+  }
   if (event.type === 'consent.agree-all' || event.type === 'consent.individually') return stepConsentBulk(goto(state, 'consent-bulk'), session, event);
   return unchanged(state);
 }
@@ -744,55 +1008,45 @@ function stepPinEntry(state: ReaderState, session: ReaderSession, event: ReaderE
   return unchanged(state);
 }
 
-/** What a presented face amounts to: camera guidance, or a match / mismatch with a score. */
-type FaceOutcome = { kind: 'guidance'; quality: Exclude<FaceQuality, 'ok'> } | { kind: 'compared'; match: boolean; score: number };
+/** What a presented face amounts to: camera guidance, a match / mismatch with a score, or no usable frame in time. */
+type FaceOutcome =
+  | { kind: 'guidance'; quality: Exclude<FaceQuality, 'ok'> }
+  | { kind: 'compared'; match: boolean; score: number }
+  | { kind: 'timeout' };
+
+/** An armed face-fail-next fault decides the frame's fate instead of the face presented. */
+function forcedOutcome(reason: FaceFailReason): FaceOutcome {
+  if (reason === 'mismatch') return { kind: 'compared', match: false, score: 0 };
+  if (reason === 'timeout') return { kind: 'timeout' };
+  return { kind: 'guidance', quality: reason };
+}
 
 function faceOutcome(state: ReaderState, session: ReaderSession, event: Extract<PatientAction, { type: 'face.presented' }>): FaceOutcome {
   if ('match' in event) return { kind: 'compared', match: event.match, score: unitScore(event.score) };
-  if (event.quality !== undefined && event.quality !== 'ok') return { kind: 'guidance', quality: event.quality };
+  const maskPrompt = state.config.profile.quirks.maskPrompt;
+  // A mask is only a problem for a maker that asks to take it off; the others match through it.
+  if (event.quality !== undefined && event.quality !== 'ok' && (event.quality !== 'mask' || maskPrompt)) return { kind: 'guidance', quality: event.quality };
   const seen = event.embedding ?? (event.persona !== undefined && event.persona.length > 0 ? faceEmbedding(event.persona) : null);
   // No face to compare with (the card gave none, or nobody was named): a mismatch, never a match.
   const similarity = seen !== null && session.holderFace !== null ? cosineSimilarity(seen, session.holderFace) : 0;
   return { kind: 'compared', match: similarity >= faceMatchThreshold(state), score: unitScore(similarity) };
 }
 
+function guidanceText(state: ReaderState, quality: Exclude<FaceQuality, 'ok'>): string {
+  const t = texts(state);
+  if (quality === 'mask' || (quality === 'occluded' && state.config.profile.quirks.maskPrompt)) return t.faceMask;
+  return t.faceGuidance[quality];
+}
+
 function stepFaceCapture(state: ReaderState, session: ReaderSession, event: ReaderEvent): StepResult {
-  if (event.type === 'face.presented' && session.pending === null && session.challenge !== null && session.certificate !== null) {
-    const outcome = faceOutcome(state, session, event);
-    if (outcome.kind === 'guidance') {
-      // F8: guidance only, not a failure (the mask prompt is a maker's quirk).
-      const t = texts(state);
-      const message = outcome.quality === 'occluded' && state.config.profile.quirks.maskPrompt ? t.faceMask : t.faceGuidance[outcome.quality];
-      if (state.message === message && session.faceGuidance === outcome.quality) return unchanged(state);
-      return { state: goto(state, 'face-capture', { session: withSession(state, { faceGuidance: outcome.quality }), message }), effects: [] };
-    }
-    const key = cardKey(session.certificate);
-    if (outcome.match) {
-      // A match resets the card's mismatch count (F10, L).
-      const next = { ...state, session: withSession(state, { pending: 'face.attest', faceGuidance: null }), faceMismatches: { ...state.faceMismatches, [key]: 0 } };
-      const effect: ReaderEffect = { type: 'face.attest', nonce: session.challenge.nonce, certificate: session.certificate, method: 'face', score: outcome.score };
-      return { state: next, effects: [effect] };
-    }
-    const faceFailures = session.faceFailures + 1;
-    const mismatches = (state.faceMismatches[key] ?? 0) + 1;
-    const counted = { ...state, faceMismatches: { ...state.faceMismatches, [key]: mismatches } };
-    const patch = { faceFailures, faceGuidance: null };
-    const lockAfter = state.config.faceLockAfter;
-    if (lockAfter > 0 && mismatches >= lockAfter) {
-      // F10: face auth locked for this card; the session ends on E-facelock, PIN and 目視 remain.
-      const errorCode = 'E-facelock';
-      const next = goto(counted, 'error', {
-        session: withSession(state, patch),
-        errorCode,
-        message: state.config.profile.errorTexts[errorCode] ?? `${errorCode} ${texts(state).faceLocked}`,
-      });
-      return { state: next, effects: [notice(session, 'face-failed'), notice(session, 'face-locked', { message: `${mismatches} consecutive face mismatches` })] };
-    }
-    const effects = [notice(session, 'face-failed')];
-    if (faceFailures >= state.config.faceFailuresBeforeAuthSelect) {
-      return { state: goto(counted, 'auth-select', { session: withSession(state, patch), message: texts(state).faceGiveUp }), effects };
-    }
-    return { state: goto(counted, 'face-capture', { session: withSession(state, patch), message: texts(state).faceRetry }), effects };
+  const ready = session.pending === null && session.challenge !== null && session.certificate !== null;
+  if (ready && (event.type === 'face.presented' || event.type === 'face.capture-timeout')) {
+    // A one-shot fault overrides the frame; each frame presented (or timed out) uses one.
+    const armed = state.faults.faceFailNext;
+    const consumed: ReaderState =
+      armed === null ? state : { ...state, faults: { ...state.faults, faceFailNext: armed.left > 1 ? { reason: armed.reason, left: armed.left - 1 } : null } };
+    const outcome: FaceOutcome = armed !== null ? forcedOutcome(armed.reason) : event.type === 'face.capture-timeout' ? { kind: 'timeout' } : faceOutcome(state, session, event);
+    return faceFrame(consumed, session, outcome);
   }
   if (event.type === 'face.attested' && session.pending === 'face.attest' && session.challenge !== null && session.certificate !== null) {
     const next = goto(state, 'checking', { session: withSession(state, { pending: null, awaiting: 'auth.verdict', faceFailures: 0 }) });
@@ -808,6 +1062,60 @@ function stepFaceCapture(state: ReaderState, session: ReaderSession, event: Read
     return { state: next, effects: [send(result)] };
   }
   return unchanged(state);
+}
+
+/** One frame's outcome on face-capture (F8 guidance, N7 match, F9 / F10 mismatch, F11 timeout). */
+function faceFrame(state: ReaderState, session: ReaderSession, outcome: FaceOutcome): StepResult {
+  if (session.challenge === null || session.certificate === null) return unchanged(state);
+  if (outcome.kind === 'guidance') {
+      // F8: guidance only, not a failure (the mask prompt is a maker's quirk).
+      const message = guidanceText(state, outcome.quality);
+      if (state.message === message && session.faceGuidance === outcome.quality) return unchanged(state);
+      return { state: goto(state, 'face-capture', { session: withSession(state, { faceGuidance: outcome.quality }), message }), effects: [] };
+    }
+    if (outcome.kind === 'timeout') return faceFailed(state, session, texts(state).faceCaptureTimeout, [notice(session, 'face-failed', { message: 'capture timeout' })]);
+    const key = cardKey(session.certificate);
+    if (outcome.match) {
+      // A match resets the card's mismatch count (F10, L).
+      const next = { ...state, session: withSession(state, { pending: 'face.attest', faceGuidance: null }), faceMismatches: { ...state.faceMismatches, [key]: 0 } };
+      const effect: ReaderEffect = { type: 'face.attest', nonce: session.challenge.nonce, certificate: session.certificate, method: 'face', score: outcome.score };
+      return { state: next, effects: [effect] };
+    }
+    const mismatches = (state.faceMismatches[key] ?? 0) + 1;
+    const counted = { ...state, faceMismatches: { ...state.faceMismatches, [key]: mismatches } };
+    const lockAfter = state.config.faceLockAfter;
+    if (lockAfter > 0 && mismatches >= lockAfter) {
+      // F10: face auth locked for this card; the session ends on E-facelock, PIN and 目視 remain.
+      const errorCode = 'E-facelock';
+      const next = goto(counted, 'error', {
+        session: withSession(state, { faceFailures: session.faceFailures + 1, faceGuidance: null }),
+        errorCode,
+        message: state.config.profile.errorTexts[errorCode] ?? `${errorCode} ${texts(state).faceLocked}`,
+      });
+      return { state: next, effects: [notice(session, 'face-failed'), notice(session, 'face-locked', { message: `${mismatches} consecutive face mismatches` })] };
+    }
+    return faceFailed(counted, session, texts(state).faceRetry, [notice(session, 'face-failed')]);
+}
+
+/**
+ * A counted face failure (F9 mismatch, F11 capture timeout) and where it leads (face_fail_next):
+ * another try, the method choice — whose text names the PIN only when the card can still use
+ * it, else the counter (目視) — or, on a restart maker, an error screen.
+ */
+function faceFailed(state: ReaderState, session: ReaderSession, retryText: string, effects: ReaderEffect[]): StepResult {
+  const faceFailures = session.faceFailures + 1;
+  const patched = { ...session, faceFailures, faceGuidance: null };
+  const t = texts(state);
+  const policy = state.config.faceFailNext;
+  if (policy === 'restart') {
+    const errorCode = 'E-face';
+    return { state: goto(state, 'error', { session: patched, errorCode, message: state.config.profile.errorTexts[errorCode] ?? `${errorCode} ${t.faceGiveUp}` }), effects };
+  }
+  if (policy === 'auth-select' || faceFailures >= state.config.faceFailuresBeforeAuthSelect) {
+    // The real fallback: the PIN when the card has a usable one, else staff (目視).
+    return { state: goto(state, 'auth-select', { session: patched, message: pinAvailable(session) ? t.faceGiveUp : t.faceGiveUpNoPin }), effects };
+  }
+  return { state: goto(state, 'face-capture', { session: patched, message: retryText }), effects };
 }
 
 function stepChecking(state: ReaderState, session: ReaderSession, event: ReaderEvent): StepResult {
@@ -858,15 +1166,34 @@ function refused(state: ReaderState, session: ReaderSession, verdict: Msg<Termin
   };
 }
 
+function consentResultMessage(session: ReaderSession, consent: ConsentChoices, bulk: boolean): Msg<ReaderToTerminal, 'consent.result'> {
+  return { v: READER_PROTOCOL_VERSION, type: 'consent.result', sessionId: session.sessionId, checkId: session.checkId ?? '', consent, bulk };
+}
+
 function consentResult(session: ReaderSession, consent: ConsentChoices, bulk: boolean): ReaderEffect {
-  return send({
-    v: READER_PROTOCOL_VERSION,
-    type: 'consent.result',
-    sessionId: session.sessionId,
-    checkId: session.checkId ?? '',
-    consent,
-    bulk,
-  });
+  return send(consentResultMessage(session, consent, bulk));
+}
+
+/**
+ * K-entry (N15/N16): the carry-over screen when the terminal gave the previous individual choices
+ * (carryover_position = before_bulk), else the 包括同意 screen. There is no 限度額 consent screen
+ * (removed 2024-10-07): limit information goes with every check without consent.
+ */
+function consentEntry(session: ReaderSession): ScreenId {
+  return session.previousConsent !== null ? 'consent-carryover' : 'consent-bulk';
+}
+
+function stepConsentCarryover(state: ReaderState, session: ReaderSession, event: ReaderEvent): StepResult {
+  if (event.type === 'consent.carry-over' && session.previousConsent !== null) {
+    const choices: ConsentChoices = { ...session.previousConsent };
+    const next = goto(state, 'checking', { session: withSession(state, { consent: choices, awaiting: 'session.completed' }) });
+    return { state: next, effects: [send({ ...consentResultMessage(session, choices, false), carriedOver: true })] };
+  }
+  if (event.type === 'consent.reselect') {
+    // N19: «選択しなおす» leads to the individual screens, nothing pre-selected.
+    return { state: goto(state, 'consent-item', { session: withSession(state, { consent: {}, consentIndex: 0 }) }), effects: [] };
+  }
+  return unchanged(state);
 }
 
 function stepConsentBulk(state: ReaderState, session: ReaderSession, event: ReaderEvent): StepResult {
@@ -920,8 +1247,14 @@ function screenText(state: ReaderState): string {
       return t.idle;
     case 'idle-visual':
       return state.visualConfirmed ? t.idleVisualConfirmed : t.idleVisual;
+    case 'phone-os-select':
+      return t.phoneOsSelect;
+    case 'phone-pin':
+      return t.phonePin;
+    case 'phone-wait-tap':
+      return s?.carrier === 'iphone' ? t.phoneWaitTapIphone : t.phoneWaitTapAndroid;
     case 'reading':
-      return t.reading;
+      return s !== null && s.carrier !== 'card' ? t.phoneReading : t.reading;
     case 'visual-wait':
       return t.visualWait;
     case 'auth-select':
@@ -936,6 +1269,8 @@ function screenText(state: ReaderState): string {
       return t.registrationOffer;
     case 'cert-expiry-notice':
       return t.certExpiryNotice;
+    case 'consent-carryover':
+      return t.consentCarryover;
     case 'consent-bulk':
       return t.consentBulk;
     case 'consent-item':
@@ -944,6 +1279,8 @@ function screenText(state: ReaderState): string {
       return t.done;
     case 'error':
       return t.error;
+    case 'maintenance':
+      return state.faults.maintenance === 'settings' ? t.maintenance : t.maintenanceUpdate;
   }
 }
 
@@ -966,8 +1303,14 @@ export function screenOf(state: ReaderState): ReaderScreen {
       out.pinAvailable = pinAvailable(s);
       out.triesLeft = s?.pinTriesLeft ?? 0;
       break;
+    case 'phone-pin':
+      if (s?.pinTriesLeft != null) out.triesLeft = s.pinTriesLeft;
+      break;
     case 'consent-item':
       out.consentItem = CONSENT_ITEMS[s?.consentIndex ?? 0] ?? 'operation';
+      break;
+    case 'consent-carryover':
+      if (s?.previousConsent != null) out.previousConsent = { ...s.previousConsent };
       break;
     case 'face-capture':
       if (s?.faceGuidance != null) out.faceGuidance = s.faceGuidance;

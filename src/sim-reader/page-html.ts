@@ -46,6 +46,13 @@ export const READER_PAGE_HTML = `<!doctype html>
     <button id="place" data-testid="place-card">カードを置く</button>
     <button id="remove" data-testid="remove-card">カードを取り出す</button>
   </div>
+  <h2>スマートフォン (汎用カードリーダー)</h2>
+  <div class="row">
+    <button id="choose-phone" data-testid="choose-phone">スマートフォンを使う</button>
+    <button id="os-iphone" data-testid="choose-os-iphone">iPhone</button>
+    <button id="os-android" data-testid="choose-os-android">Android</button>
+    <button id="tap-phone" data-testid="tap-phone">選んだ人のスマートフォンをかざす</button>
+  </div>
   <h2>本人確認</h2>
   <div class="row">
     <button id="choose-face" data-testid="choose-face">顔認証</button>
@@ -73,6 +80,8 @@ export const READER_PAGE_HTML = `<!doctype html>
     <button id="individually" data-testid="consent-individually">個別に同意する</button>
     <button id="item-yes" data-testid="consent-item-agree">同意する</button>
     <button id="item-no" data-testid="consent-item-decline">同意しない</button>
+    <button id="carry-over" data-testid="consent-carry-over">前回と同じ</button>
+    <button id="reselect" data-testid="consent-reselect">選択しなおす</button>
   </div>
   <div class="error" id="error" data-testid="error"></div>
 </div>
@@ -116,7 +125,11 @@ export const READER_PAGE_HTML = `<!doctype html>
     el('register-yes').disabled = s.screen !== 'registration-offer';
     el('register-no').disabled = s.screen !== 'registration-offer';
     el('ack').disabled = s.screen !== 'cert-expiry-notice';
-    var pinEntry = s.screen === 'pin-entry';
+    el('choose-phone').disabled = s.screen !== 'idle';
+    el('os-iphone').disabled = s.screen !== 'phone-os-select';
+    el('os-android').disabled = s.screen !== 'phone-os-select';
+    el('tap-phone').disabled = s.screen !== 'phone-wait-tap';
+    var pinEntry = s.screen === 'pin-entry' || s.screen === 'phone-pin';
     Array.prototype.forEach.call(el('keypad').querySelectorAll('button'), function (b) { b.disabled = !pinEntry; });
     el('pin-ok').disabled = !pinEntry || pin.length !== 4;
     el('pin-clear').disabled = !pinEntry || pin.length === 0;
@@ -126,6 +139,8 @@ export const READER_PAGE_HTML = `<!doctype html>
     el('individually').disabled = !bulk;
     el('item-yes').disabled = s.screen !== 'consent-item';
     el('item-no').disabled = s.screen !== 'consent-item';
+    el('carry-over').disabled = s.screen !== 'consent-carryover';
+    el('reselect').disabled = s.screen !== 'consent-carryover';
     el('cancel').disabled = !state.profile.quirks.cancelButton || idle || s.screen === 'done';
   }
 
@@ -152,6 +167,10 @@ export const READER_PAGE_HTML = `<!doctype html>
   el('pin-clear').addEventListener('click', function () { pin = ''; render(); });
   el('pin-ok').addEventListener('click', function () { var p = pin; pin = ''; act({ type: 'pin', pin: p }); });
   el('place').addEventListener('click', function () { act({ type: 'place-card', persona: el('persona').value }); });
+  el('choose-phone').addEventListener('click', function () { act({ type: 'choose-phone' }); });
+  el('os-iphone').addEventListener('click', function () { act({ type: 'choose-os', os: 'iphone' }); });
+  el('os-android').addEventListener('click', function () { act({ type: 'choose-os', os: 'android' }); });
+  el('tap-phone').addEventListener('click', function () { act({ type: 'tap-phone', persona: el('persona').value }); });
   el('remove').addEventListener('click', function () { act({ type: 'remove-card' }); });
   el('choose-face').addEventListener('click', function () { act({ type: 'choose', method: 'face' }); });
   el('choose-pin').addEventListener('click', function () { act({ type: 'choose', method: 'pin' }); });
@@ -166,6 +185,8 @@ export const READER_PAGE_HTML = `<!doctype html>
   el('individually').addEventListener('click', function () { act({ type: 'consent-individually' }); });
   el('item-yes').addEventListener('click', function () { act({ type: 'consent-item', agree: true }); });
   el('item-no').addEventListener('click', function () { act({ type: 'consent-item', agree: false }); });
+  el('carry-over').addEventListener('click', function () { act({ type: 'consent-carry-over' }); });
+  el('reselect').addEventListener('click', function () { act({ type: 'consent-reselect' }); });
 
   function fillPersonas() {
     var select = el('persona');

@@ -75,4 +75,23 @@ describe('reader page server', () => {
     expect((await post({ type: 'present-face', persona: 'taro' })).screen.screen).toBe('consent-bulk');
     expect((await post({ type: 'ack' })).screen.screen).toBe('consent-bulk');
   });
+
+  it('smartphone actions (Android), then the last screens from /api/snapshots', async () => {
+    rig = await startMiniRig({ personas: [{ id: 'hanako', name: '佐藤　花子', pin: '2468', token: 'android' }] });
+    const r = rig;
+    page = await startReaderPage({ reader: r.reader, personas: { hanako: { label: '佐藤 (Android)', card: () => r.cards.get('hanako')!, name: '佐藤　花子' } } });
+    const post = (action: unknown) =>
+      fetch(`${page!.url}api/actions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(action) }).then(
+        async (res) => (await res.json()) as PageSnapshot,
+      );
+    expect((await post({ type: 'choose-phone' })).screen.screen).toBe('phone-os-select');
+    expect((await post({ type: 'choose-os', os: 'android' })).screen.screen).toBe('phone-pin');
+    expect((await post({ type: 'pin', pin: '2468' })).screen.screen).toBe('phone-wait-tap');
+    const tapped = await post({ type: 'tap-phone', persona: 'hanako' });
+    expect(tapped).toMatchObject({ cardOn: 'hanako', screen: { screen: 'consent-bulk', name: '佐藤　花子' } });
+    const snaps = (await (await fetch(`${page.url}api/snapshots`)).json()) as Array<{ seq: number; event: string; text: string; html: string }>;
+    expect(snaps.map((s) => s.event)).toEqual(['link.up', 'choose.phone', 'choose.os', 'pin.entered', 'phone.tapped', 'pin.ok', 'auth.verdict']);
+    expect(snaps.at(-1)!.text.split('\n')[0]).toBe('[consent-bulk]');
+    expect(snaps.at(-1)!.html).toContain('data-screen="consent-bulk"');
+  });
 });

@@ -74,7 +74,14 @@ export const PageAction = z.discriminatedUnion('type', [
   z.object({ type: z.literal('consent-all') }),
   z.object({ type: z.literal('consent-individually') }),
   z.object({ type: z.literal('consent-item'), agree: z.boolean() }),
+  /** K0 (since 2025-02): «前回と同じ» (carry the previous choices over) or «選択しなおす». */
+  z.object({ type: z.literal('consent-carry-over') }),
+  z.object({ type: z.literal('consent-reselect') }),
   z.object({ type: z.literal('cancel') }),
+  /** Smartphone flow (P1–P3): choose the phone, its OS, then hold the persona's phone on the general-purpose reader. */
+  z.object({ type: z.literal('choose-phone') }),
+  z.object({ type: z.literal('choose-os'), os: z.enum(['android', 'iphone']) }),
+  z.object({ type: z.literal('tap-phone'), persona: z.string().min(1) }),
 ]);
 export type PageAction = z.infer<typeof PageAction>;
 
@@ -137,12 +144,25 @@ export async function startReaderPage(opts: ReaderPageOptions): Promise<ReaderPa
         return { type: 'ack' };
       case 'consent-all':
         return { type: 'consent.agree-all' };
+      case 'consent-carry-over':
+        return { type: 'consent.carry-over' };
+      case 'consent-reselect':
+        return { type: 'consent.reselect' };
       case 'consent-individually':
         return { type: 'consent.individually' };
       case 'consent-item':
         return { type: 'consent.item', agree: action.agree };
       case 'cancel':
         return { type: 'cancel' };
+      case 'choose-phone':
+        return { type: 'choose.phone' };
+      case 'choose-os':
+        return { type: 'choose.os', os: action.os };
+      case 'tap-phone': {
+        const persona = personas[action.persona];
+        if (persona === undefined) return { error: `no persona "${action.persona}"; known: ${Object.keys(personas).join(', ')}` };
+        return { type: 'phone.tapped', phone: persona.card(), ...(persona.name !== undefined ? { holderName: persona.name } : {}) };
+      }
     }
   };
 
@@ -154,6 +174,10 @@ export async function startReaderPage(opts: ReaderPageOptions): Promise<ReaderPa
   });
   app.get('/api/state', (_req: Request, res: Response) => {
     res.json(snapshot());
+  });
+  /** The last screens as text and self-contained HTML (snapshot.ts), oldest first. */
+  app.get('/api/snapshots', (_req: Request, res: Response) => {
+    res.json(reader.snapshots());
   });
   app.post('/api/actions', async (req: Request, res: Response) => {
     const parsed = PageAction.safeParse(req.body);
@@ -176,6 +200,7 @@ export async function startReaderPage(opts: ReaderPageOptions): Promise<ReaderPa
       // The page tracks the card the person put down, as a person would: it lies there until removed.
       if (action.type === 'place-card') cardOn = action.persona;
       if (action.type === 'remove-card') cardOn = null;
+      if (action.type === 'tap-phone') cardOn = action.persona;
       await reader.dispatch(event);
       await reader.whenIdle(settleMs);
       res.json(snapshot());
@@ -185,7 +210,7 @@ export async function startReaderPage(opts: ReaderPageOptions): Promise<ReaderPa
     }
   });
   app.use((req: Request, res: Response) => {
-    res.status(404).json({ error: { code: 'not-found', message: `${req.method} ${req.path}: the reader page serves /, /api/state, /api/actions and /ws` } });
+    res.status(404).json({ error: { code: 'not-found', message: `${req.method} ${req.path}: the reader page serves /, /api/state, /api/snapshots, /api/actions and /ws` } });
   });
 
   const server = createServer(app);

@@ -8,12 +8,14 @@
  */
 import { createHash, sign, type KeyObject } from 'node:crypto';
 import WebSocket from 'ws';
+import type { Clock } from '../domain/clock.js';
 import type { CardTransport } from '../protocol/card-transport.js';
 import { decodeMessage } from '../protocol/messages.js';
 import { READER_PROTOCOL_VERSION, ReaderToTerminal, TerminalToReader, attestationPayload } from '../protocol/reader-link.js';
-import { queryPinStatus, readAuthCertificate, verifyPinAndSign } from './card-session.js';
+import { ANDROID_TOKEN_LABEL, queryPinStatus, readAuthCertificate, readTokenLabel, signWithAuthKey, verifyPinAndSign } from './card-session.js';
 import { isMachineFault, parseReaderFault, type ReaderFaultInput, type ReaderFaultSpec } from './faults.js';
 import { readerProfile } from './profiles/index.js';
+import { snapshotOf, type ScreenSnapshot } from './snapshot.js';
 import type { ReaderProfile } from './profiles/schema.js';
 import {
   awaitedReply,
@@ -25,7 +27,19 @@ import {
   type ReaderEvent,
   type ReaderScreen,
   type ReaderState,
+  type ScreenId,
 } from './machine.js';
+
+/** What one tick changed, seen from outside the machine: a session ended, or a face failure counted. */
+function timeoutOf(before: ReaderState, after: ReaderState, at: number): ReaderTimeout | null {
+  const s = before.session;
+  if (s === null) return null;
+  if (after.session?.sessionId !== s.sessionId) return { kind: 'screen-timeout', screen: before.screen, sessionId: s.sessionId, at };
+  if (before.screen === 'face-capture' && (after.session?.faceFailures ?? 0) > s.faceFailures) {
+    return { kind: 'capture-timeout', screen: before.screen, sessionId: s.sessionId, at };
+  }
+  return null;
+}
 
 /**
  * What a scenario (or a person) does at the reader. Placing a card hands over its transport and,
@@ -33,8 +47,21 @@ import {
  * data, so whoever places it supplies the name the reader would read (shown after 本人確認).
  */
 export type PatientEvent =
-  | Exclude<PatientAction, { type: 'card.placed' }>
-  | { type: 'card.placed'; card: CardTransport; holderName?: string; holderFace?: readonly number[] };
+  | Exclude<PatientAction, { type: 'card.placed' | 'choose.phone' | 'phone.tapped' }>
+  | { type: 'card.placed'; card: CardTransport; holderName?: string; holderFace?: readonly number[] }
+  /** P-flow: the smartphone chosen on the idle screen (the runtime makes the session id). */
+  | { type: 'choose.phone' }
+  /** P3: the phone held on the general-purpose reader; its JPKI is reached through `phone`. */
+  | { type: 'phone.tapped'; phone: CardTransport; holderName?: string };
+
+/** The whole smartphone sub-flow in one call (see SimReader.placePhone). */
+export interface PlacePhone {
+  carrier: 'android' | 'iphone';
+  phone: CardTransport;
+  /** Android: the smartphone certificate's 4-digit PIN, typed on the face-auth reader. */
+  pin?: string;
+  holderName?: string;
+}
 
 export interface SimReaderOptions {
   readerId: string;
@@ -51,10 +78,20 @@ export interface SimReaderOptions {
   profile?: ReaderProfile | string;
   /** Failed face matches before the method choice comes back (F9). Default 3. */
   faceFailuresBeforeAuthSelect?: number;
-  /** Consecutive face mismatches of one card that lock its face path (F10). Default 10; 0 = never. */
+  /** Consecutive face mismatches of one card that lock its face path (F10). Default: the profile's quirks.faceLockAfter, else 10; 0 = never. */
   faceLockAfter?: number;
   /** Seconds before an unanswered screen ends the session (F22), judged on tick(). Default: the profile's screenTimeoutS. */
   screenTimeoutS?: number;
+  /** The scenario's clock: tick() without an argument reads it. */
+  clock?: Clock;
+  /** Seconds face-capture waits for a usable frame before counting a failure (F11), judged on tick(). Default: the profile's timings.faceCaptureTimeoutS, else 30. */
+  faceCaptureTimeoutS?: number;
+  /** Where a failed face match leads (F9 face_fail_next): 'retry' (default), 'auth-select', 'restart'. */
+  faceFailNext?: 'retry' | 'auth-select' | 'restart';
+  /** A general-purpose reader for smartphones is attached (P-flow offered on idle). Default true. */
+  phoneReader?: boolean;
+  /** How many recent screens snapshots() keeps. Default 20; 0 keeps none. */
+  snapshotLimit?: number;
   /** Faults present from power-on (faults.ts); a link-drop here drops the link right after the first connect. */
   faults?: ReaderFaultInput[];
 }
@@ -62,6 +99,23 @@ export interface SimReaderOptions {
 /** Boot time the runtime actually waits, whatever the profile hints: runs stay fast. */
 const MAX_BOOT_DELAY_MS = 50;
 const MAX_RECONNECT_DELAY_MS = 1000;
+
+/** `{ key: value }` when the value is given, else `{}` (exactOptionalPropertyTypes). */
+const optional = <K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> =>
+  value === undefined ? {} : ({ [key]: value } as Record<K, V>);
+
+/**
+ * What a tick ended (the runtime's timeout event): a screen left unanswered ended the session
+ * (F22), or face-capture counted a capture timeout (F11).
+ */
+export interface ReaderTimeout {
+  kind: 'screen-timeout' | 'capture-timeout';
+  /** The screen that timed out. */
+  screen: ScreenId;
+  sessionId: string;
+  /** The tick's time (virtual ms). */
+  at: number;
+}
 
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -72,6 +126,7 @@ interface IdleWaiter {
 }
 
 const DEFAULT_TIMEOUT_MS = 5000;
+const DEFAULT_SNAPSHOT_LIMIT = 20;
 
 export class SimReader {
   private state: ReaderState;
@@ -85,6 +140,11 @@ export class SimReader {
   private running = 0;
   private waiters: IdleWaiter[] = [];
   private listeners = new Set<(screen: ReaderScreen) => void>();
+  private snapshotListeners = new Set<(snapshot: ScreenSnapshot) => void>();
+  private timeoutListeners = new Set<(timeout: ReaderTimeout) => void>();
+  /** The last snapshotLimit screens, rendered only when asked for. */
+  private recent: Array<{ seq: number; event: string; screen: ReaderScreen }> = [];
+  private screenSeq = 0;
   private lastScreen: string;
   private terminalIdValue: string | null = null;
   private holderName: string | undefined;
@@ -114,7 +174,10 @@ export class SimReader {
       readerId: opts.readerId,
       profile: this.profileValue,
       ...(opts.faceFailuresBeforeAuthSelect !== undefined ? { faceFailuresBeforeAuthSelect: opts.faceFailuresBeforeAuthSelect } : {}),
-      ...(opts.faceLockAfter !== undefined ? { faceLockAfter: opts.faceLockAfter } : {}),
+      ...optional('faceLockAfter', opts.faceLockAfter ?? this.profileValue.quirks.faceLockAfter),
+      ...optional('faceCaptureTimeoutS', opts.faceCaptureTimeoutS ?? this.profileValue.timings.faceCaptureTimeoutS),
+      ...(opts.faceFailNext !== undefined ? { faceFailNext: opts.faceFailNext } : {}),
+      ...optional('phoneReader', opts.phoneReader),
       screenTimeoutS: opts.screenTimeoutS ?? this.profileValue.timings.screenTimeoutS,
     });
     for (const input of opts.faults ?? []) {
@@ -219,6 +282,8 @@ export class SimReader {
    */
   async dispatch(event: PatientEvent): Promise<void> {
     if (event.type === 'card.placed') {
+      // In maintenance the machine shows its refusal; the card is not read.
+      if (this.state.screen === 'maintenance') return this.apply({ type: 'card.placed', sessionId: '' });
       // Only an idle reader starts a session; a card placed on any other screen is ignored.
       if (this.state.screen !== 'idle' && this.state.screen !== 'idle-visual') return;
       if (this.state.faults.frozen) return;
@@ -231,6 +296,21 @@ export class SimReader {
       await this.apply({ type: 'card.placed', sessionId: `${this.readerId}-s${this.sessionCounter}` });
       return;
     }
+    if (event.type === 'choose.phone') {
+      if (this.state.screen !== 'idle' || this.state.faults.frozen || !this.state.config.phoneReader) return;
+      this.sessionCounter++;
+      await this.apply({ type: 'choose.phone', sessionId: `${this.readerId}-s${this.sessionCounter}` });
+      return;
+    }
+    if (event.type === 'phone.tapped') {
+      if (this.state.screen !== 'phone-wait-tap') return;
+      this.card = event.phone;
+      this.holderName = event.holderName;
+      this.holderFace = undefined;
+      this.cardGeneration++;
+      await this.apply({ type: 'phone.tapped' });
+      return;
+    }
     if (event.type === 'card.removed') {
       this.card = null;
       this.cardGeneration++;
@@ -239,11 +319,45 @@ export class SimReader {
   }
 
   /**
-   * The runtime's clock reading (virtual ms from the injected Clock): the machine ends a session
-   * whose screen has been left unanswered for screenTimeoutS (F22). Call it whenever time moves.
+   * The smartphone sub-flow (reader-flow P1–P3): choose the smartphone, the OS, (Android) type
+   * the smartphone PIN, hold the phone on the general-purpose reader. Resolves when the reader
+   * is idle again (whenIdle) — normally on the consent screen, or on an error.
    */
-  async tick(now: number): Promise<void> {
-    await this.apply({ type: 'tick', now });
+  async placePhone(p: PlacePhone): Promise<void> {
+    await this.dispatch({ type: 'choose.phone' });
+    await this.dispatch({ type: 'choose.os', os: p.carrier });
+    if (p.carrier === 'android') await this.dispatch({ type: 'pin.entered', pin: p.pin ?? '' });
+    await this.dispatch({ type: 'phone.tapped', phone: p.phone, ...(p.holderName !== undefined ? { holderName: p.holderName } : {}) });
+    await this.whenIdle();
+  }
+
+  /**
+   * The runtime's clock reading (virtual ms; default: the `clock` option's now()): the machine
+   * ends a session whose screen has been left unanswered for screenTimeoutS (F22) and counts a
+   * face capture timeout (F11). Call it whenever the virtual clock has advanced; what it ended
+   * goes to the onTimeout listeners.
+   */
+  async tick(now?: number): Promise<void> {
+    const at = now ?? this.opts.clock?.now();
+    if (at === undefined) throw new TypeError(`SimReader ${this.readerId}: tick() needs a time: pass now, or give the reader a clock option`);
+    const before = this.state;
+    await this.apply({ type: 'tick', now: at });
+    const timeout = timeoutOf(before, this.state, at);
+    if (timeout !== null) {
+      for (const cb of this.timeoutListeners) {
+        try {
+          cb(timeout);
+        } catch (e) {
+          this.warn(`SimReader ${this.readerId}: a timeout listener threw: ${(e as Error).message}`);
+        }
+      }
+    }
+  }
+
+  /** Calls `cb` whenever a tick ended a screen (F22) or a face capture (F11); returns an unsubscribe. */
+  onTimeout(cb: (timeout: ReaderTimeout) => void): () => void {
+    this.timeoutListeners.add(cb);
+    return () => this.timeoutListeners.delete(cb);
   }
 
   screen(): ReaderScreen {
@@ -253,6 +367,20 @@ export class SimReader {
   /** The machine's full state (read-only), for reports and debugging. */
   machineState(): ReaderState {
     return this.state;
+  }
+
+  /**
+   * The last screens shown (oldest first, at most `snapshotLimit`), each as text and as
+   * self-contained HTML for reports (snapshot.ts).
+   */
+  snapshots(): ScreenSnapshot[] {
+    return this.recent.map((r) => snapshotOf(r.screen, r.seq, r.event));
+  }
+
+  /** Calls `cb` with a snapshot of every new screen (one per transition that changed it); returns an unsubscribe. */
+  onSnapshot(cb: (snapshot: ScreenSnapshot) => void): () => void {
+    this.snapshotListeners.add(cb);
+    return () => this.snapshotListeners.delete(cb);
   }
 
   /** Calls `cb` with every new screen; returns a function that unsubscribes. */
@@ -348,6 +476,11 @@ export class SimReader {
     }
   }
 
+  /** Staff close the maintenance screen (N34); the reader is back in service. */
+  async closeMaintenance(): Promise<void> {
+    await this.apply({ type: 'maintenance.close' });
+  }
+
   /** Closes the link for good (no reconnection); the reader goes 'link-down'. */
   async close(): Promise<void> {
     this.closedForGood = true;
@@ -428,11 +561,27 @@ export class SimReader {
     }
   }
 
-  private emitScreen(): void {
+  private emitScreen(event: ReaderEvent): void {
     const screen = screenOf(this.state);
     const json = JSON.stringify(screen);
     if (json === this.lastScreen) return;
     this.lastScreen = json;
+    const seq = ++this.screenSeq;
+    const limit = this.opts.snapshotLimit ?? DEFAULT_SNAPSHOT_LIMIT;
+    if (limit > 0) {
+      this.recent.push({ seq, event: event.type, screen });
+      if (this.recent.length > limit) this.recent.splice(0, this.recent.length - limit);
+    }
+    if (this.snapshotListeners.size > 0) {
+      const snapshot = snapshotOf(screen, seq, event.type);
+      for (const cb of this.snapshotListeners) {
+        try {
+          cb(snapshot);
+        } catch (e) {
+          this.warn(`SimReader ${this.readerId}: a snapshot listener threw: ${(e as Error).message}`);
+        }
+      }
+    }
     for (const cb of this.listeners) {
       try {
         cb(screen);
@@ -445,7 +594,7 @@ export class SimReader {
   private async apply(event: ReaderEvent): Promise<void> {
     const { state, effects } = step(this.state, event);
     this.state = state;
-    this.emitScreen();
+    this.emitScreen(event);
     await Promise.all(effects.map((effect) => this.perform(effect)));
     this.settleWaiters();
   }
@@ -465,6 +614,28 @@ export class SimReader {
       case 'card.read': {
         const holderName = this.holderName;
         const holderFace = this.holderFace;
+        const carrier = effect.carrier;
+        if (carrier !== undefined) {
+          await this.withCard(async (phone): Promise<ReaderEvent> => {
+            if (carrier === 'android') {
+              const label = await readTokenLabel(phone);
+              if (label !== ANDROID_TOKEN_LABEL) {
+                return { type: 'card.read-failed', reason: `EF 0006 says "${label}", not ${ANDROID_TOKEN_LABEL}: not an Android phone's JPKI` };
+              }
+            }
+            const certificate = await readAuthCertificate(phone);
+            // The Android PIN's tries left; an iPhone is unlocked by biometrics, no PIN on the reader.
+            const pin = carrier === 'android' ? await queryPinStatus(phone) : null;
+            if (pin?.kind === 'pinless') return { type: 'card.read-failed', reason: 'the phone has no smartphone PIN (an iPhone? choose iPhone on the reader)' };
+            return {
+              type: 'card.read-ok',
+              certificate,
+              pinTriesLeft: pin === null ? 0 : pin.kind === 'pin' ? pin.triesLeft : 0,
+              ...(holderName !== undefined ? { holderName } : {}),
+            };
+          });
+          return;
+        }
         await this.withCard(async (card) => {
           const certificate = await readAuthCertificate(card);
           // A PIN-less card answers 69 84: not a read failure, the reader offers face / 目視 only.
@@ -480,6 +651,13 @@ export class SimReader {
         });
         return;
       }
+      case 'phone.unlock-and-sign':
+        await this.withCard(async (phone): Promise<ReaderEvent> => {
+          if (phone.biometricUnlock === undefined) return { type: 'phone.unlock-failed', reason: 'the phone offers no biometric unlock (not an iPhone?)' };
+          if (!(await phone.biometricUnlock())) return { type: 'phone.unlock-failed', reason: 'biometric unlock refused on the phone' };
+          return { type: 'pin.ok', signature: await signWithAuthKey(phone, effect.nonce) };
+        });
+        return;
       case 'card.verify-and-sign':
         await this.withCard(async (card): Promise<ReaderEvent> => {
           const r = await verifyPinAndSign(card, effect.pin, effect.nonce);

@@ -17,6 +17,10 @@ export interface MiniPersona {
   name: string;
   pin: string;
   pinTriesLeft?: number;
+  /** What carries the JPKI: the card (default), an Android phone or an iPhone (smartphone flow). */
+  token?: 'card' | 'android' | 'iphone';
+  /** iPhone: whether Face ID / Touch ID succeeds. */
+  biometric?: 'succeeds' | 'fails';
 }
 
 export interface MiniRig {
@@ -33,7 +37,7 @@ export const MINI_READER_ID = 'reader-1';
 export async function startMiniRig(opts: {
   personas: MiniPersona[];
   at?: string;
-  reader?: Partial<Pick<SimReaderOptions, 'profile' | 'faults' | 'faceFailuresBeforeAuthSelect'>>;
+  reader?: Partial<Pick<SimReaderOptions, 'profile' | 'faults' | 'faceFailuresBeforeAuthSelect' | 'snapshotLimit' | 'faceLockAfter' | 'faceCaptureTimeoutS' | 'screenTimeoutS'>>;
 }): Promise<MiniRig> {
   const clock = new VirtualClock(opts.at ?? '2025-04-01T09:30:00+09:00');
   const jlis = await createSimulatedJlis();
@@ -49,6 +53,8 @@ export async function startMiniRig(opts: {
       authPinTriesLeft: p.pinTriesLeft ?? 3,
       authCertificate: { notBefore: '2023-04-01', notAfter: '2030-06-15' },
       keyLabel: `persona-card-${index}`,
+      ...(p.token !== undefined ? { token: p.token } : {}),
+      ...(p.biometric !== undefined ? { biometric: p.biometric } : {}),
     });
     cards.set(p.id, card);
     personas.set(p.id, p);
@@ -80,7 +86,7 @@ export async function startMiniRig(opts: {
     closers.push(() => central.close());
     const terminal = await startTerminal({ clock, centralUrl: central.url, medicalInstitutionCode: '1311234567' });
     closers.push(() => terminal.close());
-    const reader = new SimReader({ readerId: MINI_READER_ID, terminalUrl: terminal.readerUrl, attestationKey: readerKey, ...opts.reader });
+    const reader = new SimReader({ readerId: MINI_READER_ID, terminalUrl: terminal.readerUrl, attestationKey: readerKey, clock, ...opts.reader });
     closers.push(() => reader.close());
     await reader.connect();
     return { clock, reader, terminal, cards, personas, close };

@@ -22,6 +22,7 @@ beforeAll(async () => {
     personas: [
       { id: 'taro', name: '山田　太郎', pin: '1234' },
       { id: 'kichi', name: '𠮷田　花子', pin: '5678' },
+      { id: 'phone', name: '髙橋　一郎', pin: '2468', token: 'android' },
     ],
     reader: { profile: 'vendor-a' },
   });
@@ -30,6 +31,7 @@ beforeAll(async () => {
     personas: {
       taro: { label: '山田 太郎 (PIN 1234)', card: () => rig.cards.get('taro')!, name: '山田　太郎' },
       kichi: { label: '𠮷田 花子 (PIN 5678)', card: () => rig.cards.get('kichi')!, name: '𠮷田　花子' },
+      phone: { label: '髙橋 一郎 (Android, PIN 2468)', card: () => rig.cards.get('phone')!, name: '髙橋　一郎' },
     },
   });
   browser = await launchChromium();
@@ -99,6 +101,24 @@ describe('reader page in Chromium', () => {
     await page.getByTestId('face-match').click();
     await expect.poll(() => screenId(page).textContent()).toBe('consent-bulk');
     expect(await page.getByTestId('screen').innerText()).toContain('山田　太郎　さま');
+    await page.getByTestId('remove-card').click();
+    await expect.poll(() => screenId(page).textContent()).toBe('idle');
+  });
+
+  it('an Android phone through the general-purpose reader: OS, smartphone PIN on the keypad, tap, consent with the ● name', async () => {
+    await page.getByTestId('choose-phone').click();
+    await expect.poll(() => screenId(page).textContent()).toBe('phone-os-select');
+    await page.getByTestId('choose-os-android').click();
+    await expect.poll(() => screenId(page).textContent()).toBe('phone-pin');
+    for (const digit of ['2', '4', '6', '8']) await page.getByTestId(`key-${digit}`).click();
+    await page.getByTestId('pin-ok').click();
+    await expect.poll(() => screenId(page).textContent()).toBe('phone-wait-tap');
+    await page.getByTestId('persona').selectOption('phone');
+    await page.getByTestId('tap-phone').click();
+    await expect.poll(() => screenId(page).textContent()).toBe('consent-bulk');
+    expect(await page.getByTestId('screen').innerText()).toContain('●橋　一郎　さま');
+    await page.getByTestId('consent-agree-all').click();
+    await expect.poll(() => screenId(page).textContent()).toBe('done');
     await page.getByTestId('remove-card').click();
     await expect.poll(() => screenId(page).textContent()).toBe('idle');
   });

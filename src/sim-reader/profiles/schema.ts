@@ -29,6 +29,18 @@ export const ScreenTexts = z
     idleVisual: text,
     idleVisualConfirmed: text,
     reading: text,
+    /** P1 (since 2025-09-19): the smartphone chosen; iPhone or Android. */
+    phoneOsSelect: text,
+    /** P2: the smartphone certificate's 4-digit PIN (Android). */
+    phonePin: text,
+    /** P3 for Android: hold the phone on the general-purpose reader. */
+    phoneWaitTapAndroid: text,
+    /** P3 for iPhone: unlock the card on the phone with Face ID / Touch ID, then hold it on the reader. */
+    phoneWaitTapIphone: text,
+    /** While the phone is read and signs. */
+    phoneReading: text,
+    /** The iPhone was not unlocked: unlock it and hold it again. */
+    phoneUnlockFailed: text,
     authSelect: text,
     pinUnavailable: text,
     /** A PIN-less card (顔認証マイナンバーカード): the method choice offers face only (A1). */
@@ -42,6 +54,10 @@ export const ScreenTexts = z
     faceCapture: text,
     faceRetry: text,
     faceGiveUp: text,
+    /** F9 fallback when the card's PIN cannot be used (locked, or a PIN-less card): staff (目視) instead. */
+    faceGiveUpNoPin: text,
+    /** F11: no usable face frame in time; counted as a face failure. */
+    faceCaptureTimeout: text,
     faceUnavailable: text,
     faceGuidance: FaceGuidanceTexts,
     /** F8 with the maker's mask prompt (quirk maskPrompt) instead of the occluded guidance. */
@@ -54,10 +70,18 @@ export const ScreenTexts = z
     certExpiryNotice: text,
     visualWait: text,
     checking: text,
+    /** K0 (since 2025-02): carry over the previous individual choices: «前回と同じ» / «選択しなおす». */
+    consentCarryover: text,
     consentBulk: text,
     consentItem: ConsentItemTexts,
     done: text,
     error: text,
+    /** D6: staff opened the settings on the reader. */
+    maintenance: text,
+    /** The reader is updating its software (a maintenance state). */
+    maintenanceUpdate: text,
+    /** A card placed during maintenance or an update. */
+    maintenanceRefused: text,
     certificateRejected: text,
     missingCheckId: text,
     protocolError: text.refine((t) => t.includes('{code}'), 'protocolError must contain {code}'),
@@ -100,6 +124,8 @@ export const ProfileQuirks = z
     paperCardRead: z.boolean(),
     /** Cosine similarity a face must reach to match the card (N7 / F9); default 0.8 (our number). */
     faceMatchThreshold: z.number().min(0).max(1).optional(),
+    /** Consecutive face mismatches that lock a card's face path (F10, face_lock_after); default 10, 0 = never. */
+    faceLockAfter: z.number().int().min(0).max(1000).optional(),
   })
   .strict();
 export type ProfileQuirks = z.infer<typeof ProfileQuirks>;
@@ -110,6 +136,8 @@ export const ProfileTimings = z
     bootMs: z.number().int().min(0).max(60_000),
     cardReadMs: z.number().int().min(0).max(60_000),
     screenTimeoutS: z.number().int().min(1).max(600),
+    /** Seconds face-capture waits for a usable frame (F11); default 30 (our number). */
+    faceCaptureTimeoutS: z.number().int().min(1).max(600).optional(),
   })
   .strict();
 export type ProfileTimings = z.infer<typeof ProfileTimings>;
