@@ -1,31 +1,53 @@
 /**
- * Card checks per second over HTTP keep-alive against the central simulator with real certificate
- * verification (chain, validity, J-LIS state, card signature over a fresh challenge), beside a bare
- * node:http server answering the same bytes, in the same run. One "check" = the reader's three
- * calls: challenge → card check (PIN, signature by the test card key) → qualification.
- * Fixed concurrency 32, 5 s each after a 1 s warm-up; p50/p99 of a whole check.
+ * Eligibility checks per second over HTTP keep-alive against the central simulator WITH real
+ * certificate verification (chain to the J-LIS CA, validity and grace, J-LIS revocation state, the
+ * card's RSA-2048 signature over a fresh single-use challenge), at a FIXED ARRIVAL RATE, beside
+ * (1) a bare node:http server answering the same bytes and (2) Mountebank serving a static stub of
+ * the same response, all three measured in this run with the same load generator.
  *
- * The client's RSA signature is made BEFORE the timed window: central draws its 32-byte nonces
- * from a pool of NONCE_POOL pre-made random nonces (through its randomBytes option; ids stay
- * CSPRNG), and the bench signs each pool nonce once up front. Signing live cost the client about
- * as much CPU as central's whole verification on the same 2 cores, which measured the client.
- * Central still verifies every signature; a challenge is still single-use (ids are fresh).
+ * One check = ONE request: POST /v1/card-checks with `qualification` in the body; the answer
+ * carries the qualification result and `nextChallenge`, the challenge for the next check (see
+ * docs/protocols/backend-api.md, "One-request check"). The load generator (bench/backend-http-load.ts,
+ * autocannon) runs in its own process: a fixed rate of TARGET checks/s (autocannon's
+ * `overallRate`: each connection sends its share of requests each second), then 3 s without a
+ * rate limit (the capacity, which the ratios compare), then a rate sweep that stops at the first
+ * rate not sustained (achieved < 97 % of offered, or p99 > P99_BOUND_MS). It also prints the
+ * server CPU time per answered request, which depends far less than rates on what else runs.
  *
- *   npx tsx bench/backend-http.ts [seconds=5] [concurrency=32]
+ * The client's RSA signatures are made BEFORE the timed window: central draws its 32-byte nonces
+ * from a pool of NONCE_POOL pre-made random nonces (through its randomBytes option; challenge ids
+ * stay CSPRNG), and the bench signs each pool nonce once up front. A live card signs in ~1 s on a
+ * real card anyway; signing live here would cost the client as much CPU as central's whole check
+ * on the same 2 cores, and measure the client. Central still verifies every signature, and every
+ * challenge id is still single-use.
+ *
+ *   npx tsx bench/backend-http.ts [fixedSeconds=5] [connections=32]
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { VirtualClock, isoDate } from '../src/domain/index.js';
 import { FULL_CONSENT } from '../src/protocol/consent.js';
-import { CHALLENGE_NONCE_BYTES } from '../src/sim-backend/central/challenges.js';
+import { CHALLENGE_NONCE_BYTES, csprngBytes } from '../src/sim-backend/central/challenges.js';
 import { startCentral } from '../src/sim-backend/central/server.js';
 import { EligibilityStore } from '../src/sim-backend/central/store.js';
 import { createTestPki } from '../src/sim-backend/central/test-pki.js';
+import type { LoadPlan, LoadReport, RunNumbers } from './backend-http-load.js';
 
-const seconds = Number(process.argv[2] ?? 5);
-const concurrency = Number(process.argv[3] ?? 32);
+const fixedSeconds = Number(process.argv[2] ?? 5);
+const connections = Number(process.argv[3] ?? 32);
+const TARGET = 10_000;
+const P99_BOUND_MS = 20;
+const MIN_SHARE = 0.97;
+const SWEEP = Array.from({ length: 15 }, (_, i) => 2_000 * (i + 1));
 const INSTITUTION = '1310000000';
+const NONCE_POOL = 256;
+const work = mkdtempSync(join(tmpdir(), 'myna-bench-http-'));
+let mb: ChildProcess | undefined;
 
 const pki = await createTestPki();
 const cert = await pki.issueCardCertificate({ notBefore: '2020-05-11T00:00:00+09:00', notAfter: '2027-05-10T23:59:59+09:00', serialNumber: '0b01' });
@@ -35,98 +57,181 @@ store.addPerson({ id: 'hanako', name: '架空　花子', birthDate: isoDate('194
 ]);
 store.linkCertificate('hanako', cert);
 const clock = new VirtualClock('2025-04-01T09:30:00+09:00');
-const NONCE_POOL = 256;
 const nonces = Array.from({ length: NONCE_POOL }, () => new Uint8Array(randomBytes(CHALLENGE_NONCE_BYTES)));
 let nextNonce = 0;
-const benchRandom = (n: number): Uint8Array => (n === CHALLENGE_NONCE_BYTES ? nonces[nextNonce++ % NONCE_POOL]! : new Uint8Array(randomBytes(n)));
-const signatures = new Map<string, string>();
-for (const nonce of nonces) signatures.set(Buffer.from(nonce).toString('base64'), Buffer.from(await pki.signWithCard(nonce)).toString('base64'));
-/** The pre-made signature over a pool nonce (signed live, and remembered, for any other). */
-async function signatureOver(nonceB64: string): Promise<string> {
-  const known = signatures.get(nonceB64);
-  if (known !== undefined) return known;
-  const made = Buffer.from(await pki.signWithCard(new Uint8Array(Buffer.from(nonceB64, 'base64')))).toString('base64');
-  signatures.set(nonceB64, made);
-  return made;
-}
+const benchRandom = (n: number): Uint8Array => (n === CHALLENGE_NONCE_BYTES ? nonces[nextNonce++ % NONCE_POOL]! : csprngBytes(n));
+const signatures: Record<string, string> = {};
+for (const nonce of nonces) signatures[Buffer.from(nonce).toString('base64')] = Buffer.from(await pki.signWithCard(nonce)).toString('base64');
 const central = await startCentral({ clock, store, trustAnchors: [pki.ca.der], randomBytes: benchRandom });
-const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-const certB64 = Buffer.from(cert).toString('base64');
 
-function post(base: string, path: string, body: unknown): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const data = JSON.stringify(body);
-    const req = http.request(`${base}${path}`, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-    });
-    req.on('error', reject);
-    req.end(data);
-  });
+const bodyHead = `{"medicalInstitutionCode":"${INSTITUTION}","method":"pin","certificate":"${Buffer.from(cert).toString('base64')}","qualification":${JSON.stringify({ consent: FULL_CONSENT })},"challengeId":"`;
+const bodyTail = '"}';
+
+async function post(url: string, body: string): Promise<string> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  return res.text();
+}
+async function centralChallenge(): Promise<[string, string]> {
+  const c = JSON.parse(await post(`${central.url}/v1/challenges`, '{}')) as { challengeId: string; nonce: string };
+  return [c.challengeId, c.nonce];
 }
 
-async function oneCheck(base: string): Promise<void> {
-  const c = JSON.parse((await post(base, '/v1/challenges', {})).text) as { challengeId: string; nonce: string };
-  const signature = await signatureOver(c.nonce);
-  const verdict = JSON.parse(
-    (await post(base, '/v1/card-checks', { medicalInstitutionCode: INSTITUTION, method: 'pin', certificate: certB64, challengeId: c.challengeId, signature })).text,
-  ) as { accepted: boolean; checkId?: string };
-  if (!verdict.accepted) throw new Error(`bench: card check refused: ${JSON.stringify(verdict)}`);
-  const q = await post(base, `/v1/card-checks/${verdict.checkId ?? 'x'}/qualification`, { consent: FULL_CONSENT });
-  if (q.status !== 200) throw new Error(`bench: qualification answered ${q.status}: ${q.text}`);
-}
+// One real check, whose answer the bare server and Mountebank then serve byte for byte.
+const [firstId, firstNonce] = await centralChallenge();
+const sample = await post(`${central.url}/v1/card-checks`, `${bodyHead}${firstId}","signature":"${signatures[firstNonce]!}${bodyTail}`);
+if (!sample.startsWith('{"accepted":true') || !sample.includes('"XmlMsg"')) throw new Error(`bench/backend-http.ts: the sample check was not accepted with a qualification: ${sample.slice(0, 300)}`);
 
-async function run(base: string, ms: number): Promise<{ perSec: number; p50: number; p99: number }> {
-  const latencies: number[] = [];
-  const end = performance.now() + ms;
-  const start = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (performance.now() < end) {
-        const t = performance.now();
-        await oneCheck(base);
-        latencies.push(performance.now() - t);
-      }
-    }),
-  );
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number): number => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0;
-  return { perSec: latencies.length / ((performance.now() - start) / 1000), p50: pct(0.5), p99: pct(0.99) };
-}
-
-// Capture the real answers once, then serve the same bytes from a bare server.
-const sample = {
-  challenge: (await post(central.url, '/v1/challenges', {})).text,
-} as Record<string, string>;
-{
-  const c = JSON.parse(sample.challenge!) as { challengeId: string; nonce: string };
-  const signature = await pki.signWithCard(new Uint8Array(Buffer.from(c.nonce, 'base64')));
-  sample.check = (await post(central.url, '/v1/card-checks', { medicalInstitutionCode: INSTITUTION, method: 'pin', certificate: certB64, challengeId: c.challengeId, signature: Buffer.from(signature).toString('base64') })).text;
-  const checkId = (JSON.parse(sample.check) as { checkId: string }).checkId;
-  sample.qualification = (await post(central.url, `/v1/card-checks/${checkId}/qualification`, { consent: FULL_CONSENT })).text;
-}
 const bare = http.createServer((req, res) => {
   req.resume();
   req.on('end', () => {
-    const body = req.url === '/v1/challenges' ? sample.challenge! : req.url === '/v1/card-checks' ? sample.check! : sample.qualification!;
-    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
-    res.end(body);
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(sample) });
+    res.end(sample);
   });
 });
 await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
 const bareUrl = `http://127.0.0.1:${(bare.address() as AddressInfo).port}`;
 
-await run(central.url, 1000);
-const sim = await run(central.url, seconds * 1000);
-await run(bareUrl, 1000);
-const base = await run(bareUrl, seconds * 1000);
+async function freePort(): Promise<number> {
+  const probe = http.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
 
-const f = (n: number): string => n.toFixed(1);
-console.log(`concurrency ${concurrency}, ${seconds} s each, one check = 3 requests (client signatures pre-made over a pool of ${NONCE_POOL} nonces)`);
-console.log(`central (lean node:http, real verification): ${Math.round(sim.perSec)} checks/s, p50 ${f(sim.p50)} ms, p99 ${f(sim.p99)} ms`);
-console.log(`bare node:http, same bytes:                ${Math.round(base.perSec)} checks/s, p50 ${f(base.p50)} ms, p99 ${f(base.p99)} ms`);
-console.log(`ratio central / bare: ${(sim.perSec / base.perSec).toFixed(2)}`);
-agent.destroy();
-bare.close();
-await central.close();
+/** Mountebank on 127.0.0.1 only, with one imposter answering `sample` to everything. */
+async function startMountebank(): Promise<string> {
+  const [adminPort, imposterPort] = [await freePort(), await freePort()];
+  mb = spawn(
+    process.execPath,
+    ['node_modules/mountebank/bin/mb', 'start', '--host', '127.0.0.1', '--localOnly', '--port', String(adminPort), '--nologfile', '--loglevel', 'warn', '--pidfile', join(work, 'mb.pid')],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  const admin = `http://127.0.0.1:${adminPort}`;
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    try {
+      if ((await fetch(`${admin}/config`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`bench/backend-http.ts: Mountebank did not answer on ${admin} within 15 s; run \`npx mb --host 127.0.0.1\` by hand to see why`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const imposter = {
+    protocol: 'http',
+    port: imposterPort,
+    host: '127.0.0.1',
+    // Mountebank answers `Connection: close` unless told otherwise: keep-alive, like the others.
+    stubs: [{ responses: [{ is: { statusCode: 200, headers: { 'content-type': 'application/json; charset=utf-8', connection: 'keep-alive' }, body: sample } }] }],
+  };
+  const res = await fetch(`${admin}/imposters`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(imposter) });
+  if (res.status !== 201) throw new Error(`bench/backend-http.ts: Mountebank refused the imposter: ${res.status} ${await res.text()}`);
+  return `http://127.0.0.1:${imposterPort}`;
+}
+
+interface Measured extends LoadReport {
+  /** Server CPU time (user + system) per answered request, µs. */
+  serverCpuPerRequest: number;
+}
+
+/** This process's CPU time: central and the bare server live here; the bench itself idles meanwhile. */
+function ownCpuMicros(): number {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+}
+
+/** A child's CPU time from /proc (utime + stime, in clock ticks of 10 ms). */
+function childCpuMicros(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
+/**
+ * The server's CPU time per answered request: a measure that, unlike rates, does not depend on
+ * what else the 2 cores are running (other processes slow the rates down, not this).
+ */
+async function measured(run: () => Promise<LoadReport>, cpu: () => number): Promise<Measured> {
+  const before = cpu();
+  const r = await run();
+  return { ...r, serverCpuPerRequest: (cpu() - before) / r.completed };
+}
+
+/** Runs the load generator in its own process against `url`. */
+async function load(url: string, challenges: Array<[string, string]>): Promise<LoadReport> {
+  const plan: LoadPlan = {
+    url,
+    connections,
+    bodyHead,
+    bodyTail,
+    signatures,
+    challenges,
+    warmupSeconds: 2,
+    fixed: { rate: TARGET, seconds: fixedSeconds },
+    maxSeconds: 3,
+    sweep: { rates: SWEEP, stepSeconds: 2, p99BoundMs: P99_BOUND_MS, minShare: MIN_SHARE },
+  };
+  const file = join(work, 'plan.json');
+  writeFileSync(file, JSON.stringify(plan));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/backend-http-load.ts', file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  if (code !== 0) throw new Error(`bench/backend-http-load.ts exited with ${code} against ${url}`);
+  return JSON.parse(out) as LoadReport;
+}
+
+try {
+  // Central first, with 4 challenges per connection to start the nextChallenge chain.
+  const seeds = await Promise.all(Array.from({ length: connections * 4 }, () => centralChallenge()));
+  const sim = await measured(() => load(central.url, seeds), ownCpuMicros);
+  const staticSeeds = Array.from({ length: connections * 4 }, (): [string, string] => [firstId, firstNonce]);
+  const base = await measured(() => load(bareUrl, staticSeeds), ownCpuMicros);
+  const mbUrl = await startMountebank();
+  const stub = await measured(() => load(mbUrl, staticSeeds), () => childCpuMicros(mb!.pid!));
+  report(sim, base, stub);
+} finally {
+  mb?.kill('SIGTERM');
+  bare.close();
+  await central.close();
+  rmSync(work, { recursive: true, force: true });
+}
+
+function report(sim: Measured, base: Measured, stub: Measured): void {
+  const f = (n: number): string => n.toFixed(1);
+  const line = (name: string, r: RunNumbers): string =>
+    `${name.padEnd(44)} offered ${r.offered} /s, achieved ${Math.round(r.achieved)} /s, p50 ${f(r.p50)} ms, p99 ${f(r.p99)} ms${r.refused > 0 ? `, ${r.refused} not accepted` : ''}${r.errors > 0 ? `, ${r.errors} errors` : ''}`;
+  console.log(`one check = 1 request (card check + qualification, nextChallenge chained); autocannon in its own process, ${connections} connections, keep-alive`);
+  console.log(`client signatures pre-made over a pool of ${NONCE_POOL} nonces; central verifies chain, validity, J-LIS state and the RSA signature every time`);
+  console.log(`\nfixed arrival rate ${TARGET} checks/s for ${fixedSeconds} s (after 2 s warm-up):`);
+  console.log(line('central (lean node:http, real verification):', sim.fixed));
+  console.log(line('bare node:http, same bytes:', base.fixed));
+  console.log(line('Mountebank static stub, same bytes:', stub.fixed));
+  console.log(`\nrate sweep (2 s steps; sustained = achieved ≥ ${MIN_SHARE * 100} % of offered and p99 ≤ ${P99_BOUND_MS} ms):`);
+  for (const [name, r] of [['central', sim], ['bare', base], ['Mountebank', stub]] as const) {
+    const steps = r.sweep.map((s) => `${s.offered}→${Math.round(s.achieved)} (p99 ${f(s.p99)})`).join(', ');
+    console.log(`  ${name.padEnd(11)} highest sustained ${r.sustained} /s   [${steps}]`);
+  }
+  console.log('\nserver CPU per answered request (user + system; far less sensitive than rates to other work on the machine):');
+  for (const [name, r] of [['central', sim], ['bare', base], ['Mountebank', stub]] as const) {
+    console.log(`  ${name.padEnd(11)} ${f(r.serverCpuPerRequest)} µs  (≈ ${Math.round(1e6 / r.serverCpuPerRequest)} /s per core)   load generator ${f(r.clientCpuMicros / r.completed)} µs/request`);
+  }
+  console.log(`  cost ratio bare / central: ${(base.serverCpuPerRequest / sim.serverCpuPerRequest).toFixed(2)}   Mountebank / central: ${(stub.serverCpuPerRequest / sim.serverCpuPerRequest).toFixed(2)}`);
+  // Capacity: the answers per second with no rate limit. Unlike the sustained rate it does not
+  // depend on the p99 bound, so it still compares when a busy machine breaks that bound.
+  console.log(`\ncapacity (no rate limit, ${connections} connections, 3 s):`);
+  console.log(line('  central:', sim.max).replace('offered 0 /s, ', ''));
+  console.log(line('  bare:', base.max).replace('offered 0 /s, ', ''));
+  console.log(line('  Mountebank:', stub.max).replace('offered 0 /s, ', ''));
+  const vsBare = sim.max.achieved / base.max.achieved;
+  const vsMb = sim.max.achieved / stub.max.achieved;
+  const sustainedRatio = (a: number, b: number): string => (b > 0 ? (a / b).toFixed(2) : 'n/a (baseline sustained no step)');
+  console.log(`ratio central / bare: ${vsBare.toFixed(2)} by capacity, ${sustainedRatio(sim.sustained, base.sustained)} by sustained rate`);
+  console.log(`ratio central / Mountebank: ${vsMb.toFixed(2)} by capacity, ${sustainedRatio(sim.sustained, stub.sustained)} by sustained rate`);
+  const fixedOk = sim.fixed.achieved >= MIN_SHARE * TARGET && sim.fixed.p99 <= P99_BOUND_MS && sim.fixed.refused === 0 && sim.fixed.errors === 0;
+  const verdict = (ok: boolean): string => (ok ? 'met' : 'MISSED');
+  console.log(`target ≥ ${TARGET} checks/s at a fixed rate (p99 ≤ ${P99_BOUND_MS} ms, all accepted): ${verdict(fixedOk)}`);
+  console.log(`target central ≥ 50 % of bare (capacity): ${verdict(vsBare >= 0.5)}`);
+  console.log(`target central ≥ 2× Mountebank (capacity): ${verdict(vsMb >= 2)}`);
+  console.log(`load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${availableParallelism()} cores (anything above ~2 means other work shared the cores)`);
+}

@@ -2,12 +2,15 @@ import { z } from 'zod';
 import { AuthMethod, ReaderAttestation } from './reader-link.js';
 import { ConsentChoices } from './consent.js';
 import { OqsQualificationRequest } from './oqs-request.js';
+import { OqsResultMessage } from './oqs-result.js';
 
 /**
  * Terminal ↔ central system: HTTP JSON on 127.0.0.1 (docs/protocols/backend-api.md).
  *
  *   POST /v1/challenges                         → ChallengeResponse
  *   POST /v1/card-checks          CardCheckRequest → CardCheckResponse
+ *        (one-request check: `qualification` in the request → the OqsResultMessage in the answer;
+ *        every 200 answer carries `nextChallenge`, the backend's next fresh single-use challenge)
  *   POST /v1/card-checks/:checkId/qualification QualificationRequest → OqsResultMessage
  *   POST /v1/card-checks/:checkId/registration  {} → RegistrationResponse (健康保険証利用登録 on the reader)
  *   POST /v1/qualification-checks QualificationCheckRequest → OqsResultDocument (oqs-request.ts)
@@ -26,6 +29,13 @@ export const ChallengeResponse = z.object({
 });
 export type ChallengeResponse = z.infer<typeof ChallengeResponse>;
 
+export const QualificationRequest = z.object({
+  consent: ConsentChoices,
+  /** Where the face file goes; echoed in the header. */
+  arbitraryFileIdentifier: z.string().max(50).optional(),
+});
+export type QualificationRequest = z.infer<typeof QualificationRequest>;
+
 export const CardCheckRequest = z.object({
   medicalInstitutionCode: z.string().regex(/^\d{10}$/, 'must be 10 digits'),
   method: AuthMethod,
@@ -36,6 +46,11 @@ export const CardCheckRequest = z.object({
   signature: z.string().optional(),
   /** reader attestation (methods `face` and `visual`). */
   attestation: ReaderAttestation.optional(),
+  /**
+   * One-request check: the qualification request of this check, answered in the same response
+   * (`CardCheckResponse.qualification`) instead of by `POST /v1/card-checks/:checkId/qualification`.
+   */
+  qualification: QualificationRequest.optional(),
 });
 export type CardCheckRequest = z.infer<typeof CardCheckRequest>;
 
@@ -81,19 +96,25 @@ export const CardCheckResponse = z.object({
   /** Whether the card is registered for use as a health-insurance card (健康保険証利用登録). */
   registered: z.boolean(),
   rejection: z.object({ reason: RejectionReason, message: z.string() }).optional(),
+  /**
+   * A fresh single-use challenge for the NEXT card check (like ACME's Replay-Nonce), so a reader
+   * in steady state needs no `POST /v1/challenges`. Present on every 200 answer, refused ones too.
+   */
+  nextChallenge: ChallengeResponse.optional(),
+  /** The qualification result when the request asked for it and the card was accepted. */
+  qualification: OqsResultMessage.optional(),
+  /**
+   * When the request asked for the qualification but it could not be answered in the same
+   * response (a fault at the qualification edge): the error; `checkId` is then still live, so the
+   * qualification can be asked for with `POST /v1/card-checks/:checkId/qualification`.
+   */
+  qualificationError: z.object({ code: z.string(), message: z.string() }).optional(),
 });
 export type CardCheckResponse = z.infer<typeof CardCheckResponse>;
 
 /** Answer to a registration made on the reader (reader-flow N12). */
 export const RegistrationResponse = z.object({ registered: z.literal(true) });
 export type RegistrationResponse = z.infer<typeof RegistrationResponse>;
-
-export const QualificationRequest = z.object({
-  consent: ConsentChoices,
-  /** Where the face file goes; echoed in the header. */
-  arbitraryFileIdentifier: z.string().max(50).optional(),
-});
-export type QualificationRequest = z.infer<typeof QualificationRequest>;
 
 export const ApiError = z.object({
   error: z.object({
@@ -132,7 +153,8 @@ export const MedicalInfoRequest = z
 export type MedicalInfoRequest = z.infer<typeof MedicalInfoRequest>;
 
 /** Why a fetch is refused (HTTP 403, `error.code`). `consent-expired` is OQSCD016 `2` 同意有効期限切れ. */
-export const MedicalInfoRefusalReason = z.enum(['no-consent', 'consent-expired', 'other-facility', 'certificate-in-grace']);
+/** `qualification-only-facility`: the facility runs 資格確認限定型 (qualification only, never medical information). */
+export const MedicalInfoRefusalReason = z.enum(['no-consent', 'consent-expired', 'other-facility', 'certificate-in-grace', 'qualification-only-facility']);
 export type MedicalInfoRefusalReason = z.infer<typeof MedicalInfoRefusalReason>;
 
 export const MedicalInfoEntry = z.object({
@@ -157,3 +179,25 @@ export const MedicalInfoResponse = z.object({
   entries: z.array(MedicalInfoEntry),
 });
 export type MedicalInfoResponse = z.infer<typeof MedicalInfoResponse>;
+
+/**
+ * `POST /v1/home-consents`: 居宅同意取得型 (マイナ在宅受付Web, rules.md §3): the patient, at home,
+ * chose consents and confirmed with PIN + card on the facility's URL; the harness reports the
+ * outcome (the Web flow's own card exchange is not emulated). Registers the consent like a card
+ * check at that facility (24-hour access) and answers with the qualification result.
+ */
+export const HomeConsentRequest = z.object({
+  medicalInstitutionCode: z.string().regex(/^\d{10}$/, 'must be 10 digits'),
+  personId: z.string().min(1),
+  consent: ConsentChoices,
+  /** OQSCD028: 2 訪問診療等 (default), 3 オンライン診療等. */
+  medicalTreatmentFlag: z.enum(['2', '3']).default('2'),
+});
+export type HomeConsentRequest = z.infer<typeof HomeConsentRequest>;
+
+export const HomeConsentResponse = z.object({
+  /** Names the consent for POST /v1/medical-info (`checkId`). */
+  checkId: z.string(),
+  result: OqsResultMessage,
+});
+export type HomeConsentResponse = z.infer<typeof HomeConsentResponse>;

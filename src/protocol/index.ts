@@ -12,3 +12,4 @@ export * from './oqs-xml.js';
 export * from './faults.js';
 export * from './sut-remote.js';
 export * from './loopback.js';
+export * from './oqs-messages.js';

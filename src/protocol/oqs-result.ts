@@ -29,6 +29,49 @@ export const LimitApplicationCertificateRelatedInfo = z.object({
   LimitApplicationCertificateLongTermDate: opt,
 });
 
+/**
+ * 医療扶助 (生活保護) 医療券 / 調剤券, repeated under `PublicExpenseResultList` (oqs-interface.md §2.4;
+ * names from OD2-imp / OD2-face, codes by name from UJ — single-source, M).
+ */
+export const MedicalTicketInfo = z.object({
+  /** OQSCD018: 01 医療券, 02 調剤券. */
+  TicketType: opt,
+  MedicalTicketValidDate: opt,
+  MedicalTicketExpirationDate: opt,
+  IssueNumber: opt,
+  /** yyyyMM. */
+  MedicalTreatmentMonth: opt,
+  DesignatedMedicalInstitutionCode: opt,
+  /** OQSCD026: 0 一致, 1 不一致 (with the asking facility). */
+  DesignatedMedicalInstitutionFlag: opt,
+  DesignatedMedicalInstitutionName: opt,
+  PrescriptionIssuerMedicalInstitutionCode: opt,
+  PrescriptionIssuerMedicalInstitutionName: opt,
+  InjuryName1: opt,
+  InjuryName2: opt,
+  InjuryName3: opt,
+  /** OQSCD019: 01 入院, 02 入院外, 03 歯科, 04 調剤, 05 訪問看護. */
+  MedicalTreatmentType: opt,
+  /** Integer yen. */
+  SelfPayAmount: opt,
+  DistrictContactName: opt,
+  HandlingContactName: opt,
+  /** OQSCD020: 01 単独, 02 併用. */
+  SingleOrCombinedUse: opt,
+  /** OQSCD021: 01 あり, 02 なし. */
+  StatusOfSocialInsurance: opt,
+  /** OQSCD022: 1 不整合あり. */
+  ConsistencyFlag: opt,
+  /** (sic, the source's spelling) OQSCD023. */
+  StatusOfInfecton: opt,
+  StatusOfElderlyMedicalCare: opt,
+  StatusOfPrefecturalExpenses: opt,
+  Remarks1: opt,
+  Remarks2: opt,
+  Remarks3: opt,
+});
+export type MedicalTicketInfo = z.infer<typeof MedicalTicketInfo>;
+
 export const ResultOfQualificationConfirmation = z.object({
   /** OQSCD010, "01" = 被保険者証（一般）. */
   InsuredCardClassification: str,
@@ -81,6 +124,13 @@ export const ResultOfQualificationConfirmation = z.object({
   OperationInfoConsTime: opt,
   OperationInfoAvailableTime: opt,
   ReferenceNumber: opt,
+  /** 公費負担者番号 (医療扶助: InsuredCardClassification A1, instead of the insurer fields). */
+  PublicExpenseNumber: opt,
+  /** 受給者番号. */
+  BeneficiaryNumber: opt,
+  /** 福祉事務所名. */
+  WelfareOfficeName: opt,
+  PublicExpenseResultList: z.object({ MedicalTicketInfo: z.array(MedicalTicketInfo) }).optional(),
 });
 export type ResultOfQualificationConfirmation = z.infer<typeof ResultOfQualificationConfirmation>;
 

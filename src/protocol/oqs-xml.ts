@@ -5,6 +5,7 @@ import { OqsQualificationRequest, OqsResultDocument } from './oqs-request.js';
 import {
   ElderlyRecipientCertificateInfo,
   LimitApplicationCertificateRelatedInfo,
+  MedicalTicketInfo,
   MessageHeader,
   ResultOfQualificationConfirmation,
 } from './oqs-result.js';
@@ -81,7 +82,7 @@ export interface OqsXmlError {
 
 // ─── element order ─────────────────────────────────────────────────────────────────────────────
 
-interface ElementSpec {
+export interface ElementSpec {
   name: string;
   /** Present for elements with element children (order = write order). */
   children?: readonly ElementSpec[];
@@ -154,6 +155,7 @@ function resultSpec(order: OqsXmlElementOrder): ElementSpec {
     name: 'ResultOfQualificationConfirmation',
     repeated: true,
     children: names.map((name) => {
+      if (name === 'PublicExpenseResultList') return { name, children: [{ name: 'MedicalTicketInfo', repeated: true, children: leaves(keysOf(MedicalTicketInfo)) }] };
       const block = NESTED_RESULT_BLOCKS[name];
       return block ? { name, children: leaves(keysOf(block)) } : { name };
     }),
@@ -514,4 +516,25 @@ export function decodeOqsXml(bytes: Uint8Array): { message: OqsResultDocument; e
 export function decodeOqsRequestXml(bytes: Uint8Array): { request: OqsQualificationRequest; encoding: OqsXmlEncoding } | { error: OqsXmlError } {
   const r = decodeWith(bytes, REQUEST_SPEC, OqsQualificationRequest, true);
   return r.ok ? { request: r.value, encoding: r.encoding } : { error: r.error };
+}
+
+// ─── generic trees (other message kinds: oqs-messages.ts) ─────────────────────────────────────
+
+/** The `ResultOfQualificationConfirmation` element as written in result files (for nesting in other messages). */
+export function qualificationResultSpec(order: OqsXmlElementOrder = 'face'): ElementSpec {
+  return resultSpec(order);
+}
+
+/** `QualificationConfirmSearchInfo` as requests carry it. */
+export const SEARCH_INFO_SPEC: ElementSpec = { name: 'QualificationConfirmSearchInfo', children: leaves(SEARCH_INFO_ORDER) };
+
+/** Any tree → bytes under `spec` (root `spec.name`); characters the encoding lacks become ● and are reported. */
+export function encodeOqsTree(spec: ElementSpec, tree: unknown, encoding: OqsXmlEncoding): EncodedOqsXml {
+  return encodeTree(spec, tree, encoding);
+}
+
+/** Bytes → a tree under `spec`, validated by `schema`; `strict` for requests (unknown elements are errors). */
+export function decodeOqsTree<T>(bytes: Uint8Array, spec: ElementSpec, schema: z.ZodType<T>, strict: boolean): { value: T; encoding: OqsXmlEncoding } | { error: OqsXmlError } {
+  const r = decodeWith(bytes, spec, schema, strict);
+  return r.ok ? { value: r.value, encoding: r.encoding } : { error: r.error };
 }

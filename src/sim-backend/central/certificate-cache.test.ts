@@ -39,6 +39,17 @@ describe('parsedCertificate: one parse per certificate bytes', () => {
     expect(parsedCertificate(cert, 'test')).not.toBe(first);
   });
 
+  it('answers the same array again without re-parsing, but not once its bytes were changed in place', async () => {
+    const other = await pki.issueCardCertificate({ notBefore: NOT_BEFORE, notAfter: '2027-05-10T23:59:59+09:00', serialNumber: '0c04' });
+    const bytes = new Uint8Array(cert);
+    const first = parsedCertificate(bytes, 'test');
+    expect(parsedCertificate(bytes, 'test')).toBe(first);
+    bytes.set(other);
+    const after = parsedCertificate(bytes, 'test');
+    expect(after).not.toBe(first);
+    expect(after.notAfter.toISOString()).toBe('2027-05-10T14:59:59.000Z');
+  });
+
   it('refuses bytes that are not a certificate every time, naming the caller', () => {
     const garbage = new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x01]);
     expect(() => parsedCertificate(garbage, 'first-caller')).toThrow(/^first-caller: the bytes are not a DER X.509 certificate/);

@@ -1,5 +1,6 @@
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import * as pkijs from 'pkijs';
+import type { CertificateValidity } from '../../domain/index.js';
 import { issuerAndSerialKey, subjectPublicKeyInfoDer } from './certificate-der.js';
 
 /**
@@ -23,6 +24,11 @@ export interface ParsedCertificate {
    * validity), and is reused only for a check date inside that window.
    */
   readonly chainVerdicts: Map<string, CachedChainVerdict>;
+  /**
+   * The last validity judgement (certificate-check.ts), keyed by its inputs (check date, grace
+   * rule): consecutive checks of one card on one day judge the same dates again.
+   */
+  lastValidity?: { key: string; value: CertificateValidity };
 }
 
 export interface CachedChainVerdict {
@@ -41,8 +47,24 @@ const cache = new Map<string, ParsedCertificate>();
 /** A DER that is not a certificate is remembered too, so garbage is not re-parsed on every call. */
 const failures = new Map<string, Error>();
 
+/**
+ * The same byte array seen again (one request hands its certificate to the chain check, the J-LIS
+ * state, the signature check and the link lookup; the trust anchors are the same arrays every
+ * time): its entry without hashing again. Keyed by the array object, but only trusted after a
+ * byte-for-byte comparison with the DER the entry was parsed from, so a mutated array misses.
+ */
+const byArray = new WeakMap<Uint8Array, { der: Buffer; parsed: ParsedCertificate }>();
+
 /** The parsed certificate for these bytes; throws, naming `where`, when they are not one. */
 export function parsedCertificate(der: Uint8Array, where: string): ParsedCertificate {
+  const seen = byArray.get(der);
+  if (seen && cache.get(seen.parsed.digest) === seen.parsed && seen.der.equals(der)) return seen.parsed;
+  const parsed = parsedByDigest(der, where);
+  byArray.set(der, { der: Buffer.from(der), parsed });
+  return parsed;
+}
+
+function parsedByDigest(der: Uint8Array, where: string): ParsedCertificate {
   const digest = createHash('sha256').update(der).digest('hex');
   const hit = cache.get(digest);
   if (hit) {
@@ -73,10 +95,29 @@ export function parsedCertificate(der: Uint8Array, where: string): ParsedCertifi
   return parsed;
 }
 
+/** base64 text → its bytes, for certificates that come again and again (every check of a card). */
+const decoded = new Map<string, Uint8Array>();
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/**
+ * A certificate's bytes from the strict base64 of a request (standard alphabet, optional padding),
+ * or undefined when the text is not that. The same text gives the same array (so the parse above
+ * is found by identity, after its byte comparison); callers must not write into it.
+ */
+export function certificateBytes(base64: string): Uint8Array | undefined {
+  const hit = decoded.get(base64);
+  if (hit) return hit;
+  if (!BASE64.test(base64) || base64.length % 4 === 1) return undefined;
+  const bytes = new Uint8Array(Buffer.from(base64, 'base64'));
+  remember(decoded, base64, bytes);
+  return bytes;
+}
+
 /** Empties the cache (tests, or a caller that wants to measure cold parses). */
 export function clearCertificateCache(): void {
   cache.clear();
   failures.clear();
+  decoded.clear();
 }
 
 /** How many certificates are cached now (tests). */

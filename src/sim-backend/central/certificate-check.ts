@@ -1,7 +1,7 @@
 import { webcrypto } from 'node:crypto';
 import * as pkijs from 'pkijs';
 import { parsedCertificate, type ParsedCertificate } from './certificate-cache.js';
-import { certificateStatusOn, jstDate, type CertGraceEnd, type IsoDate } from '../../domain/index.js';
+import { certificateStatusOn, jstDate, type CertGraceEnd, type CertificateValidity, type IsoDate } from '../../domain/index.js';
 import type { CertificateCheckStatus, RejectionReason } from '../../protocol/central-api.js';
 
 export interface CertificateCheckOptions {
@@ -60,8 +60,8 @@ export async function verifyCertificate(der: Uint8Array, opts: CertificateCheckO
     return untrusted(`the certificate does not chain to a trusted J-LIS CA (${chain.message || 'no path'})`);
   }
 
-  const expiresOn = jstDate(notAfter.getTime());
   if (opts.at.getTime() < notBefore.getTime()) {
+    const expiresOn = jstDate(notAfter.getTime());
     return {
       status: 'not-yet-valid',
       expiresOn,
@@ -70,7 +70,8 @@ export async function verifyCertificate(der: Uint8Array, opts: CertificateCheckO
     };
   }
 
-  const validity = certificateStatusOn(expiresOn, opts.date, opts.graceEnd);
+  const validity = validityOn(leaf, opts.date, opts.graceEnd);
+  const { expiresOn } = validity;
   if (validity.status === 'expired-beyond-grace') {
     return {
       status: 'expired-beyond-grace',
@@ -111,6 +112,15 @@ async function chainVerdict(leaf: ParsedCertificate, anchors: ParsedCertificate[
   const to = Math.min(...all.map((c) => c.notAfter.getTime()));
   if (from <= at && at <= to) leaf.chainVerdicts.set(anchorsKey, { ok, message, from, to });
   return { ok, message };
+}
+
+/** certificateStatusOn for the leaf's expiry (notAfter as a JST date), memoised on the leaf for the last inputs. */
+function validityOn(leaf: ParsedCertificate, date: IsoDate, graceEnd: CertGraceEnd): CertificateValidity {
+  const key = `${date}|${graceEnd}`;
+  if (leaf.lastValidity?.key === key) return leaf.lastValidity.value;
+  const value = certificateStatusOn(jstDate(leaf.notAfter.getTime()), date, graceEnd);
+  leaf.lastValidity = { key, value };
+  return value;
 }
 
 function untrusted(message: string): CertificateCheckResult {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../domain/index.js';
-import { Challenges } from './challenges.js';
+import { Challenges, csprngBytes } from './challenges.js';
 
 const T0 = '2025-04-01T09:30:00+09:00';
 
@@ -52,5 +52,28 @@ describe('Challenges', () => {
   it('refuses a byte source that gives the wrong length', () => {
     const challenges = new Challenges({ clock: new VirtualClock(T0), randomBytes: () => new Uint8Array(8) });
     expect(() => challenges.issue()).toThrow(/8 bytes, expected 32/);
+  });
+
+  it('forgets a challenge one TTL after its expiry (10 minutes after issue), and not before', () => {
+    const clock = new VirtualClock(T0);
+    const challenges = new Challenges({ clock });
+    const old = challenges.issue();
+    clock.set('2025-04-01T09:40:00+09:00');
+    challenges.issue();
+    expect(challenges.size).toBe(2);
+    expect(challenges.take(old.challengeId)).toBe('expired');
+    clock.set('2025-04-01T09:40:00.001+09:00');
+    challenges.issue();
+    expect(challenges.size).toBe(2);
+    expect(challenges.take(old.challengeId)).toBe('unknown');
+  });
+
+  it('csprngBytes: gives copies that a later refill does not change, and differs call to call', () => {
+    const first = csprngBytes(32);
+    const kept = Array.from(first);
+    for (let i = 0; i < 300; i++) csprngBytes(32); // more than one 4 KiB block: at least one refill
+    expect(Array.from(first)).toEqual(kept);
+    expect(Buffer.from(csprngBytes(32)).equals(Buffer.from(csprngBytes(32)))).toBe(false);
+    expect(csprngBytes(5000).length).toBe(5000);
   });
 });

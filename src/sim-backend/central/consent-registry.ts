@@ -45,9 +45,16 @@ export class ConsentRegistry {
   readonly #latest = new Map<string, ConsentRecord>();
   readonly #releases: MedicalInfoRelease[] = [];
   readonly #windowMs: number;
+  /** 資格確認限定型 facilities: nothing is ever released to them. */
+  readonly #qualificationOnly = new Set<string>();
 
   constructor(opts: { windowMs?: number } = {}) {
     this.#windowMs = opts.windowMs ?? CONSENT_ACCESS_WINDOW_MS;
+  }
+
+  /** Marks facilities as 資格確認限定型 (qualification only): every later decide() for them refuses. */
+  markQualificationOnly(medicalInstitutionCodes: Iterable<string>): void {
+    for (const code of medicalInstitutionCodes) this.#qualificationOnly.add(code);
   }
 
   record(consent: ConsentRecord): void {
@@ -64,6 +71,9 @@ export class ConsentRegistry {
 
   /** Whether `medicalInstitutionCode` may fetch `kind` of `personId` at `now`. Pure: records nothing. */
   decide(personId: string, medicalInstitutionCode: string, kind: MedicalInfoKind, now: number): ConsentDecision {
+    if (this.#qualificationOnly.has(medicalInstitutionCode)) {
+      return refusal('qualification-only-facility', `facility ${medicalInstitutionCode} is 資格確認限定型: qualification only, no ${kind} information whatever the consent`);
+    }
     const latest = this.#latest.get(pairKey(personId, medicalInstitutionCode));
     if (!latest) {
       const elsewhere = [...this.#latest.values()].some((c) => c.personId === personId && c.items[kind] && !c.inGrace);

@@ -24,7 +24,7 @@ export const DatasetQualification = z.strictObject({
   branch: z.string().regex(/^\d{2}$/, 'must be 2 digits').optional(),
   relation: z.enum(['insured', 'dependent']),
   insuredName: z.string().optional(),
-  cardClassification: z.string().regex(/^\d{2}$/, 'must be 2 digits (OQSCD010)').default('01'),
+  cardClassification: z.string().regex(/^(\d{2}|A1)$/, 'must be 2 digits or A1 (OQSCD010)').default('01'),
   acquiredOn: Iso,
   lostOn: Iso.optional(),
   incomeClass: z.enum(['general', 'higher', 'active', 'low']).default('general'),
@@ -32,6 +32,31 @@ export const DatasetQualification = z.strictObject({
   limitCategory: LimitCode.optional(),
   ratioHistory: z.array(dated(Ratio)).optional(),
   limitHistory: z.array(dated(LimitCode)).optional(),
+  /** 医療扶助 (cardClassification A1): see PublicExpenseRecord in qualification-result.ts. */
+  publicExpense: z
+    .strictObject({
+      number: z.string().regex(/^\d{8}$/, 'must be 8 digits (公費負担者番号)'),
+      beneficiaryNumber: z.string().regex(/^\d{7}$/, 'must be 7 digits (受給者番号)'),
+      welfareOfficeName: z.string().min(1).optional(),
+      tickets: z
+        .array(
+          z.strictObject({
+            ticketType: z.enum(['01', '02']),
+            month: z.string().regex(/^\d{4}-\d{2}$/, 'must be yyyy-MM'),
+            validFrom: Iso,
+            validTo: Iso,
+            issueNumber: z.string().optional(),
+            designatedInstitutionCode: z.string().regex(/^\d{10}$/, 'must be 10 digits').optional(),
+            designatedInstitutionName: z.string().optional(),
+            treatmentType: z.enum(['01', '02', '03', '04', '05']),
+            selfPayAmount: z.number().int().min(0).optional(),
+            singleOrCombined: z.enum(['01', '02']).default('01'),
+            injuryNames: z.array(z.string()).max(3).optional(),
+          }),
+        )
+        .optional(),
+    })
+    .optional(),
 });
 
 export const DatasetPerson = z.strictObject({

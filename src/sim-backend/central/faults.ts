@@ -1,7 +1,7 @@
 import { FaultSpecs, type CentralRoute, type FaultSpec } from '../../protocol/faults.js';
 import { addDays, type IsoDate, type Rng } from '../../domain/index.js';
-import { ratioToField, type OqsResultMessage } from '../../protocol/oqs-result.js';
-import type { QualificationRecord } from './qualification-result.js';
+import { ratioToField, type OqsResultMessage, type ResultOfQualificationConfirmation } from '../../protocol/oqs-result.js';
+import { isActiveOn, type QualificationRecord } from './qualification-result.js';
 import type { EligibilityRecord } from './store.js';
 
 /**
@@ -20,6 +20,16 @@ export interface RequestContext {
   now: number;
   personId?: string;
   insurerNumbers?: readonly string[];
+  /** 医療機関コード of the asking facility, when the route knows it before decoding. */
+  medicalInstitutionCode?: string;
+}
+
+/** What the data edge knows about the asking request. */
+export interface ViewContext {
+  /** 医療機関コード of the asking facility; faults with `facility` do not apply without it. */
+  facility?: string;
+  /** How the person was found; default `certificate` (a card check). `mis-linkage` applies to certificates only. */
+  via?: 'certificate' | 'card-data';
 }
 
 export interface RequestFaultEffect {
@@ -33,7 +43,7 @@ export interface FaultInjector {
   /** Request edge. */
   beforeRequest(ctx: RequestContext): RequestFaultEffect;
   /** Data edge: the record as central's rules see it on `date`. Unaffected records come back as they are. */
-  viewRecord(record: EligibilityRecord, date: IsoDate): EligibilityRecord;
+  viewRecord(record: EligibilityRecord, date: IsoDate, ctx?: ViewContext): EligibilityRecord;
   /** Result edge: the result of `personId` before it leaves central. */
   adjustResult<T extends OqsResultMessage>(message: T, personId: string): T;
 }
@@ -44,6 +54,8 @@ const insurerKey = (n: string): string => n.trim().replace(/^0+(?=\d{6}$)/, '');
 export interface ApplyFaultsOptions {
   /** Seeded: the same seed picks the same people and requests. */
   rng: Rng;
+  /** The store's records by person id (for `mis-linkage`). */
+  lookup?: (personId: string) => EligibilityRecord | undefined;
 }
 
 /** The injector for a list of declared faults (validated with FaultSpecs first). */
@@ -52,7 +64,12 @@ export function applyFaults(input: readonly FaultSpec[], opts: ApplyFaultsOption
   const requestStreams = specs.map((_, i) => opts.rng.fork(`fault-${i}:requests`));
   const flipCounts = specs.map(() => new Map<string, number>());
 
-  const personPicked = (i: number, spec: FaultSpec, personId: string): boolean => {
+  const facilityPicked = (spec: FaultSpec, facility: string | undefined): boolean => {
+    const facilities = list(spec.facility);
+    return !facilities || (facility !== undefined && facilities.includes(facility));
+  };
+  const personPicked = (i: number, spec: FaultSpec, personId: string, facility?: string): boolean => {
+    if (!facilityPicked(spec, facility)) return false;
     const people = list(spec.person);
     if (people && !people.includes(personId)) return false;
     const share = spec.share ?? 1;
@@ -69,6 +86,7 @@ export function applyFaults(input: readonly FaultSpec[], opts: ApplyFaultsOption
       specs.forEach((spec, i) => {
         if (spec.kind !== 'latency' && spec.kind !== 'http-error' && spec.kind !== 'outage') return;
         if (spec.routes && !spec.routes.includes(ctx.route)) return;
+        if (!facilityPicked(spec, ctx.medicalInstitutionCode)) return;
         const people = list(spec.person);
         if (people && (ctx.personId === undefined || !people.includes(ctx.personId))) return;
         if (spec.insurer !== undefined && !(ctx.insurerNumbers ?? []).some((n) => insurerPicked(spec, n))) return;
@@ -88,12 +106,39 @@ export function applyFaults(input: readonly FaultSpec[], opts: ApplyFaultsOption
       return effect;
     },
 
-    viewRecord(record, date) {
-      let person = record.person;
-      let qualifications: readonly QualificationRecord[] = record.qualifications;
+    viewRecord(record, date, ctx = {}) {
+      // ひも付け誤り first: the certificate leads to another person's record, which the other faults then see.
+      let base = record;
       specs.forEach((spec, i) => {
-        if (!personPicked(i, spec, record.person.id)) return;
+        if (spec.kind !== 'mis-linkage' || (ctx.via ?? 'certificate') !== 'certificate') return;
+        if (spec.person === undefined || !personPicked(i, spec, record.person.id, ctx.facility)) return;
+        const other = opts.lookup?.(spec.showsPerson);
+        if (other) base = other;
+      });
+      let person = base.person;
+      let qualifications: readonly QualificationRecord[] = base.qualifications;
+      specs.forEach((spec, i) => {
+        if (!personPicked(i, spec, base.person.id, ctx.facility)) return;
         switch (spec.kind) {
+          case 'double-enrolment': {
+            if (qualifications.some((q) => insurerKey(q.insurerNumber) === insurerKey(spec.other.insurerNumber))) return;
+            const current = qualifications.find((q) => isActiveOn(q, date)) ?? qualifications[0];
+            if (!current || !insurerPicked(spec, current.insurerNumber)) return;
+            const { symbol, ...other } = spec.other;
+            // The record the other insurer never closed: same person, same dates, still open.
+            qualifications = [
+              ...qualifications,
+              { ...other, ...(symbol !== undefined ? { symbol } : {}), relation: current.relation, cardClassification: '01', acquiredOn: current.acquiredOn, incomeClass: current.incomeClass },
+            ];
+            return;
+          }
+          case 'foreign-resident-data-missing':
+            if (spec.person === undefined && !/[A-Za-zＡ-Ｚａ-ｚ]/.test(person.name)) return;
+            qualifications = qualifications.filter((q) => !insurerPicked(spec, q.insurerNumber));
+            return;
+          case 'child-invalid-parent-valid':
+            qualifications = qualifications.map((q) => (q.relation === 'dependent' && insurerPicked(spec, q.insurerNumber) ? { ...q, lostOn: q.acquiredOn } : q));
+            return;
           case 'registration-lag':
             qualifications = qualifications.filter((q) => !(insurerPicked(spec, q.insurerNumber) && date < addDays(q.acquiredOn, spec.days)));
             return;
@@ -118,16 +163,22 @@ export function applyFaults(input: readonly FaultSpec[], opts: ApplyFaultsOption
             return;
         }
       });
-      return person === record.person && qualifications === record.qualifications ? record : { ...record, person, qualifications };
+      return person === base.person && qualifications === base.qualifications ? base : { ...base, person, qualifications };
     },
 
     adjustResult(message, personId) {
       const results = message.XmlMsg.MessageBody.ResultList?.ResultOfQualificationConfirmation;
       if (!results || results.length === 0) return message;
+      const facility = message.XmlMsg.MessageHeader.MedicalInstitutionCode;
       let changed = results;
       specs.forEach((spec, i) => {
+        if (!personPicked(i, spec, personId, facility)) return;
+        const shown = showFault(spec);
+        if (shown) changed = changed.map((r) => (insurerPicked(spec, r.InsurerNumber) ? shown(r) : r));
+      });
+      specs.forEach((spec, i) => {
         if (spec.kind !== 'wrong-ratio' && spec.kind !== 'ratio-flips') return;
-        if (!personPicked(i, spec, personId)) return;
+        if (!personPicked(i, spec, personId, facility)) return;
         if (!changed.some((r) => insurerPicked(spec, r.InsurerNumber))) return;
         let shown: number;
         if (spec.kind === 'wrong-ratio') shown = spec.ratio;
@@ -154,6 +205,49 @@ export function applyFaults(input: readonly FaultSpec[], opts: ApplyFaultsOption
       };
     },
   };
+}
+
+type Result = ResultOfQualificationConfirmation;
+
+/** The faults that only change how a result shows the record (name layout, missing fields). */
+function showFault(spec: FaultSpec): ((r: Result) => Result) | undefined {
+  switch (spec.kind) {
+    case 'name-order':
+      return (r) => ({ ...r, Name: swapParts(r.Name, '\u3000'), ...(r.NameKana !== undefined ? { NameKana: swapParts(r.NameKana, ' ') } : {}) });
+    case 'name-split':
+      return (r) => ({ ...r, Name: splitAt(r.Name, spec.at ?? 1) });
+    case 'old-surname':
+      return (r) => ({
+        ...r,
+        Name: replaceFamily(r.Name, '\u3000', spec.surname),
+        ...(spec.surnameKana !== undefined && r.NameKana !== undefined ? { NameKana: replaceFamily(r.NameKana, ' ', spec.surnameKana) } : {}),
+      });
+    case 'missing-expiry':
+      return (r) => {
+        const { InsuredCardExpirationDate: _gone, ...rest } = r;
+        return rest;
+      };
+    default:
+      return undefined;
+  }
+}
+
+/** "架空　太郎" → "太郎　架空"; a name without the separator stays as it is. */
+export function swapParts(name: string, separator: string): string {
+  const at = name.indexOf(separator);
+  return at < 0 ? name : `${name.slice(at + separator.length)}${separator}${name.slice(0, at)}`;
+}
+
+/** "渡辺　太郎" with at 1 → "渡　辺太郎": the separator moved to after `at` characters. */
+export function splitAt(name: string, at: number): string {
+  const chars = [...name.replace(/\u3000/g, '')];
+  const cut = Math.min(at, chars.length);
+  return `${chars.slice(0, cut).join('')}\u3000${chars.slice(cut).join('')}`;
+}
+
+function replaceFamily(name: string, separator: string, family: string): string {
+  const at = name.indexOf(separator);
+  return at < 0 ? `${family}${separator}${name}` : `${family}${name.slice(at)}`;
 }
 
 /** ● for the given characters, or for the first `count` characters that are not spaces. */

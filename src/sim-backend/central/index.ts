@@ -26,3 +26,12 @@ export { ConsentRegistry, type ConsentRecord, type ConsentDecision, type Medical
 export { syntheticMedicalInfo } from './medical-info.js';
 export { loadDataset, parseDataset, addDataset, Dataset, DatasetPerson, DatasetQualification } from './dataset.js';
 export { generatePopulation, Population, POPULATION_INSURERS, type PopulationOptions } from './population.js';
+export { registerOqsRoutes, type OqsRouteOptions } from './oqs-routes.js';
+export { BulkJobs, DEFAULT_BULK_PROCESSING_MS, type BulkJob, type BulkJobLookup } from './bulk-jobs.js';
+export { ReferenceNumbers } from './reference-numbers.js';
+export { HomeConsents, type HomeConsent } from './home-consents.js';
+export { RevocationLists, parseCrl, normalizeSerialHex, type LoadedCrl, type CrlLoadResult } from './crl.js';
+export { attachRevocationLists, registerCrlRoutes } from './crl-routes.js';
+export { lookupCardData, cardDataResult } from './card-data-check.js';
+export type { PublicExpenseRecord, MedicalTicketRecord } from './qualification-result.js';
+export type { ViewContext } from './faults.js';

@@ -42,6 +42,42 @@ export interface DatedValue<T> {
 export interface QualificationRecord extends Qualification {
   ratioHistory?: readonly DatedValue<CopayRatio>[];
   limitHistory?: readonly DatedValue<LimitCategoryCode>[];
+  /** 公費 the interface carries: 医療扶助 (生活保護), with its monthly 医療券 / 調剤券. */
+  publicExpense?: PublicExpenseRecord;
+}
+
+/**
+ * 医療扶助 as OQS carries it (oqs-interface.md §2.3–2.4): the record has InsuredCardClassification
+ * `A1` and 公費負担者番号 / 受給者番号 / 福祉事務所名; each month's 医療券 or 調剤券 is a ticket.
+ * Other 公費 (子ども医療費 etc.) are not in OQS (troubles.md T78) and so not here.
+ */
+export interface PublicExpenseRecord {
+  /** 公費負担者番号, 8 digits (医療扶助: 法別番号 12). */
+  number: string;
+  /** 受給者番号, 7 digits. */
+  beneficiaryNumber: string;
+  welfareOfficeName?: string;
+  tickets?: readonly MedicalTicketRecord[];
+}
+
+export interface MedicalTicketRecord {
+  /** OQSCD018: 01 医療券, 02 調剤券. */
+  ticketType: '01' | '02';
+  /** The month the ticket is for, yyyy-MM. */
+  month: string;
+  validFrom: IsoDate;
+  validTo: IsoDate;
+  issueNumber?: string;
+  /** The 指定医療機関 named on the ticket (10 digits) and its name. */
+  designatedInstitutionCode?: string;
+  designatedInstitutionName?: string;
+  /** OQSCD019: 01 入院, 02 入院外, 03 歯科, 04 調剤, 05 訪問看護. */
+  treatmentType: '01' | '02' | '03' | '04' | '05';
+  /** 本人支払額, yen. */
+  selfPayAmount?: number;
+  /** OQSCD020: 01 単独, 02 併用. */
+  singleOrCombined: '01' | '02';
+  injuryNames?: readonly string[];
 }
 
 /** The value in force on `date`; when several are (a correction left two live records), the latest `from`. */
@@ -233,6 +269,7 @@ function resultRecord(input: QualificationResultInput, q: QualificationRecord, m
           },
         }
       : {}),
+    ...publicExpenseFields(q.publicExpense, date, input.medicalInstitutionCode),
     // Medical information is consented on the reader only: a check by card data carries no flags.
     ...(byCardData
       ? {}
@@ -262,4 +299,41 @@ export function insurerNumberField(insurerNumber: string): string {
  */
 function limitCertificateClassification(code: LimitCategoryCode): string {
   return ['A05', 'A06', 'B05', 'B06', 'B07', 'B08'].includes(code) ? '02' : '01';
+}
+
+/**
+ * 公費 fields of a 医療扶助 record: the numbers, and the tickets for the month of the check date
+ * (MedicalTreatmentMonth); DesignatedMedicalInstitutionFlag (OQSCD026) compares the ticket's
+ * 指定医療機関 with the asking facility: 0 一致, 1 不一致.
+ */
+function publicExpenseFields(pe: PublicExpenseRecord | undefined, date: IsoDate, facility: string): Partial<ResultOfQualificationConfirmation> {
+  if (!pe) return {};
+  const month = date.slice(0, 7);
+  const tickets = (pe.tickets ?? []).filter((t) => t.month === month);
+  return {
+    PublicExpenseNumber: pe.number,
+    BeneficiaryNumber: pe.beneficiaryNumber,
+    ...(pe.welfareOfficeName !== undefined ? { WelfareOfficeName: pe.welfareOfficeName } : {}),
+    ...(tickets.length > 0
+      ? {
+          PublicExpenseResultList: {
+            MedicalTicketInfo: tickets.map((t) => ({
+              TicketType: t.ticketType,
+              MedicalTicketValidDate: toYmd(t.validFrom),
+              MedicalTicketExpirationDate: toYmd(t.validTo),
+              ...(t.issueNumber !== undefined ? { IssueNumber: t.issueNumber } : {}),
+              MedicalTreatmentMonth: t.month.replace('-', ''),
+              ...(t.designatedInstitutionCode !== undefined
+                ? { DesignatedMedicalInstitutionCode: t.designatedInstitutionCode, DesignatedMedicalInstitutionFlag: t.designatedInstitutionCode === facility ? '0' : '1' }
+                : {}),
+              ...(t.designatedInstitutionName !== undefined ? { DesignatedMedicalInstitutionName: t.designatedInstitutionName } : {}),
+              ...Object.fromEntries((t.injuryNames ?? []).slice(0, 3).map((n, i) => [`InjuryName${i + 1}`, n])),
+              MedicalTreatmentType: t.treatmentType,
+              ...(t.selfPayAmount !== undefined ? { SelfPayAmount: String(t.selfPayAmount) } : {}),
+              SingleOrCombinedUse: t.singleOrCombined,
+            })),
+          },
+        }
+      : {}),
+  };
 }

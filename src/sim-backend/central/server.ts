@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { LOOPBACK_HOST, listenOn } from '../../protocol/loopback.js';
 import http from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { z } from 'zod';
-import { createRng, fromYmd, isIsoDate, jstDate, jstTimestamp, type CertGraceEnd, type Clock, type IsoDate, type Rng } from '../../domain/index.js';
+import { createRng, jstDate, jstTimestamp, type CertGraceEnd, type Clock, type IsoDate, type Rng } from '../../domain/index.js';
 import {
   CardCheckRequest,
   MedicalInfoRequest,
@@ -17,16 +16,19 @@ import {
   type RegistrationResponse,
   type RejectionReason,
 } from '../../protocol/central-api.js';
+import type { OqsResultMessage } from '../../protocol/oqs-result.js';
+import { certificateBytes } from './certificate-cache.js';
 import { verifyCertificate } from './certificate-check.js';
+import { plainPinCheck } from './card-check-request.js';
 import { leanRoutes, type Exchange, type Reply } from './lean-routes.js';
-import { Challenges } from './challenges.js';
+import { Challenges, csprngBytes } from './challenges.js';
 import { ConsentRegistry } from './consent-registry.js';
 import { syntheticMedicalInfo } from './medical-info.js';
 import { applyFaults, type CentralRoute, type FaultSpec, type RequestContext } from './faults.js';
-import { buildQualificationResult, type QualificationRecord, type RatioFieldScope } from './qualification-result.js';
-import { NO_CONSENT } from '../../protocol/consent.js';
-import type { OqsResultMessage } from '../../protocol/oqs-result.js';
-import type { OqsResultDocument } from '../../protocol/oqs-request.js';
+import { buildQualificationResult, type RatioFieldScope } from './qualification-result.js';
+import { cardDataResult, lookupCardData } from './card-data-check.js';
+import { registerOqsRoutes, type OqsRouteOptions } from './oqs-routes.js';
+import { attachRevocationLists, registerCrlRoutes } from './crl-routes.js';
 import { verifyCardSignature, verifyReaderAttestation } from './signature-check.js';
 import type { EligibilityRecord, EligibilityStore } from './store.js';
 
@@ -68,6 +70,10 @@ export interface CentralOptions {
   consents?: ConsentRegistry;
   /** Seed of the synthetic medical information (medical-info.ts); default 0. */
   medicalInfoSeed?: number;
+  /** 一括照会 / 照会番号 / 薬剤・特定健診 files (oqs-routes.ts). */
+  oqs?: OqsRouteOptions;
+  /** J-LIS CRL(s), DER, verified against trustAnchors at start; newer ones via POST /admin/crl (crl-routes.ts). */
+  crl?: Uint8Array | readonly Uint8Array[];
 }
 
 export interface CentralServer {
@@ -101,14 +107,15 @@ const REFUSED_STATUS: Partial<Record<CertificateCheckStatus, RejectionReason>> =
 /** The emulated オンライン資格確認等システム (central side) as an HTTP JSON server. */
 export async function startCentral(opts: CentralOptions): Promise<CentralServer> {
   const { clock, store } = opts;
-  const random = opts.randomBytes ?? ((n: number) => new Uint8Array(randomBytes(n)));
+  const random = opts.randomBytes ?? csprngBytes;
   const challenges = new Challenges({ clock, ttlMs: opts.challengeTtlMs, randomBytes: random });
   const checks = new Map<string, AcceptedCheck>();
   const checkTtlMs = opts.checkTtlMs ?? DEFAULT_CHECK_TTL_MS;
   const graceEnd = opts.graceEnd ?? 'month_end';
   const readerKeys = opts.readerKeys ?? {};
-  const faults = applyFaults(opts.faults ?? [], { rng: opts.rng ?? createRng(0) });
+  const faults = applyFaults(opts.faults ?? [], { rng: opts.rng ?? createRng(0), lookup: (id) => store.get(id) });
   const consents = opts.consents ?? new ConsentRegistry();
+  const revocation = await attachRevocationLists(store, opts.crl, opts.trustAnchors);
 
   const app = express();
   app.disable('x-powered-by');
@@ -139,33 +146,77 @@ export async function startCentral(opts: CentralOptions): Promise<CentralServer>
     return undefined;
   };
 
-  /** The request edge: injected latency and refusals. Returns false when the fault answered. */
-  const edge = async (req: Exchange, res: Reply, route: CentralRoute, ctx: Omit<RequestContext, 'route' | 'now'> = {}): Promise<boolean> => {
+  /** The faults at a request edge: waits out injected latency, then gives the refusal, if any. */
+  const edgeRefusal = async (route: CentralRoute, ctx: Omit<RequestContext, 'route' | 'now'>): Promise<{ status: number; code: string; message: string } | undefined> => {
     const effect = faults.beforeRequest({ route, now: clock.now(), ...ctx });
     if (effect.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, effect.delayMs));
-    if (effect.refuse) {
-      sendError(req, res, effect.refuse.status, effect.refuse.code, `${req.method} ${req.path}: ${effect.refuse.message}`);
+    return effect.refuse;
+  };
+  /** The request edge: injected latency and refusals. Returns false when the fault answered. */
+  const edge = async (req: Exchange, res: Reply, route: CentralRoute, ctx: Omit<RequestContext, 'route' | 'now'> = {}): Promise<boolean> => {
+    const refusal = await edgeRefusal(route, ctx);
+    if (refusal) {
+      sendError(req, res, refusal.status, refusal.code, `${req.method} ${req.path}: ${refusal.message}`);
       return false;
     }
     return true;
   };
   const insurersOf = (record: EligibilityRecord): string[] => record.qualifications.map((q) => q.insurerNumber);
 
+  const issueChallenge = (): ChallengeResponse => {
+    const issued = challenges.issue();
+    return { challengeId: issued.challengeId, nonce: Buffer.from(issued.nonce).toString('base64'), expiresAt: issued.expiresAt };
+  };
   const postChallenge = async (req: Exchange, res: Reply): Promise<void> => {
     if (!(await edge(req, res, 'challenges'))) return;
-    const issued = challenges.issue();
-    const body: ChallengeResponse = {
-      challengeId: issued.challengeId,
-      nonce: Buffer.from(issued.nonce).toString('base64'),
-      expiresAt: issued.expiresAt,
-    };
-    send(req, res, 200, body);
+    send(req, res, 200, issueChallenge());
+  };
+
+  /** Forgets accepted checks past their TTL: in insertion order, so it stops at the first live one. */
+  const pruneChecks = (now: number): void => {
+    for (const [id, check] of checks) {
+      if (now <= check.expiresAt) break;
+      checks.delete(id);
+    }
+  };
+
+  /** The qualification result of an accepted check, and the consent it records; marks the check used. */
+  const qualificationOf = (checkId: string, check: AcceptedCheck, stored: EligibilityRecord, request: QualificationRequest, now: number): OqsResultMessage => {
+    check.used = true;
+    const date = jstDate(now);
+    const record = faults.viewRecord(stored, date);
+    const built = buildQualificationResult({
+      person: record.person,
+      qualifications: record.qualifications,
+      date,
+      now,
+      consent: request.consent,
+      certificateStatus: check.certificateStatus,
+      ...(check.certificateExpiresOn !== undefined ? { certificateExpiresOn: check.certificateExpiresOn } : {}),
+      ...(check.graceEndsOn !== undefined ? { graceEndsOn: check.graceEndsOn } : {}),
+      registered: record.registered,
+      medicalInstitutionCode: check.medicalInstitutionCode,
+      ...(request.arbitraryFileIdentifier !== undefined ? { arbitraryFileIdentifier: request.arbitraryFileIdentifier } : {}),
+      ...(opts.ratioFieldScope !== undefined ? { ratioFieldScope: opts.ratioFieldScope } : {}),
+    });
+    // An unregistered card yields no qualification, so nothing was consented to.
+    if (record.registered) {
+      consents.record({
+        checkId,
+        personId: record.person.id,
+        medicalInstitutionCode: check.medicalInstitutionCode,
+        items: { ...request.consent },
+        at: now,
+        inGrace: check.certificateStatus === 'expired-in-grace',
+      });
+    }
+    return faults.adjustResult(built, record.person.id);
   };
   app.post('/v1/challenges', postChallenge);
 
   const postCardCheck = async (req: Exchange, res: Reply): Promise<void> => {
     if (!(await edge(req, res, 'card-checks'))) return;
-    const body = decode(req, res, CardCheckRequest);
+    const body = plainPinCheck(req.body) ?? decode(req, res, CardCheckRequest);
     if (!body) return;
     if (body.method === 'pin' && body.signature === undefined) {
       sendError(req, res, 400, 'invalid-request', 'POST /v1/card-checks: method "pin" needs the card\'s "signature" over the nonce', 'signature');
@@ -175,20 +226,22 @@ export async function startCentral(opts: CentralOptions): Promise<CentralServer>
       sendError(req, res, 400, 'invalid-request', `POST /v1/card-checks: method "${body.method}" needs the reader's "attestation"`, 'attestation');
       return;
     }
-    const certificate = base64Bytes(body.certificate);
+    const certificate = certificateBytes(body.certificate);
     if (!certificate) {
       sendError(req, res, 400, 'invalid-request', 'POST /v1/card-checks: "certificate" is not base64', 'certificate');
       return;
     }
 
-    const refuse = (status: CertificateCheckStatus, reason: RejectionReason, message: string, extra: Partial<CardCheckResponse> = {}): void => {
-      const answer: CardCheckResponse = { accepted: false, certificateStatus: status, registered: false, ...extra, rejection: { reason, message } };
-      send(req, res, 200, answer);
-    };
-
     // The challenge is consumed first: whatever follows, it cannot be used again. The certificate
     // is judged even when the challenge is refused, so the answer carries its real status.
     const taken = challenges.take(body.challengeId);
+    // Every 200 answer hands out the next fresh challenge (one-request checks, see central-api.ts).
+    const nextChallenge = issueChallenge();
+    const refuse = (status: CertificateCheckStatus, reason: RejectionReason, message: string, extra: Partial<CardCheckResponse> = {}): void => {
+      const answer: CardCheckResponse = { accepted: false, certificateStatus: status, registered: false, ...extra, rejection: { reason, message }, nextChallenge };
+      send(req, res, 200, answer);
+    };
+
     const now = clock.now();
     const cert = await verifyCertificate(certificate, { trustAnchors: opts.trustAnchors, date: jstDate(now), graceEnd, at: new Date(now) });
     const expiry = cert.expiresOn !== undefined ? { certificateExpiresOn: cert.expiresOn } : {};
@@ -238,9 +291,9 @@ export async function startCentral(opts: CentralOptions): Promise<CentralServer>
       return;
     }
 
-    for (const [id, stale] of checks) if (now > stale.expiresAt) checks.delete(id);
+    pruneChecks(now);
     const checkId = Buffer.from(random(16)).toString('base64url');
-    checks.set(checkId, {
+    const check: AcceptedCheck = {
       personId: record.person.id,
       medicalInstitutionCode: body.medicalInstitutionCode,
       certificateStatus: cert.status,
@@ -248,14 +301,23 @@ export async function startCentral(opts: CentralOptions): Promise<CentralServer>
       ...(cert.graceEndsOn !== undefined ? { graceEndsOn: cert.graceEndsOn } : {}),
       expiresAt: now + checkTtlMs,
       used: false,
-    });
+    };
+    checks.set(checkId, check);
     const answer: CardCheckResponse = {
       accepted: true,
       checkId,
       certificateStatus: cert.status,
       ...expiry,
       registered: record.registered,
+      nextChallenge,
     };
+    // One-request check: the qualification in the same answer, behind the same edge faults as
+    // POST …/qualification. A refusal there leaves the check live for that route.
+    if (body.qualification !== undefined) {
+      const refusal = await edgeRefusal('qualification', { personId: record.person.id, insurerNumbers: insurersOf(record) });
+      if (refusal) answer.qualificationError = { code: refusal.code, message: `POST /v1/card-checks: qualification: ${refusal.message}; ask again with POST /v1/card-checks/${checkId}/qualification` };
+      else answer.qualification = qualificationOf(checkId, check, record, body.qualification, clock.now());
+    }
     send(req, res, 200, answer);
   };
   app.post('/v1/card-checks', postCardCheck);
@@ -280,34 +342,7 @@ export async function startCentral(opts: CentralOptions): Promise<CentralServer>
       return;
     }
     if (!(await edge(req, res, 'qualification', { personId: stored.person.id, insurerNumbers: insurersOf(stored) }))) return;
-    check.used = true;
-    const record = faults.viewRecord(stored, jstDate(now));
-    const built = buildQualificationResult({
-      person: record.person,
-      qualifications: record.qualifications,
-      date: jstDate(now),
-      now,
-      consent: body.consent,
-      certificateStatus: check.certificateStatus,
-      ...(check.certificateExpiresOn !== undefined ? { certificateExpiresOn: check.certificateExpiresOn } : {}),
-      ...(check.graceEndsOn !== undefined ? { graceEndsOn: check.graceEndsOn } : {}),
-      registered: record.registered,
-      medicalInstitutionCode: check.medicalInstitutionCode,
-      ...(body.arbitraryFileIdentifier !== undefined ? { arbitraryFileIdentifier: body.arbitraryFileIdentifier } : {}),
-      ...(opts.ratioFieldScope !== undefined ? { ratioFieldScope: opts.ratioFieldScope } : {}),
-    });
-    // An unregistered card yields no qualification, so nothing was consented to.
-    if (record.registered) {
-      consents.record({
-        checkId,
-        personId: record.person.id,
-        medicalInstitutionCode: check.medicalInstitutionCode,
-        items: { ...body.consent },
-        at: now,
-        inGrace: check.certificateStatus === 'expired-in-grace',
-      });
-    }
-    send(req, res, 200, faults.adjustResult(built, record.person.id));
+    send(req, res, 200, qualificationOf(checkId, check, stored, body, now));
   };
   app.post('/v1/card-checks/:checkId/qualification', postQualification);
 
@@ -370,51 +405,24 @@ export async function startCentral(opts: CentralOptions): Promise<CentralServer>
     if (!body) return;
     const { MessageHeader: header, MessageBody: requestBody } = body.XmlMsg;
     const search = requestBody.QualificationConfirmSearchInfo;
-    const date = ymdDate(header.QualificationConfirmationDate);
-    const birth = ymdDate(search.Birthdate);
-    if (date === undefined || birth === undefined) {
-      const field = date === undefined ? 'XmlMsg.MessageHeader.QualificationConfirmationDate' : 'XmlMsg.MessageBody.QualificationConfirmSearchInfo.Birthdate';
-      sendError(req, res, 400, 'invalid-request', `POST /v1/qualification-checks: ${field} is not a calendar date`, field);
+    const lookup = lookupCardData(store, header, search);
+    if (!lookup.ok) {
+      const field = lookup.field === 'Birthdate' ? 'XmlMsg.MessageBody.QualificationConfirmSearchInfo.Birthdate' : 'XmlMsg.MessageHeader.QualificationConfirmationDate';
+      sendError(req, res, 400, 'invalid-request', `POST /v1/qualification-checks: ${field} ${lookup.message}`, field);
       return;
     }
-    const card = {
-      insurerNumber: search.InsurerNumber,
-      number: search.InsuredIdentificationNumber,
-      ...(search.InsuredCardSymbol !== undefined ? { symbol: search.InsuredCardSymbol } : {}),
-      ...(search.InsuredBranchNumber !== undefined ? { branch: search.InsuredBranchNumber } : {}),
-    };
-    const match = store.findByInsuredCard(card).find((m) => m.record.person.birthDate === birth);
-    if (!(await edge(req, res, 'qualification-checks', match ? { personId: match.record.person.id, insurerNumbers: [search.InsurerNumber] } : { insurerNumbers: [search.InsurerNumber] }))) {
+    const { match } = lookup;
+    const facility = { medicalInstitutionCode: header.MedicalInstitutionCode };
+    if (!(await edge(req, res, 'qualification-checks', match ? { personId: match.record.person.id, insurerNumbers: [search.InsurerNumber], ...facility } : { insurerNumbers: [search.InsurerNumber], ...facility }))) {
       return;
     }
-    const now = clock.now();
-    const common = {
-      date,
-      now,
-      consent: NO_CONSENT,
-      certificateStatus: 'valid' as const,
-      referenceClassification: '2' as const,
-      limitConsent: search.LimitApplicationCertificateRelatedConsFlg === '1',
-      medicalInstitutionCode: header.MedicalInstitutionCode,
-      ...(header.ArbitraryFileIdentifier !== undefined ? { arbitraryFileIdentifier: header.ArbitraryFileIdentifier } : {}),
-      ...(opts.ratioFieldScope !== undefined ? { ratioFieldScope: opts.ratioFieldScope } : {}),
-    };
-    let result: OqsResultMessage;
-    const record = match ? faults.viewRecord(match.record, date) : undefined;
-    // The fault view may have hidden the record the card names (registration lag): then 該当資格なし.
-    const target = record?.qualifications.find((q) => sameCard(q, match!.qualification));
-    if (record && target) {
-      result = faults.adjustResult(buildQualificationResult({ ...common, person: record.person, qualifications: record.qualifications, target }), record.person.id);
-    } else {
-      result = buildQualificationResult({ ...common, person: NOBODY, qualifications: [], registered: false });
-      // "not registered" is the card-check wording; a card-data miss carries no note.
-      delete result.XmlMsg.MessageBody.ProcessingResultMessage;
-    }
-    const answer: OqsResultDocument = {
-      XmlMsg: { MessageHeader: result.XmlMsg.MessageHeader, MessageBody: { QualificationConfirmSearchInfo: search, ...result.XmlMsg.MessageBody } },
-    };
-    send(req, res, 200, answer);
+    const { document } = cardDataResult({ faults, ratioFieldScope: opts.ratioFieldScope, header, search, date: lookup.date, match, now: clock.now() });
+    send(req, res, 200, document);
   });
+
+  // The other folder messages (一括照会, 照会番号, 薬剤/特定健診) as JSON: oqs-routes.ts.
+  registerCrlRoutes(app, { lists: revocation, trustAnchors: opts.trustAnchors, send, sendError });
+  registerOqsRoutes(app, { clock, store, faults, consents, send, sendError, edge, ratioFieldScope: opts.ratioFieldScope, medicalInfoSeed: opts.medicalInfoSeed, ...opts.oqs });
 
   app.use((req: Request, res: Response) => {
     sendError(req, res, 404, 'not-found', `${req.method} ${req.path} is not a central API route (see docs/protocols/backend-api.md)`);
@@ -451,18 +459,6 @@ export async function startCentral(opts: CentralOptions): Promise<CentralServer>
         server.close((err) => (err ? reject(err) : resolve()));
       }),
   };
-}
-
-/** A placeholder person for a search that found nobody: no record of it reaches the result. */
-const NOBODY = { id: '', name: '', birthDate: '1900-01-01' as IsoDate, sex: 3 as const };
-
-function ymdDate(ymd: string): IsoDate | undefined {
-  const iso = `${ymd.slice(0, 4)}-${ymd.slice(4, 6)}-${ymd.slice(6, 8)}`;
-  return /^\d{8}$/.test(ymd) && isIsoDate(iso) ? fromYmd(ymd) : undefined;
-}
-
-function sameCard(a: QualificationRecord, b: QualificationRecord): boolean {
-  return a.insurerNumber === b.insurerNumber && (a.symbol ?? '') === (b.symbol ?? '') && a.number === b.number && (a.branch ?? '') === (b.branch ?? '');
 }
 
 /** Strict base64 (standard alphabet, optional padding) → bytes; undefined when it is not. */

@@ -57,6 +57,13 @@ export class EligibilityStore {
   /** insurer + 記号 + 番号 → person ids holding such a record (保険者番号 + 記号・番号, the real key). */
   readonly #cards = new Map<string, string[]>();
   readonly #segments: EligibilitySegment[] = [];
+  /** J-LIS revocation learnt from CRLs (crl.ts); consulted when no explicit state is set. */
+  #revocation: { stateOf(certificateDer: Uint8Array): CertificateRegistryState } | undefined;
+
+  /** Where certificate states come from besides setCertificateState: the loaded J-LIS CRLs. */
+  useRevocationSource(source: { stateOf(certificateDer: Uint8Array): CertificateRegistryState }): void {
+    this.#revocation = source;
+  }
 
   /**
    * Adds a block of people held elsewhere. People added with addPerson (or changed with
@@ -158,7 +165,7 @@ export class EligibilityStore {
     } catch {
       return 'active';
     }
-    return this.#certificateStates.get(key) ?? 'active';
+    return this.#certificateStates.get(key) ?? this.#revocation?.stateOf(certificateDer) ?? 'active';
   }
 
   #require(personId: string, where: string): EligibilityRecord {

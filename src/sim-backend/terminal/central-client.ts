@@ -10,6 +10,7 @@ import {
 } from '../../protocol/central-api.js';
 import { OqsResultDocument } from '../../protocol/oqs-request.js';
 import { OqsResultMessage } from '../../protocol/oqs-result.js';
+import { OQS_MESSAGES, type OqsMessageKind } from '../../protocol/oqs-messages.js';
 import type { TrafficRecorder } from './traffic.js';
 
 /**
@@ -31,6 +32,8 @@ export interface CentralClient {
   register(checkId: string): Promise<CentralResult<RegistrationResponse>>;
   /** A check by insurance-card data (the req/ → res/ folder exchange). */
   checkQualification(body: QualificationCheckRequest): Promise<CentralResult<OqsResultDocument>>;
+  /** The other folder messages (一括照会, 照会番号, 薬剤/特定健診): POST /v1/oqs/:kind. */
+  answerMessage(kind: OqsMessageKind, body: unknown): Promise<CentralResult<unknown>>;
 }
 
 export interface CentralClientOptions {
@@ -102,5 +105,6 @@ export function createCentralClient(opts: CentralClientOptions): CentralClient {
       post(`/v1/card-checks/${encodeURIComponent(checkId)}/qualification`, body, OqsResultMessage),
     register: (checkId) => post(`/v1/card-checks/${encodeURIComponent(checkId)}/registration`, {}, RegistrationResponse),
     checkQualification: (body) => post('/v1/qualification-checks', body, OqsResultDocument),
+    answerMessage: (kind, body) => post(`/v1/oqs/${kind}`, body, OQS_MESSAGES[kind].result),
   };
 }

@@ -1,7 +1,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { jstTimestamp, today, toYmd, type Clock } from '../../domain/index.js';
+import type { Clock } from '../../domain/index.js';
 import {
   QUALIFICATION_REQUEST_PREFIX,
   REQUEST_FILE_NAME_PATTERN,
@@ -19,7 +19,9 @@ import {
   type OqsXmlErrorCode,
   type ReplacedCharacter,
 } from '../../protocol/oqs-xml.js';
+import { decodeOqsMessageRequest, encodeOqsMessageResult, isOqsMessageKind, OqsMessageKind } from '../../protocol/oqs-messages.js';
 import type { CentralResult } from './central-client.js';
+import { oqsErrorResult, type RequestWithHeader } from './oqs-answer.js';
 
 /**
  * The 資格確認端末's shared folder (oqs-interface.md §1.1–1.4): `face/` gets a result file after
@@ -50,6 +52,11 @@ export interface FolderGatewayOptions {
   medicalInstitutionCode: string;
   /** Asks central (POST /v1/qualification-checks). */
   checkQualification(request: OqsQualificationRequest): Promise<CentralResult<OqsResultDocument>>;
+  /**
+   * Asks central about the other message kinds (一括照会, 照会番号, 薬剤/特定健診; POST /v1/oqs/:kind).
+   * Absent: those requests are refused as unsupported (MRX012).
+   */
+  answerMessage?(kind: OqsMessageKind, request: unknown): Promise<CentralResult<unknown>>;
   order?: OqsXmlElementOrder;
   /** Polling fallback beside fs.watch, real ms; default 200. */
   pollIntervalMs?: number;
@@ -83,6 +90,8 @@ export interface FolderGateway {
 }
 
 export const ERROR_FOLDER = 'error';
+const MESSAGE_KINDS: readonly OqsMessageKind[] = OqsMessageKind.options;
+
 const DEFAULT_POLL_MS = 200;
 const DEFAULT_SETTLE_MS = 20;
 const DEFAULT_CONCURRENCY = 4;
@@ -142,27 +151,10 @@ export async function startFolderGateway(opts: FolderGatewayOptions): Promise<Fo
     }
   };
 
-  const errorResult = (error: Pick<OqsXmlError, 'code' | 'message' | 'where'>, request?: OqsQualificationRequest): OqsResultDocument => {
-    const header = request?.XmlMsg.MessageHeader;
-    return {
-      XmlMsg: {
-        MessageHeader: {
-          ProcessExecutionTime: jstTimestamp(opts.clock.now()),
-          CharacterCodeIdentifier: '0',
-          SegmentOfResult: '9',
-          ErrorCode: OQS_XML_ERROR_CODES[error.code],
-          ErrorMessage: `${error.where}: ${error.message}`,
-          QualificationConfirmationDate: header?.QualificationConfirmationDate ?? toYmd(today(opts.clock)),
-          ReferenceClassification: '2',
-          ...(header?.ArbitraryFileIdentifier !== undefined ? { ArbitraryFileIdentifier: header.ArbitraryFileIdentifier } : {}),
-          MedicalInstitutionCode: header?.MedicalInstitutionCode ?? opts.medicalInstitutionCode,
-        },
-        MessageBody: { ProcessingResultStatus: '2' },
-      },
-    };
-  };
+  const errorResult = (error: Pick<OqsXmlError, 'code' | 'message' | 'where'>, request?: RequestWithHeader): OqsResultDocument =>
+    oqsErrorResult({ clock: opts.clock, medicalInstitutionCode: opts.medicalInstitutionCode }, error, request);
 
-  const refuse = async (name: string, resultName: string, code: OqsXmlErrorCode, message: string, where: string, request?: OqsQualificationRequest): Promise<void> => {
+  const refuse = async (name: string, resultName: string, code: OqsXmlErrorCode, message: string, where: string, request?: RequestWithHeader): Promise<void> => {
     const { bytes } = encode(errorResult({ code, message, where }, request));
     await writeAtomically(paths.res, resultName, bytes);
     const movedTo = await moveAside(name);
@@ -186,12 +178,19 @@ export async function startFolderGateway(opts: FolderGatewayOptions): Promise<Fo
       return;
     }
     const resultName = `${match[1]}res_${match[2]}.xml`;
-    if (`${match[1]}req_` !== QUALIFICATION_REQUEST_PREFIX) {
-      await refuse(name, resultName, 'unsupported-request', `this terminal answers ${QUALIFICATION_REQUEST_PREFIX} requests only, not ${match[1]}req_`, 'file name');
+    const kind = match[1]!;
+    const other = isOqsMessageKind(kind) && opts.answerMessage ? kind : undefined;
+    if (`${kind}req_` !== QUALIFICATION_REQUEST_PREFIX && other === undefined) {
+      const known = [QUALIFICATION_REQUEST_PREFIX, ...(opts.answerMessage ? MESSAGE_KINDS.map((k) => `${k}req_`) : [])].join(', ');
+      await refuse(name, resultName, 'unsupported-request', `this terminal answers ${known} requests, not ${kind}req_`, 'file name');
       return;
     }
     if (size > MAX_OQS_XML_BYTES) {
       await refuse(name, resultName, 'too-large', `the file has ${size} bytes, more than the ${MAX_OQS_XML_BYTES} accepted`, 'file');
+      return;
+    }
+    if (other !== undefined) {
+      await handleMessage(name, path, resultName, other);
       return;
     }
     const decoded = decodeOqsRequestXml(await readFile(path));
@@ -205,6 +204,26 @@ export async function startFolderGateway(opts: FolderGatewayOptions): Promise<Fo
       return;
     }
     const { bytes, replaced } = encode(answer.value);
+    await writeAtomically(paths.res, resultName, bytes);
+    await unlink(path);
+    stats.answered += 1;
+    emit('request-answered', name, resultName, replaced);
+  };
+
+  /** The other message kinds: same discipline, their own trees (oqs-messages.ts). */
+  const handleMessage = async (name: string, path: string, resultName: string, kind: OqsMessageKind): Promise<void> => {
+    const decoded = decodeOqsMessageRequest(kind, await readFile(path));
+    if ('error' in decoded) {
+      await refuse(name, resultName, decoded.error.code, decoded.error.message, decoded.error.where);
+      return;
+    }
+    const request = decoded.request as RequestWithHeader;
+    const answer = await opts.answerMessage!(kind, decoded.request);
+    if (!answer.ok) {
+      await refuse(name, resultName, 'central-unavailable', `the central system gave no answer (${answer.failure.kind}: ${answer.failure.detail}); put the request into req/ again`, 'central', request);
+      return;
+    }
+    const { bytes, replaced } = encodeOqsMessageResult(kind, answer.value, { encoding: opts.encoding, ...(opts.order ? { order: opts.order } : {}) });
     await writeAtomically(paths.res, resultName, bytes);
     await unlink(path);
     stats.answered += 1;

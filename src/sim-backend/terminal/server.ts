@@ -8,6 +8,8 @@ import type { OqsXmlElementOrder, OqsXmlEncoding } from '../../protocol/oqs-xml.
 import { createFaceFileNamer } from './face-file-name.js';
 import { startFolderGateway, type FolderEvent, type FolderGateway } from './folders.js';
 import { IdleWatch } from './idle-watch.js';
+import { acceptOqsSocket, handleOqsHttp, OQS_SOCKET_PATH } from './json-transports.js';
+import { createOqsAnswerer } from './oqs-answer.js';
 import { ReaderLink } from './reader-link.js';
 import { ReceptionLink } from './reception-link.js';
 import { ReceptionOutbox } from './reception-outbox.js';
@@ -49,6 +51,8 @@ export interface Terminal {
   readerUrl: string;
   /** ws://127.0.0.1:PORT/reception */
   receptionUrl: string;
+  /** ws://127.0.0.1:PORT/oqs — the folder messages as JSON frames (HTTP twin: POST /oqs/<kind>). */
+  oqsUrl: string;
   /**
    * Resolves once no reader request is waiting on central and every reception message is
    * acknowledged; rejects after `timeoutMs` (default 5000, real time) naming what is pending.
@@ -120,6 +124,7 @@ export async function startTerminal(opts: TerminalOptions): Promise<Terminal> {
         clock: opts.clock,
         medicalInstitutionCode: opts.medicalInstitutionCode,
         checkQualification: (request) => central.checkQualification(request),
+        answerMessage: (kind, request) => central.answerMessage(kind, request),
         ...(opts.folders.order !== undefined ? { order: opts.folders.order } : {}),
         ...(opts.folders.pollIntervalMs !== undefined ? { pollIntervalMs: opts.folders.pollIntervalMs } : {}),
         ...(opts.onFolderEvent !== undefined ? { onEvent: opts.onFolderEvent } : {}),
@@ -147,6 +152,9 @@ export async function startTerminal(opts: TerminalOptions): Promise<Terminal> {
     track: (label, work) => idle.track(label, work),
   });
 
+  const answerOqs = createOqsAnswerer({ clock: opts.clock, medicalInstitutionCode: opts.medicalInstitutionCode, central });
+  const oqsWss = new WebSocketServer({ noServer: true });
+  oqsWss.on('connection', (ws) => acceptOqsSocket(ws, answerOqs, traffic, (label, work) => idle.track(label, work)));
   const readerWss = new WebSocketServer({ noServer: true });
   const receptionWss = new WebSocketServer({ noServer: true });
   readerWss.on('connection', (ws) => reader.accept(ws));
@@ -162,18 +170,19 @@ export async function startTerminal(opts: TerminalOptions): Promise<Terminal> {
           readers: reader.connectedReaders(),
           receptionClients: reception.clientCount(),
           outbox: outbox.size(),
-          endpoints: [READER_PATH, RECEPTION_PATH],
+          endpoints: [READER_PATH, RECEPTION_PATH, OQS_SOCKET_PATH, 'POST /oqs/<kind>'],
         }),
       );
       return;
     }
+    if (handleOqsHttp(req, res, path, answerOqs, traffic)) return;
     res.writeHead(404, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ error: { code: 'not-found', message: `${req.method} ${path}: the terminal serves WebSockets at ${READER_PATH} and ${RECEPTION_PATH}` } }));
+    res.end(JSON.stringify({ error: { code: 'not-found', message: `${req.method} ${path}: the terminal serves WebSockets at ${READER_PATH}, ${RECEPTION_PATH} and ${OQS_SOCKET_PATH}, and POST /oqs/<kind>` } }));
   });
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = pathOf(req);
-    const wss = path === READER_PATH ? readerWss : path === RECEPTION_PATH ? receptionWss : undefined;
+    const wss = path === READER_PATH ? readerWss : path === RECEPTION_PATH ? receptionWss : path === OQS_SOCKET_PATH ? oqsWss : undefined;
     if (wss === undefined || closing.signal.aborted) {
       refuseUpgrade(socket);
       return;
@@ -188,6 +197,7 @@ export async function startTerminal(opts: TerminalOptions): Promise<Terminal> {
     url: `http://${authority}`,
     readerUrl: `ws://${authority}${READER_PATH}`,
     receptionUrl: `ws://${authority}${RECEPTION_PATH}`,
+    oqsUrl: `ws://${authority}${OQS_SOCKET_PATH}`,
     whenIdle: (timeoutMs = DEFAULT_IDLE_TIMEOUT_MS) => idle.whenIdle(timeoutMs),
     outboxSize: () => outbox.size(),
     ...(folders ? { folders } : {}),
@@ -199,7 +209,7 @@ export async function startTerminal(opts: TerminalOptions): Promise<Terminal> {
         closing.abort();
         await folders?.close();
         idle.close();
-        for (const wss of [readerWss, receptionWss]) {
+        for (const wss of [readerWss, receptionWss, oqsWss]) {
           for (const ws of wss.clients) ws.terminate();
           await new Promise<void>((resolve) => wss.close(() => resolve()));
         }

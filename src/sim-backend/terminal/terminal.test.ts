@@ -493,7 +493,7 @@ describe('terminal: server', () => {
     expect(terminal.readerUrl).toBe(`${terminal.url.replace('http', 'ws')}/reader`);
     expect(terminal.receptionUrl).toBe(`${terminal.url.replace('http', 'ws')}/reception`);
     const res = await fetch(terminal.url);
-    expect(await res.json()).toEqual({ terminalId: 'T-01', readers: [], receptionClients: 0, outbox: 0, endpoints: ['/reader', '/reception'] });
+    expect(await res.json()).toEqual({ terminalId: 'T-01', readers: [], receptionClients: 0, outbox: 0, endpoints: ['/reader', '/reception', '/oqs', 'POST /oqs/<kind>'] });
   });
 
   it('refuses a medical institution code that is not 10 digits', async () => {
