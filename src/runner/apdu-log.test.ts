@@ -60,4 +60,21 @@ describe('tapTransport', () => {
       { command: { name: 'VERIFY (tries left?)', hex: '00 20 00 80' }, error: 'chip does not answer' },
     ]);
   });
+
+  it('passes an iPhone\'s biometric unlock through, bound to the phone, and leaves it absent on a card', async () => {
+    const phone = {
+      atr: Uint8Array.from([0x3b]),
+      unlocked: false,
+      transmit: async () => fromHex('9000'),
+      async biometricUnlock(this: { unlocked: boolean }) {
+        this.unlocked = true;
+        return true;
+      },
+    };
+    const tapped = tapTransport(phone, () => undefined);
+    expect(await tapped.biometricUnlock?.()).toBe(true);
+    expect(phone.unlocked).toBe(true);
+    const plain = tapTransport({ atr: Uint8Array.from([0x3b]), transmit: async () => fromHex('9000') }, () => undefined);
+    expect(plain.biometricUnlock).toBeUndefined();
+  });
 });

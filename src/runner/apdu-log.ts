@@ -119,10 +119,13 @@ export interface ApduExchange {
 
 /** A transport that reports every exchange (described, masked) and otherwise is the card. */
 export function tapTransport(card: CardTransport, onExchange: (e: ApduExchange) => void): CardTransport {
+  // An iPhone's biometric unlock is no APDU: passed through so the reader can reach it.
+  const biometricUnlock = card.biometricUnlock?.bind(card);
   return {
     get atr() {
       return card.atr;
     },
+    ...(biometricUnlock !== undefined ? { biometricUnlock } : {}),
     async transmit(command: Uint8Array): Promise<Uint8Array> {
       const described = describeCommand(command);
       try {

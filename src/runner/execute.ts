@@ -26,6 +26,7 @@ export function durationMs(text: string): number {
 export function describeStep(step: Step): string {
   const [key, value] = Object.entries(step)[0] as [string, unknown];
   if (key === 'enter-pin') return 'enter-pin: ****';
+  if (key === 'place-phone' && typeof value === 'object' && value !== null && 'pin' in value) return `place-phone: ${JSON.stringify({ ...value, pin: '****' })}`;
   if (value === null || value === true) return key;
   return `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`;
 }
@@ -60,6 +61,10 @@ async function perform(rig: Rig, step: Step): Promise<void> {
     const c = step.consent;
     if (c === 'agree-all') {
       await reader.dispatch({ type: 'consent.agree-all' });
+    } else if (c === 'carry-over') {
+      await reader.dispatch({ type: 'consent.carry-over' });
+    } else if (c === 'reselect') {
+      await reader.dispatch({ type: 'consent.reselect' });
     } else {
       await reader.dispatch({ type: 'consent.individually' });
       for (const item of CONSENT_ORDER) {
@@ -80,9 +85,26 @@ async function perform(rig: Rig, step: Step): Promise<void> {
     rig.terminal.rebootReader(rig.readerId);
   } else if ('inject-reader-fault' in step) {
     await reader.injectFault(step['inject-reader-fault']);
+  } else if ('place-phone' in step) {
+    const p = step['place-phone'];
+    const phone = rig.transports.get(p.persona);
+    if (!phone) throw new Error(`place-phone: no persona "${p.persona}"; add it under personas (with card.token: ${p.carrier})`);
+    const holderName = rig.names.get(p.persona);
+    await reader.placePhone({
+      carrier: p.carrier,
+      phone,
+      ...(p.pin !== undefined ? { pin: p.pin } : {}),
+      ...(holderName !== undefined ? { holderName } : {}),
+    });
+  } else if ('face-capture-timeout' in step) {
+    await reader.dispatch({ type: 'face.capture-timeout' });
+  } else if ('close-maintenance' in step) {
+    await reader.closeMaintenance();
   } else if ('advance-clock' in step) {
     rig.clock.advance(durationMs(step['advance-clock']));
   }
+  // The reader judges its timeouts (F22 screen, F11 face capture) on the virtual clock.
+  await reader.tick();
 }
 
 async function settle(rig: Rig, timeoutMs: number): Promise<void> {
@@ -92,6 +114,9 @@ async function settle(rig: Rig, timeoutMs: number): Promise<void> {
   await rig.reader.sync(timeoutMs);
   await rig.reader.whenIdle(timeoutMs);
   await rig.terminal.whenIdle(timeoutMs);
+  // Starts the timer of the screen the step ended on, at the current virtual time (a later
+  // advance-clock then measures from here); no time passed, so it ends nothing.
+  await rig.reader.tick();
 }
 
 async function observe(rig: Rig): Promise<{ outcome: Record<string, unknown> | undefined; reader: Record<string, unknown> }> {

@@ -11,8 +11,8 @@ import type { Person, Qualification } from '../domain/person.js';
 import { startCentral } from '../sim-backend/central/index.js';
 import { EligibilityStore } from '../sim-backend/central/index.js';
 import { startTerminal, type Terminal } from '../sim-backend/terminal/index.js';
-import { createMyNumberCard, createSimulatedJlis, getEcKeyPair, type MyNumberCard, type SimulatedJlis } from '../sim-card/index.js';
-import { SimReader } from '../sim-reader/index.js';
+import { createMyNumberCard, createSimulatedJlis, getEcKeyPair, type CreateMyNumberCardOptions, type MyNumberCard, type SimulatedJlis } from '../sim-card/index.js';
+import { SimReader, type SimReaderOptions } from '../sim-reader/index.js';
 import type { PersonaSpec, Scenario } from '../scenarios/schema.js';
 import type { CardTransport } from '../protocol/card-transport.js';
 import { readOqsXml } from '../protocol/oqs-xml.js';
@@ -86,11 +86,38 @@ export function qualificationsFromSpec(spec: PersonaSpec): Qualification[] {
 
 /** Certificate validity of a persona: as written, or issued two years before the scenario date. */
 export function certificateDates(spec: PersonaSpec, scenarioDate: IsoDate): { notBefore: IsoDate; notAfter: IsoDate } {
-  const issuedOn = isoDate(spec.card.authCertificate?.issuedOn ?? addYears(scenarioDate, -2));
+  const issuedOn = isoDate(spec.card.authCertificate?.issuedOn ?? spec.card.issuedOn ?? addYears(scenarioDate, -2));
   const expiresOn = spec.card.authCertificate?.expiresOn
     ? isoDate(spec.card.authCertificate.expiresOn)
     : certificateExpiry({ birthDate: isoDate(spec.birthDate), issuedOn });
   return { notBefore: issuedOn, notAfter: expiresOn };
+}
+
+/** The persona's optional card facts, as createMyNumberCard takes them (absent ones left out). */
+export function cardExtras(spec: PersonaSpec): Partial<CreateMyNumberCardOptions> {
+  const c = spec.card;
+  const out: Partial<CreateMyNumberCardOptions> = {};
+  if (c.token !== undefined) out.token = c.token;
+  if (c.biometric !== undefined) out.biometric = c.biometric;
+  if (c.myNumber !== undefined) out.myNumber = c.myNumber;
+  if (c.issuedOn !== undefined) out.issuedOn = c.issuedOn;
+  if (c.cardExpiresOn !== undefined) out.cardExpiresOn = c.cardExpiresOn;
+  if (c.securityCode !== undefined) out.securityCode = c.securityCode;
+  if (c.pinBFormat !== undefined) out.pinBFormat = c.pinBFormat;
+  if (c.facePinATriesLeft !== undefined) out.facePinATriesLeft = c.facePinATriesLeft;
+  if (c.facePinBTriesLeft !== undefined) out.facePinBTriesLeft = c.facePinBTriesLeft;
+  return out;
+}
+
+/** The scenario's reader options, as SimReader takes them (absent ones left to the profile). */
+export function readerOptions(reader: Scenario['reader']): Partial<SimReaderOptions> {
+  const out: Partial<SimReaderOptions> = {};
+  if (reader.faceLockAfter !== undefined) out.faceLockAfter = reader.faceLockAfter;
+  if (reader.screenTimeoutS !== undefined) out.screenTimeoutS = reader.screenTimeoutS;
+  if (reader.faceCaptureTimeoutS !== undefined) out.faceCaptureTimeoutS = reader.faceCaptureTimeoutS;
+  if (reader.faceFailNext !== undefined) out.faceFailNext = reader.faceFailNext;
+  if (reader.phoneReader !== undefined) out.phoneReader = reader.phoneReader;
+  return out;
 }
 
 export async function assembleRig(scenario: Scenario, adapter: SutAdapter, opts: RigOptions = {}): Promise<Rig> {
@@ -115,6 +142,7 @@ export async function assembleRig(scenario: Scenario, adapter: SutAdapter, opts:
       state: spec.card.state,
       pinless: spec.card.pinless,
       holder: { name: spec.name, birthDate: spec.birthDate, sex: String(spec.sex) as '1' | '2' | '3', address: spec.address ?? '' },
+      ...cardExtras(spec),
     });
     names.set(key, spec.name);
     cards.set(key, card);
@@ -194,7 +222,10 @@ export async function assembleRig(scenario: Scenario, adapter: SutAdapter, opts:
       terminalUrl: terminal.readerUrl,
       attestationKey: readerKey,
       log: (text) => traffic.readerLog(text, clock.now()),
+      clock,
+      ...readerOptions(scenario.reader),
     });
+    reader.onTimeout((t) => traffic.readerTimeout(t));
     await reader.connect();
     closers.push(() => reader.close());
     return { clock, cards, transports, names, readerId: READER_ID, reader, terminal, centralUrl: central.url, sut, traffic, resultFiles, close: closeAll };

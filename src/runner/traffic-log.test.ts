@@ -47,4 +47,20 @@ describe('reader diagnostics in the traffic log', () => {
       { at: 1747112400000, step: 2, from: 'reader', to: 'reader', label: 'reader log', message: 'SimReader reader-1: card operation failed: chip destroyed' },
     ]);
   });
+
+  it('records a reader timeout (F22 / F11) with the screen it ended, on the tick\'s time', () => {
+    const log = createTrafficLog();
+    log.step = 4;
+    log.readerTimeout({ kind: 'capture-timeout', screen: 'face-capture', sessionId: 'reader-1-s1', at: 1747112430000 });
+    expect(log.records).toEqual([
+      {
+        at: 1747112430000,
+        step: 4,
+        from: 'reader',
+        to: 'reader',
+        label: 'reader capture-timeout on face-capture',
+        message: { kind: 'capture-timeout', screen: 'face-capture', sessionId: 'reader-1-s1' },
+      },
+    ]);
+  });
 });

@@ -1,5 +1,6 @@
 import type { CentralTrafficEntry } from '../sim-backend/central/index.js';
 import type { TrafficEntry } from '../sim-backend/terminal/index.js';
+import type { ReaderTimeout } from '../sim-reader/index.js';
 import type { ApduExchange } from './apdu-log.js';
 import type { TrafficRecord } from './results.js';
 
@@ -20,6 +21,8 @@ export interface TrafficLog {
   readerLog(text: string, at: number): void;
   /** One command/response APDU between the reader and the card (already described and masked). */
   apdu(exchange: ApduExchange, at: number): void;
+  /** A tick of the virtual clock ended a screen (F22) or counted a face capture timeout (F11). */
+  readerTimeout(timeout: ReaderTimeout): void;
 }
 
 const DEFAULT_LIMIT = 1000;
@@ -81,6 +84,9 @@ export function createTrafficLog(limit = DEFAULT_LIMIT): TrafficLog {
     apdu() {
       // Replaced below, once `push` exists.
     },
+    readerTimeout() {
+      // Replaced below, once `push` exists.
+    },
     fromCentral(entry) {
       push({
         at: entry.at,
@@ -106,6 +112,16 @@ export function createTrafficLog(limit = DEFAULT_LIMIT): TrafficLog {
       label: `APDU ${e.command.name} → ${answer}`,
       message: { command: e.command.hex },
       response: e.response ?? { error: e.error },
+    });
+  };
+  log.readerTimeout = (t: ReaderTimeout): void => {
+    push({
+      at: t.at,
+      step: log.step,
+      from: 'reader',
+      to: 'reader',
+      label: `reader ${t.kind} on ${t.screen}`,
+      message: { kind: t.kind, screen: t.screen, sessionId: t.sessionId },
     });
   };
   const push = (record: TrafficRecord): void => {

@@ -54,6 +54,25 @@ export const CardSpec = z
       .strict()
       .optional()
       .describe('Validity of the user-authentication certificate; expiresOn defaults to the 5th birthday after issuedOn.'),
+    /**
+     * What holds the JPKI: the card itself, or the スマホ用電子証明書 of an Android phone / an iPhone
+     * (T69). A phone is placed with `place-phone`; an iPhone has no PIN on the reader (biometric unlock).
+     */
+    token: z.enum(['card', 'android', 'iphone']).optional(),
+    /** iPhone: whether Face ID / Touch ID unlocks the phone. Default succeeds. */
+    biometric: z.enum(['succeeds', 'fails']).optional(),
+    /** The 12-digit My Number (valid check digit): gives the card its 券面事項入力補助AP and 券面AP. */
+    myNumber: z.string().regex(/^\d{12}$/, 'must be the 12-digit My Number, quoted').optional(),
+    /** Issue date of the card (start of the default card and certificate validities). */
+    issuedOn: isoDate.optional(),
+    /** 有効期限 of the card; default the 10th (5th for a minor) birthday after issuedOn. */
+    cardExpiresOn: isoDate.optional(),
+    /** セキュリティコード printed on the card face (part of the 券面AP's PIN B). */
+    securityCode: z.string().regex(/^\d{4}$/, 'must be 4 digits, quoted').optional(),
+    /** Birth-date form inside PIN B (UNCONFIRMED on real cards). */
+    pinBFormat: z.enum(['yymmdd', 'yyyymmdd']).optional(),
+    facePinATriesLeft: z.number().int().min(0).max(3).optional(),
+    facePinBTriesLeft: z.number().int().min(0).max(3).optional(),
   })
   .strict();
 
@@ -111,6 +130,10 @@ export const ReaderExpectation = z
     pinless: Matcher.optional(),
     /** The name as the reader shows it (● where its repertoire lacks a character). */
     name: Matcher.optional(),
+    /** The screen's text in one string, e.g. the maker's maintenance refusal. */
+    message: Matcher.optional(),
+    /** The camera guidance on face-capture (F8): too-close, backlight, mask, … */
+    faceGuidance: Matcher.optional(),
     lines: Matcher.optional(),
     frozen: Matcher.optional(),
   })
@@ -145,13 +168,38 @@ export const STEP_SCHEMAS = {
           .object({
             /** Whose face is in front of the camera (the card holds its holder's face). */
             persona: z.string().min(1),
-            quality: z.enum(['ok', 'too-close', 'backlight', 'no-face', 'occluded', 'in-sleeve']).default('ok'),
+            /** `mask`: a maker with the mask prompt asks to take it off; the others match through it. */
+            quality: z.enum(['ok', 'too-close', 'backlight', 'no-face', 'occluded', 'in-sleeve', 'mask']).default('ok'),
           })
           .strict(),
       ]),
     })
     .strict(),
-  consent: z.object({ consent: z.union([z.enum(['agree-all', 'decline-all']), consentChoices]) }).strict(),
+  /**
+   * `carry-over`: «前回と同じ» on the carry-over screen (previous individual choices sent again);
+   * `reselect`: «選択しなおす», on to the individual screens (answer them with a choices map).
+   */
+  consent: z.object({ consent: z.union([z.enum(['agree-all', 'decline-all', 'carry-over', 'reselect']), consentChoices]) }).strict(),
+  /**
+   * The smartphone flow (T69): choose the smartphone on the reader, the OS, (Android) type the
+   * smartphone PIN, hold the phone — the persona's `card.token` says what the phone holds.
+   */
+  'place-phone': z
+    .object({
+      'place-phone': z
+        .object({
+          persona: z.string().min(1),
+          carrier: z.enum(['android', 'iphone']),
+          /** Android: the smartphone certificate's PIN typed on the face-auth reader. */
+          pin: pin4.optional(),
+        })
+        .strict(),
+    })
+    .strict(),
+  /** The camera found no usable face frame in time (F11): counts as a face failure. */
+  'face-capture-timeout': z.object({ 'face-capture-timeout': z.union([z.null(), z.literal(true)]) }).strict(),
+  /** Staff close the reader's maintenance / update screen (N34). */
+  'close-maintenance': z.object({ 'close-maintenance': z.union([z.null(), z.literal(true)]) }).strict(),
   'remove-card': z.object({ 'remove-card': z.union([z.null(), z.literal(true)]) }).strict(),
   'advance-clock': z
     .object({
@@ -232,6 +280,16 @@ export const Scenario = z
       .object({
         profile: z.string().default('generic').describe('generic, vendor-a … vendor-e'),
         faults: z.array(ReaderFaultSpec).default([]),
+        /** Consecutive face mismatches of one card that lock its face path (F10); 0 = never. Default: the profile's. */
+        faceLockAfter: z.number().int().min(0).max(100).optional(),
+        /** Seconds an unanswered screen waits before the session ends (F22). Default: the profile's. */
+        screenTimeoutS: z.number().int().min(0).max(3600).optional(),
+        /** Seconds face-capture waits for a usable frame before counting a failure (F11). Default: the profile's, else 30. */
+        faceCaptureTimeoutS: z.number().int().min(0).max(3600).optional(),
+        /** Where a failed face match leads (F9): retry (default), auth-select, restart. */
+        faceFailNext: z.enum(['retry', 'auth-select', 'restart']).optional(),
+        /** A general-purpose reader for smartphones is attached (default true). */
+        phoneReader: z.boolean().optional(),
       })
       .strict()
       .default({ profile: 'generic', faults: [] }),

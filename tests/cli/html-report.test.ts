@@ -62,6 +62,9 @@ describe('html reporter', () => {
     expect(html).toContain('+ actual&nbsp;&nbsp; 30');
     expect(html).toMatch(/npx myna-rig run \S*b-fails\.yaml --id conformance\/pin-check-accepted --seed 5/);
     expect(html).toContain('enter-pin: ****');
+    // The reader's own screen snapshot after each step, escaped and styled inline.
+    expect(html).toContain('<figure data-screen="pin-entry"');
+    expect(html).toContain('<figure data-screen="done"');
     expect(html).toContain('qualification.result');
     expect(html).toContain('POST /v1/card-checks → 200');
     expect(html).not.toContain('"1234"');

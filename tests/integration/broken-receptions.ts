@@ -82,4 +82,14 @@ export const brokenReceptions: Record<string, Decide> = {
     if (out.status === 'accepted' && out.displayedName?.includes('●')) return { status: 'fallback', reason: 'name-unreadable', fallbackOptions: ['eligibility-declaration'] };
     return out;
   },
+  /**
+   * Charges 10割 when the smartphone cannot be read (T68/T77 done wrong): the phone failing says
+   * nothing about the insurance, and the patient's card still works.
+   */
+  'phone-failure-ten-wari': (prev, msg) => {
+    if (msg.type === 'reader.notice' && (msg.code === 'phone-read-failed' || msg.code === 'phone-pin-locked')) {
+      return { status: 'refused', reason: 'phone-unreadable', copayRatio: 100 };
+    }
+    return decide(prev, msg);
+  },
 };

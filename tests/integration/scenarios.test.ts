@@ -58,10 +58,17 @@ describe('built-in scenarios on the full rig', () => {
       'conformance/ratio-boundary-70-next-month',
       'conformance/ratio-boundary-preschool-april-2nd-child',
       'conformance/visual-check-after-face-fails',
+      'conformance/smartphone-android-accepted',
+      'conformance/reader-maintenance-refuses-card',
+      'conformance/face-mask-falls-back-to-pin',
     ],
     'ratio-by-birthday-age': ['conformance/ratio-boundary-70-birth-month', 'conformance/ratio-boundary-preschool-april-1st-child'],
     'limit-needs-consent': ['conformance/limit-category-without-consent'],
-    'never-offers-visual-check': ['conformance/visual-check-after-face-fails'],
+    'never-offers-visual-check': [
+      'conformance/visual-check-after-face-fails',
+      'conformance/face-backlight-falls-back-to-pin',
+      'conformance/face-mask-falls-back-to-pin',
+    ],
     'refuses-black-circle-name': ['conformance/black-circle-name-accepted'],
     'shows-kana-name': [
       'conformance/pin-check-accepted',
@@ -72,7 +79,11 @@ describe('built-in scenarios on the full rig', () => {
       'conformance/card-not-registered-registers-at-reader',
       'conformance/cert-expiring-soon-notice',
       'conformance/pinless-card-face-only',
+      'conformance/smartphone-android-accepted',
+      'conformance/smartphone-iphone-accepted',
+      'conformance/smartphone-site-without-phone-reader',
     ],
+    'phone-failure-ten-wari': ['conformance/smartphone-iphone-unlock-fails'],
     'note-means-failure': ['conformance/cert-expired-in-grace', 'conformance/cert-grace-month-end-last-day', 'conformance/cert-expiring-soon-notice'],
   };
 

@@ -1,5 +1,6 @@
 import type { ExpectationFailure, ResultFile, RunResult, ScenarioResult, StepRecord, TrafficRecord } from '../results.js';
 import type { Reporter } from './reporter.js';
+import { screenSnapshotHtml } from './screen-snapshot.js';
 import { writeFileAtomic } from './write-atomic.js';
 
 /**
@@ -64,9 +65,14 @@ function stepRows(r: ScenarioResult): string {
   return rows.join('');
 }
 
-/** The reader screen as a person reads it: the screen's name, its text, then the other fields. */
+/**
+ * The reader screen as the reader drew it (its HTML snapshot, escaped, inline styles only); a
+ * record too odd to draw falls back to its name, text and fields.
+ */
 function screenCell(screen: Record<string, unknown> | undefined): string {
   if (!screen) return '';
+  const figure = screenSnapshotHtml(screen);
+  if (figure !== undefined) return figure;
   const { screen: name, message, lines, ...rest } = screen;
   const text = Array.isArray(lines) && lines.length > 0 ? lines.map(String) : typeof message === 'string' ? [message] : [];
   const fields = Object.entries(rest).filter(([, v]) => v !== null && v !== undefined);
