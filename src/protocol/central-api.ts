@@ -15,6 +15,7 @@ import { OqsResultMessage } from './oqs-result.js';
  *   POST /v1/card-checks/:checkId/registration  {} → RegistrationResponse (健康保険証利用登録 on the reader)
  *   POST /v1/qualification-checks QualificationCheckRequest → OqsResultDocument (oqs-request.ts)
  *   POST /v1/medical-info          MedicalInfoRequest → MedicalInfoResponse (403 MedicalInfoRefusalReason)
+ *   POST /v1/previous-consents     PreviousConsentRequest → PreviousConsentResponse (carry-over, since 2025-02)
  *
  * Errors: 4xx/5xx with ApiError. A refused certificate is not an HTTP error: it is a 200
  * CardCheckResponse with `accepted: false` and the reason.
@@ -29,10 +30,21 @@ export const ChallengeResponse = z.object({
 });
 export type ChallengeResponse = z.infer<typeof ChallengeResponse>;
 
+/**
+ * How the consent was given on the reader (added, optional): `bulk` on the 包括同意 screen,
+ * `individual` item by item, `carried-over` «現在の同意状況を引き継ぐ» on the carry-over screen
+ * (reader-flow N18), `not-asked` no consent screen at all (資格確認限定型). Only an `individual`
+ * or `carried-over` consent is offered for carry-over at the next visit (004:21).
+ */
+export const ConsentMethod = z.enum(['bulk', 'individual', 'carried-over', 'not-asked']);
+export type ConsentMethod = z.infer<typeof ConsentMethod>;
+
 export const QualificationRequest = z.object({
   consent: ConsentChoices,
   /** Where the face file goes; echoed in the header. */
   arbitraryFileIdentifier: z.string().max(50).optional(),
+  /** Added: how `consent` was given (absent: unknown, treated as not carried over). */
+  consentMethod: ConsentMethod.optional(),
 });
 export type QualificationRequest = z.infer<typeof QualificationRequest>;
 
@@ -201,3 +213,33 @@ export const HomeConsentResponse = z.object({
   result: OqsResultMessage,
 });
 export type HomeConsentResponse = z.infer<typeof HomeConsentResponse>;
+
+/**
+ * `POST /v1/previous-consents` (added): the holder's previous consent at this facility, for the
+ * carry-over screen (reader-flow K0 / N15, since 2025-02; rules.md §2.3 carry-over). The holder is
+ * named by the user-authentication certificate, as in the card check.
+ */
+export const PreviousConsentRequest = z.object({
+  medicalInstitutionCode: z.string().regex(/^\d{10}$/, 'must be 10 digits'),
+  /** base64 DER of the card's user-authentication certificate. */
+  certificate: z.string().min(1),
+});
+export type PreviousConsentRequest = z.infer<typeof PreviousConsentRequest>;
+
+/**
+ * `previousConsent` is present only when the LATEST consent of that holder at that facility was
+ * chosen item by item (or carried over from such a choice): a 包括同意 or a refusal of every
+ * screen is not carried over (004:21). An unknown certificate is answered like no consent.
+ */
+export const PreviousConsentResponse = z.object({
+  previousConsent: z
+    .object({
+      items: ConsentChoices,
+      /** The card check that recorded it. */
+      checkId: z.string(),
+      /** yyyyMMddHHmmss (JST). */
+      consentTime: z.string(),
+    })
+    .optional(),
+});
+export type PreviousConsentResponse = z.infer<typeof PreviousConsentResponse>;

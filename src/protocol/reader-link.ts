@@ -81,6 +81,8 @@ export const ConsentResult = z.object({
    * carry-over screen, so `consent` repeats the `previousConsent` of the verdict (reader-flow N18).
    */
   carriedOver: z.boolean().optional(),
+  /** Added to v1: no consent screen was shown because the verdict said `consentNotAsked`. */
+  consentNotAsked: z.literal(true).optional(),
 });
 export const ReaderNotice = z.object({
   v,
@@ -152,6 +154,12 @@ export const AuthVerdict = z.object({
    * previous choice was individual); absent → the usual consent screens.
    */
   previousConsent: ConsentChoices.optional(),
+  /**
+   * Added to v1: the facility is 資格確認限定型 (qualification only, rules.md §3): no consent
+   * screen is shown; the reader answers at once with a `consent.result` of no consent
+   * (`consentNotAsked: true`). Absent = the usual consent screens.
+   */
+  consentNotAsked: z.literal(true).optional(),
 });
 export const SessionCompleted = z.object({
   v,

@@ -1,4 +1,10 @@
-import { X509Certificate } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { webcrypto, X509Certificate } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fromHex } from '../protocol/apdu.js';
 import { createSimulatedJlis, type SimulatedJlis } from './jlis-ca.js';
@@ -140,5 +146,60 @@ describe('issued user-authentication certificate', () => {
     await expect(jlis.issueAuthCertificate({ ...base, notAfter: '2025-03-31' })).rejects.toThrow(/notAfter 2025-03-31 is before notBefore 2025-04-01/);
     await expect(jlis.issueAuthCertificate({ ...base, serialNumber: 'xyz' })).rejects.toThrow(/serialNumber must be 1–40 hex digits/);
     await expect(jlis.issueAuthCertificate({ ...base, serialNumber: '00' })).rejects.toThrow(/serialNumber must be/);
+  });
+});
+
+describe('CRL entry without a reason (RFC 5280 §5.1: crlEntryExtensions is SIZE (1..MAX))', () => {
+  // 2025-06-01T00:00:00Z; the entry is dated a day earlier.
+  const JUNE_1 = 1748736000000;
+  const MAY_31 = 1748649600000;
+
+  it('carries no crlEntryExtensions at all, and pkijs parses and verifies it', async () => {
+    const j = await createSimulatedJlis();
+    j.revoke('7e57', 'revoked', { at: MAY_31 });
+    const der = await j.crlDer(JUNE_1);
+    // The whole entry, from RFC 5280: SEQUENCE { INTEGER 0x7E57, UTCTime "250531000000Z" } — nothing after.
+    const entry = fromHex('30 13 02 02 7E 57 17 0D 32 35 30 35 33 31 30 30 30 30 30 30 5A');
+    expect(contains(der, entry)).toBe(true);
+    // An empty SEQUENCE right after that entry's time would be the forbidden empty crlEntryExtensions.
+    expect(contains(der, fromHex('17 0D 32 35 30 35 33 31 30 30 30 30 30 30 5A 30 00'))).toBe(false);
+
+    const asn = asn1js.fromBER(der);
+    expect(asn.offset).not.toBe(-1);
+    const crl = new pkijs.CertificateRevocationList({ schema: asn.result });
+    expect(crl.revokedCertificates).toHaveLength(1);
+    expect(crl.revokedCertificates?.[0]?.crlEntryExtensions).toBeUndefined();
+    expect(Buffer.from(crl.revokedCertificates![0]!.userCertificate.valueBlock.valueHexView).toString('hex')).toBe('7e57');
+    const engine = new pkijs.CryptoEngine({ name: 'node', crypto: webcrypto as unknown as pkijs.CryptoEngineParameters['crypto'] });
+    const issuer = pkijs.Certificate.fromBER(j.authCaCertificateDer);
+    expect(await crl.verify({ issuerCertificate: issuer }, engine)).toBe(true);
+    // and @peculiar/x509 still reads it, signature included
+    const peculiar = new x509.X509Crl(der);
+    expect(await peculiar.verify({ publicKey: new x509.X509Certificate(j.authCaCertificateDer) })).toBe(true);
+    expect(peculiar.entries.map((e) => [e.serialNumber.toUpperCase(), e.reason])).toEqual([['7E57', undefined]]);
+  });
+
+  it('openssl crl -verify accepts it beside an entry with a reason', async () => {
+    const j = await createSimulatedJlis();
+    j.revoke('7e57', 'revoked', { at: MAY_31 });
+    j.revoke('0a0b0c', 'suspended', { at: MAY_31 });
+    const der = await j.crlDer(JUNE_1);
+    const dir = mkdtempSync(join(tmpdir(), 'myna-jlis-crl-'));
+    try {
+      writeFileSync(join(dir, 'auth.crl'), der);
+      writeFileSync(join(dir, 'ca.der'), j.authCaCertificateDer);
+      const caPem = execFileSync('openssl', ['x509', '-inform', 'DER', '-in', join(dir, 'ca.der')], { encoding: 'utf8' });
+      writeFileSync(join(dir, 'ca.pem'), caPem);
+      const out = execFileSync('openssl', ['crl', '-inform', 'DER', '-in', join(dir, 'auth.crl'), '-noout', '-verify', '-CAfile', join(dir, 'ca.pem')], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      expect(out).toBe('');
+      const text = execFileSync('openssl', ['crl', '-inform', 'DER', '-in', join(dir, 'auth.crl'), '-noout', '-text'], { encoding: 'utf8' });
+      expect(text).toMatch(/Serial Number: 7E57\s+Revocation Date: May 31 00:00:00 2025 GMT\s+Serial Number: 0A0B0C/);
+      expect(text).toMatch(/Serial Number: 0A0B0C\s+Revocation Date: May 31 00:00:00 2025 GMT\s+CRL entry extensions:\s+X509v3 CRL Reason Code:\s+Certificate Hold/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -25,6 +25,7 @@
  * The CA certificate is deterministic for a given key (fixed serial, fixed dates, deterministic
  * PKCS#1 v1.5 signature), and the key comes from the key cache, so it is the same on every run.
  */
+import * as asn1js from 'asn1js';
 import { createPublicKey, randomBytes, X509Certificate, type KeyObject } from 'node:crypto';
 import {
   CertificateStatusRegistry,
@@ -219,9 +220,45 @@ async function createRootCa(cacheLabel: string, subject: string): Promise<RootCa
           ...(CRL_REASON[e.reason] !== undefined ? { reason: CRL_REASON[e.reason] } : {}),
         })),
       });
-      return new Uint8Array(crl.rawData);
+      return withoutEmptyEntryExtensions(new Uint8Array(crl.rawData), caKeys.privateKey);
     },
   };
+}
+
+/**
+ * @peculiar/x509 writes an empty crlEntryExtensions SEQUENCE for an entry without a reason (our
+ * `revoked`, RFC 5280 reason unspecified). RFC 5280 §5.1 gives crlEntryExtensions SIZE (1..MAX),
+ * so such a CRL is malformed and pkijs refuses it. Drop the empty sequences and sign the TBS again;
+ * a CRL without such an entry is returned as it came (byte for byte).
+ */
+async function withoutEmptyEntryExtensions(der: Uint8Array, signingKey: CryptoKey): Promise<Uint8Array> {
+  const parsed = asn1js.fromBER(der);
+  if (parsed.offset === -1) throw new Error(`J-LIS: the generated CRL does not parse as BER (${parsed.result.error}); this is a bug in jlis-ca.ts`);
+  const [tbs, signatureAlgorithm] = (parsed.result as asn1js.Sequence).valueBlock.value as [asn1js.Sequence, asn1js.Sequence];
+  let dropped = false;
+  // TBSCertList: version, signature, issuer, thisUpdate, nextUpdate, revokedCertificates, [0] crlExtensions.
+  const revoked = tbs.valueBlock.value.find(
+    (child): child is asn1js.Sequence => child instanceof asn1js.Sequence && child.valueBlock.value.length > 0 && child.valueBlock.value.every(isRevokedEntry),
+  );
+  for (const entry of (revoked?.valueBlock.value ?? []) as asn1js.Sequence[]) {
+    const extensions = entry.valueBlock.value[2];
+    if (extensions instanceof asn1js.Sequence && extensions.valueBlock.value.length === 0) {
+      entry.valueBlock.value.splice(2, 1);
+      dropped = true;
+    }
+  }
+  if (!dropped) return der;
+  const tbsDer = new Uint8Array(tbs.toBER());
+  const signature = new Uint8Array(await webcrypto.subtle.sign(RSA_SHA256, signingKey, tbsDer));
+  const list = new asn1js.Sequence({
+    value: [asn1js.fromBER(tbsDer).result, signatureAlgorithm, new asn1js.BitString({ valueHex: signature })],
+  });
+  return new Uint8Array(list.toBER());
+}
+
+/** revokedCertificates entry: SEQUENCE { userCertificate INTEGER, revocationDate Time, crlEntryExtensions? }. */
+function isRevokedEntry(node: unknown): boolean {
+  return node instanceof asn1js.Sequence && node.valueBlock.value[0] instanceof asn1js.Integer;
 }
 
 function validityOf(notBefore: string, notAfter: string): { notBefore: Date; notAfter: Date } {

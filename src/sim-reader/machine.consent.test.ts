@@ -193,3 +193,54 @@ describe('no 限度額 consent screen (removed 2024-10-07)', () => {
     for (const e of [{ type: 'consent.agree-all' }, { type: 'consent.item', agree: true }, { type: 'ack' }] as ReaderEvent[]) expect(step(s, e).state).toBe(s);
   });
 });
+
+describe('資格確認限定型: the verdict says consentNotAsked (rules.md §3, qualification only)', () => {
+  const NOT_ASKED_RESULT = {
+    type: 'send',
+    message: {
+      v: 1,
+      type: 'consent.result',
+      sessionId: 's1',
+      checkId: 'k1',
+      consent: { diagnosis: false, pharmacy: false, checkup: false, operation: false },
+      bulk: false,
+      consentNotAsked: true,
+    },
+  };
+
+  it('no consent screen: the reader sends no consent at once and waits for the result', () => {
+    const r = step(checking(), verdict({ consentNotAsked: true }));
+    expect(r.state.screen).toBe('checking');
+    expect(r.state.session?.awaiting).toBe('session.completed');
+    expect(r.effects).toEqual([NOT_ASKED_RESULT]);
+    // the patient's consent buttons do nothing now
+    expect(step(r.state, { type: 'consent.agree-all' }).effects).toEqual([]);
+  });
+
+  it('a carry-over offer in the same verdict is not shown either', () => {
+    const r = step(checking(), verdict({ consentNotAsked: true, previousConsent: PREVIOUS }));
+    expect(r.state.screen).toBe('checking');
+    expect(r.effects).toEqual([NOT_ASKED_RESULT]);
+  });
+
+  it('after «登録する» the registration goes out, then the no-consent result, no screen between', () => {
+    const s = run(checking(), verdict({ registered: false, consentNotAsked: true }));
+    expect(s.screen).toBe('registration-offer');
+    const r = step(s, { type: 'register.yes' });
+    expect(r.state.screen).toBe('checking');
+    expect(r.effects).toEqual([{ type: 'send', message: { v: 1, type: 'registration.request', sessionId: 's1', checkId: 'k1' } }, NOT_ASKED_RESULT]);
+  });
+
+  it('after the expiry notice: consent buttons are ignored, ack sends the no-consent result', () => {
+    const s = run(checking(), verdict({ certificateStatus: 'expiring-soon', consentNotAsked: true }));
+    expect(s.screen).toBe('cert-expiry-notice');
+    expect(step(s, { type: 'consent.agree-all' }).state.screen).toBe('cert-expiry-notice');
+    const r = step(s, { type: 'ack' });
+    expect(r.state.screen).toBe('checking');
+    expect(r.effects).toEqual([NOT_ASKED_RESULT]);
+  });
+
+  it('without consentNotAsked the 包括同意 screen comes as before', () => {
+    expect(step(checking(), verdict()).state.screen).toBe('consent-bulk');
+  });
+});

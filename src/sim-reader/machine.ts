@@ -12,7 +12,7 @@
  * screen are ignored: the same state object comes back and no effect is emitted.
  */
 import type { ConsentChoices } from '../protocol/consent.js';
-import { FULL_CONSENT } from '../protocol/consent.js';
+import { FULL_CONSENT, NO_CONSENT } from '../protocol/consent.js';
 import { b64 } from '../protocol/messages.js';
 import type { AuthMethod, KeyCarrier, Msg, ReaderMode, ReaderToTerminal, TerminalToReader } from '../protocol/reader-link.js';
 import { READER_PROTOCOL_VERSION } from '../protocol/reader-link.js';
@@ -132,6 +132,8 @@ export interface ReaderSession {
   readonly consentIndex: number;
   /** From the verdict: the previous individual choices at this facility (K0, since 2025-02); null → none offered. */
   readonly previousConsent: ConsentChoices | null;
+  /** From the verdict: the facility is 資格確認限定型, so no consent screen is shown (consentNotAsked). */
+  readonly consentNotAsked: boolean;
   /** What carries the JPKI key: the card, or a phone on the general-purpose reader (P-flow). */
   readonly carrier: KeyCarrier;
   /**
@@ -442,6 +444,7 @@ function newSession(sessionId: string, visual: boolean): ReaderSession {
     consent: {},
     consentIndex: 0,
     previousConsent: null,
+    consentNotAsked: false,
     carrier: 'card',
     phonePin: null,
   };
@@ -858,24 +861,25 @@ function afterVerdict(state: ReaderState, session: ReaderSession, verdict: Msg<T
   const registered = verdict.registered !== false;
   const certificateExpiring = verdict.certificateStatus === 'expiring-soon';
   const previousConsent = verdict.previousConsent !== undefined ? { ...verdict.previousConsent } : null;
-  const next = withSession(state, { awaiting: null, checkId, registered, certificateExpiring, previousConsent });
+  const consentNotAsked = verdict.consentNotAsked === true;
+  const next = withSession(state, { awaiting: null, checkId, registered, certificateExpiring, previousConsent, consentNotAsked });
   if (!registered && session.carrier !== 'card') {
     // F24: a phone is only prepared for a registered card, so no offer: the check ends on E-notreg.
     const errorCode = 'E-notreg';
     const message = state.config.profile.errorTexts[errorCode] ?? `${errorCode} ${texts(state).error}`;
     return { state: goto(state, 'error', { session: next, errorCode, message }), effects: [notice(session, 'not-registered')] };
   }
-  const screen: ScreenId = !registered ? 'registration-offer' : certificateExpiring ? 'cert-expiry-notice' : consentEntry(next);
   // Staff hear of an expiring certificate whether or not the patient sees the notice.
   const effects = certificateExpiring ? [notice(session, 'certificate-expiring', { message: 'certificate ends within 3 months' })] : [];
-  return { state: goto(state, screen, { session: next }), effects };
+  if (registered && !certificateExpiring) return enterConsent(state, next, effects);
+  return { state: goto(state, !registered ? 'registration-offer' : 'cert-expiry-notice', { session: next }), effects };
 }
 
 function stepRegistrationOffer(state: ReaderState, session: ReaderSession, event: ReaderEvent): StepResult {
   if (event.type === 'register.yes' && session.checkId !== null) {
     // N12, after_registration = continue: straight on to the consent screens (K-entry).
     const request: ReaderToTerminal = { v: READER_PROTOCOL_VERSION, type: 'registration.request', sessionId: session.sessionId, checkId: session.checkId };
-    return { state: goto(state, consentEntry(session), { session: withSession(state, { registered: true }) }), effects: [send(request)] };
+    return enterConsent(state, withSession(state, { registered: true }), [send(request)]);
   }
   if (event.type === 'register.no') {
     // F24: no qualification from this card; the staff fall back (paper card, 資格確認書 …).
@@ -887,8 +891,9 @@ function stepRegistrationOffer(state: ReaderState, session: ReaderSession, event
 }
 
 function stepCertExpiryNotice(state: ReaderState, session: ReaderSession, event: ReaderEvent): StepResult {
-  if (event.type === 'ack') return { state: goto(state, consentEntry(session)), effects: [] };
+  if (event.type === 'ack') return enterConsent(state, session);
   // N35: the patient may go on with the consent at once; the notice was informational.
+  if (session.consentNotAsked) return unchanged(state);
   if (consentEntry(session) === 'consent-carryover') {
     if (event.type === 'consent.carry-over' || event.type === 'consent.reselect') return stepConsentCarryover(goto(state, 'consent-carryover'), session, event);
     return unchanged(state);
@@ -1181,6 +1186,17 @@ function consentResult(session: ReaderSession, consent: ConsentChoices, bulk: bo
  */
 function consentEntry(session: ReaderSession): ScreenId {
   return session.previousConsent !== null ? 'consent-carryover' : 'consent-bulk';
+}
+
+/**
+ * Into the consent screens (K-entry), or — when the verdict said `consentNotAsked` (資格確認限定型,
+ * rules.md §3: qualification only, no medical information) — past them: no consent is sent at once.
+ */
+function enterConsent(state: ReaderState, session: ReaderSession, effects: ReaderEffect[] = []): StepResult {
+  if (!session.consentNotAsked) return { state: goto(state, consentEntry(session), { session }), effects };
+  const none: ConsentChoices = { ...NO_CONSENT };
+  const next: ReaderSession = { ...session, consent: none, awaiting: 'session.completed' };
+  return { state: goto(state, 'checking', { session: next }), effects: [...effects, send({ ...consentResultMessage(next, none, false), consentNotAsked: true })] };
 }
 
 function stepConsentCarryover(state: ReaderState, session: ReaderSession, event: ReaderEvent): StepResult {

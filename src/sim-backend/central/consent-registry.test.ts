@@ -122,3 +122,26 @@ describe('property: medical information only with a valid consent at that facili
     );
   });
 });
+
+describe('ConsentRegistry.previousIndividualChoice (carry-over, rules.md §2.3; reader-flow K0, 004:21)', () => {
+  it('offers the latest choice at this facility when it was made item by item or carried over', () => {
+    const r = new ConsentRegistry();
+    r.record(consent({ checkId: 'c1', items: DRUGS_ONLY, method: 'individual' }));
+    expect(r.previousIndividualChoice('hanako', CLINIC)).toMatchObject({ checkId: 'c1', items: { diagnosis: false, pharmacy: true, checkup: false, operation: false } });
+    r.record(consent({ checkId: 'c2', at: T0 + HOUR, items: DRUGS_ONLY, method: 'carried-over' }));
+    expect(r.previousIndividualChoice('hanako', CLINIC)?.checkId).toBe('c2');
+  });
+
+  it('offers nothing when the latest choice was 包括同意, not asked, or of unknown method; nor at another facility', () => {
+    const r = new ConsentRegistry();
+    r.record(consent({ checkId: 'c1', items: DRUGS_ONLY, method: 'individual' }));
+    expect(r.previousIndividualChoice('hanako', PHARMACY)).toBeUndefined();
+    expect(r.previousIndividualChoice('jiro', CLINIC)).toBeUndefined();
+    r.record(consent({ checkId: 'c2', at: T0 + HOUR, method: 'bulk' }));
+    expect(r.previousIndividualChoice('hanako', CLINIC)).toBeUndefined();
+    r.record(consent({ checkId: 'c3', at: T0 + 2 * HOUR, items: NO_CONSENT, method: 'not-asked' }));
+    expect(r.previousIndividualChoice('hanako', CLINIC)).toBeUndefined();
+    r.record(consent({ checkId: 'c4', at: T0 + 3 * HOUR, items: DRUGS_ONLY }));
+    expect(r.previousIndividualChoice('hanako', CLINIC)).toBeUndefined();
+  });
+});

@@ -1,5 +1,5 @@
 import type { ConsentChoices } from '../../protocol/consent.js';
-import type { MedicalInfoKind, MedicalInfoRefusalReason } from '../../protocol/central-api.js';
+import type { ConsentMethod, MedicalInfoKind, MedicalInfoRefusalReason } from '../../protocol/central-api.js';
 import { CONSENT_ACCESS_WINDOW_MS } from './qualification-result.js';
 
 /** One consent as the reader registered it with a qualification answer after a card check. */
@@ -16,6 +16,8 @@ export interface ConsentRecord {
    * (rules.md §2.2), whatever the patient chose on the screens.
    */
   inGrace: boolean;
+  /** How the patient gave it (central-api.ts ConsentMethod); absent = not known, never carried over. */
+  method?: ConsentMethod;
 }
 
 /** One release of medical information: what a scenario asserts on ("none without consent"). */
@@ -67,6 +69,18 @@ export class ConsentRegistry {
   /** The consent registered with a card check, for requests that name the check instead of the person. */
   byCheck(checkId: string): ConsentRecord | undefined {
     return this.#byCheck.get(checkId);
+  }
+
+  /**
+   * The choice the carry-over screen offers (reader-flow K0 / N15; rules.md §2.3 carry-over): the
+   * LATEST consent of the person at THIS facility, only when it was chosen item by item or was
+   * itself carried over from such a choice (004:21: only previous *individual* choices). A later
+   * 包括同意 or a facility's 限定型 check without screens replaces it, so nothing is offered then.
+   * The date rule (from 2025-02-01, option `carryover_from`) is the terminal's.
+   */
+  previousIndividualChoice(personId: string, medicalInstitutionCode: string): ConsentRecord | undefined {
+    const latest = this.#latest.get(pairKey(personId, medicalInstitutionCode));
+    return latest !== undefined && (latest.method === 'individual' || latest.method === 'carried-over') ? latest : undefined;
   }
 
   /** Whether `medicalInstitutionCode` may fetch `kind` of `personId` at `now`. Pure: records nothing. */

@@ -2,7 +2,7 @@ import { LOOPBACK_HOST, listenOn } from '../../protocol/loopback.js';
 import http from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { z } from 'zod';
-import { createRng, jstDate, jstTimestamp, type CertGraceEnd, type Clock, type IsoDate, type Rng } from '../../domain/index.js';
+import { createRng, jstDate, jstStartOfDay, jstTimestamp, type CertGraceEnd, type Clock, type IsoDate, type Rng } from '../../domain/index.js';
 import {
   CardCheckRequest,
   MedicalInfoRequest,
@@ -29,6 +29,7 @@ import { buildQualificationResult, type RatioFieldScope } from './qualification-
 import { cardDataResult, lookupCardData } from './card-data-check.js';
 import { registerOqsRoutes, type OqsRouteOptions } from './oqs-routes.js';
 import { attachRevocationLists, registerCrlRoutes } from './crl-routes.js';
+import { registerConsentHistoryRoutes } from './consent-history-routes.js';
 import { verifyCardSignature, verifyReaderAttestation } from './signature-check.js';
 import type { EligibilityRecord, EligibilityStore } from './store.js';
 
@@ -183,8 +184,8 @@ export async function startCentral(opts: CentralOptions): Promise<CentralServer>
   /** The qualification result of an accepted check, and the consent it records; marks the check used. */
   const qualificationOf = (checkId: string, check: AcceptedCheck, stored: EligibilityRecord, request: QualificationRequest, now: number): OqsResultMessage => {
     check.used = true;
-    const date = jstDate(now);
-    const record = faults.viewRecord(stored, date);
+    const date = checkDate(now);
+    const record = faults.viewRecord(stored, date, { facility: check.medicalInstitutionCode });
     const built = buildQualificationResult({
       person: record.person,
       qualifications: record.qualifications,
@@ -208,6 +209,7 @@ export async function startCentral(opts: CentralOptions): Promise<CentralServer>
         items: { ...request.consent },
         at: now,
         inGrace: check.certificateStatus === 'expired-in-grace',
+        ...(request.consentMethod !== undefined ? { method: request.consentMethod } : {}),
       });
     }
     return faults.adjustResult(built, record.person.id);
@@ -243,7 +245,7 @@ export async function startCentral(opts: CentralOptions): Promise<CentralServer>
     };
 
     const now = clock.now();
-    const cert = await verifyCertificate(certificate, { trustAnchors: opts.trustAnchors, date: jstDate(now), graceEnd, at: new Date(now) });
+    const cert = await verifyCertificate(certificate, { trustAnchors: opts.trustAnchors, date: checkDate(now), graceEnd, at: new Date(now) });
     const expiry = cert.expiresOn !== undefined ? { certificateExpiresOn: cert.expiresOn } : {};
     if (taken === 'unknown' || taken === 'expired' || taken === 'reused') {
       const messages = {
@@ -422,6 +424,7 @@ export async function startCentral(opts: CentralOptions): Promise<CentralServer>
 
   // The other folder messages (一括照会, 照会番号, 薬剤/特定健診) as JSON: oqs-routes.ts.
   registerCrlRoutes(app, { lists: revocation, trustAnchors: opts.trustAnchors, send, sendError });
+  registerConsentHistoryRoutes(app, { store, consents, send, sendError });
   registerOqsRoutes(app, { clock, store, faults, consents, send, sendError, edge, ratioFieldScope: opts.ratioFieldScope, medicalInfoSeed: opts.medicalInfoSeed, ...opts.oqs });
 
   app.use((req: Request, res: Response) => {
@@ -459,6 +462,18 @@ export async function startCentral(opts: CentralOptions): Promise<CentralServer>
         server.close((err) => (err ? reject(err) : resolve()));
       }),
   };
+}
+
+/** The last JST day seen: [from, to) epoch ms → its date. JST has no daylight saving: days are 24 h. */
+let lastDay = { from: 0, to: 0, date: '' as IsoDate };
+
+/** jstDate for the hot path: every check of a (virtual) day asks for the same date. */
+function checkDate(now: number): IsoDate {
+  if (now >= lastDay.from && now < lastDay.to) return lastDay.date;
+  const date = jstDate(now);
+  const from = jstStartOfDay(date);
+  lastDay = { from, to: from + 86_400_000, date };
+  return date;
 }
 
 /** Strict base64 (standard alphabet, optional padding) → bytes; undefined when it is not. */

@@ -3,8 +3,10 @@ import {
   ApiError,
   CardCheckResponse,
   ChallengeResponse,
+  PreviousConsentResponse,
   RegistrationResponse,
   type CardCheckRequest,
+  type PreviousConsentRequest,
   type QualificationCheckRequest,
   type QualificationRequest,
 } from '../../protocol/central-api.js';
@@ -30,6 +32,8 @@ export interface CentralClient {
   confirmQualification(checkId: string, body: QualificationRequest): Promise<CentralResult<OqsResultMessage>>;
   /** 健康保険証利用登録 chosen on the reader for this card check (reader-flow N12). */
   register(checkId: string): Promise<CentralResult<RegistrationResponse>>;
+  /** The holder's previous item-by-item consent at this facility, for the carry-over screen (K0). */
+  previousConsent(body: PreviousConsentRequest): Promise<CentralResult<PreviousConsentResponse>>;
   /** A check by insurance-card data (the req/ → res/ folder exchange). */
   checkQualification(body: QualificationCheckRequest): Promise<CentralResult<OqsResultDocument>>;
   /** The other folder messages (一括照会, 照会番号, 薬剤/特定健診): POST /v1/oqs/:kind. */
@@ -104,6 +108,7 @@ export function createCentralClient(opts: CentralClientOptions): CentralClient {
     confirmQualification: (checkId, body) =>
       post(`/v1/card-checks/${encodeURIComponent(checkId)}/qualification`, body, OqsResultMessage),
     register: (checkId) => post(`/v1/card-checks/${encodeURIComponent(checkId)}/registration`, {}, RegistrationResponse),
+    previousConsent: (body) => post('/v1/previous-consents', body, PreviousConsentResponse),
     checkQualification: (body) => post('/v1/qualification-checks', body, OqsResultDocument),
     answerMessage: (kind, body) => post(`/v1/oqs/${kind}`, body, OQS_MESSAGES[kind].result),
   };

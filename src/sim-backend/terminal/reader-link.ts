@@ -1,4 +1,7 @@
 import type { RawData, WebSocket } from 'ws';
+import { jstDate, type Clock } from '../../domain/clock.js';
+import type { ConsentMethod, PreviousConsentResponse } from '../../protocol/central-api.js';
+import { NO_CONSENT, type ConsentChoices } from '../../protocol/consent.js';
 import { decodeMessage } from '../../protocol/messages.js';
 import {
   ProtocolError,
@@ -13,7 +16,7 @@ import type { CentralClient } from './central-client.js';
 import type { ReceptionPushBody } from './reception-outbox.js';
 import { sendJson, frameText } from './socket-io.js';
 import type { TrafficRecorder } from './traffic.js';
-import { COMMUNICATION_ERROR, readerErrorFor, type ReaderError } from './verdict-codes.js';
+import { COMMUNICATION_ERROR, PHONE_IN_GRACE, readerErrorFor, type ReaderError } from './verdict-codes.js';
 
 const v = READER_PROTOCOL_VERSION;
 
@@ -26,7 +29,19 @@ export interface ReaderLinkDeps {
   traffic: TrafficRecorder;
   /** Counts a request as pending work until its last reply has gone out. */
   track(label: string, work: Promise<void>): void;
+  /** The virtual clock: the carry-over screen exists from `carryoverFrom` on. */
+  clock: Clock;
+  /**
+   * The facility is 資格確認限定型 (rules.md §3: qualification only, no medical information): the
+   * verdict tells the reader to skip the consent screens and no consent is ever recorded.
+   */
+  qualificationOnly: boolean;
+  /** yyyy-MM-dd (JST) from which the carry-over screen is offered: reader-flow option `carryover_from`. */
+  carryoverFrom: string;
 }
+
+/** reader-flow §1.1: «2025-02 … previous individual choices can be carried over»; the day is our default. */
+export const DEFAULT_CARRYOVER_FROM = '2025-02-01';
 
 interface Connection {
   ws: WebSocket;
@@ -39,6 +54,8 @@ interface Session {
   checkId?: string;
   /** A registration under way (N12): the qualification waits for it so it sees the card registered. */
   registration?: Promise<boolean>;
+  /** The previous individual choice offered in the verdict (K0); «引き継ぐ» records exactly this. */
+  previousConsent?: ConsentChoices;
 }
 
 type In<T extends ReaderToTerminal['type']> = Msg<ReaderToTerminal, T>;
@@ -198,8 +215,21 @@ export class ReaderLink {
         });
         if (!r.ok) return this.#send(readerId, conn, this.#refusal(m.sessionId, COMMUNICATION_ERROR));
         const answer = r.value;
+        // F25: the 3-month grace is for the physical card only; a phone in it is refused (E-phone).
+        const phone = m.carrier === 'android' || m.carrier === 'iphone';
+        if (answer.accepted && phone && answer.certificateStatus === 'expired-in-grace') {
+          return this.#send(readerId, conn, { ...this.#refusal(m.sessionId, PHONE_IN_GRACE), certificateStatus: answer.certificateStatus });
+        }
         if (answer.accepted && answer.checkId !== undefined) {
           session.checkId = answer.checkId;
+          // Asked only after the card was accepted (the history is the holder's) and one at a time,
+          // so the traffic order is the same on every run. No answer → the usual consent screens.
+          const earlier = this.#carryoverApplies()
+            ? await this.#deps.central.previousConsent({ medicalInstitutionCode: this.#deps.medicalInstitutionCode, certificate: m.certificate })
+            : undefined;
+          const carried = earlier?.ok === true ? previousItems(earlier.value) : undefined;
+          if (carried !== undefined) session.previousConsent = carried;
+          else delete session.previousConsent;
           return this.#send(readerId, conn, {
             v,
             type: 'auth.verdict',
@@ -209,6 +239,8 @@ export class ReaderLink {
             certificateStatus: answer.certificateStatus,
             // Only the exception is sent: an older reader ignores it, and absent means registered.
             ...(answer.registered ? {} : { registered: false }),
+            ...(carried !== undefined ? { previousConsent: carried } : {}),
+            ...(this.#deps.qualificationOnly ? { consentNotAsked: true as const } : {}),
           });
         }
         // Accepted without a checkId is an answer we cannot continue from: an E-comm, like an outage.
@@ -216,6 +248,14 @@ export class ReaderLink {
         this.#send(readerId, conn, { ...this.#refusal(m.sessionId, error), certificateStatus: answer.certificateStatus });
       })(),
     );
+  }
+
+  /**
+   * Carry-over (reader-flow N15, K0; rules.md §2.3): from `carryoverFrom` (2025-02-01) on, and never
+   * at a 資格確認限定型 facility, which asks no consent at all.
+   */
+  #carryoverApplies(): boolean {
+    return !this.#deps.qualificationOnly && jstDate(this.#deps.clock.now()) >= this.#deps.carryoverFrom;
   }
 
   #registrationRequest(readerId: string, conn: Connection, m: In<'registration.request'>): void {
@@ -241,7 +281,8 @@ export class ReaderLink {
         if (registration !== undefined && !(await registration)) {
           return this.#send(readerId, conn, { ...this.#refusal(m.sessionId, COMMUNICATION_ERROR), checkId: m.checkId });
         }
-        const r = await this.#deps.central.confirmQualification(m.checkId, { consent: m.consent });
+        const { consent, consentMethod } = this.#recordedConsent(session, m);
+        const r = await this.#deps.central.confirmQualification(m.checkId, { consent, consentMethod });
         if (!r.ok) {
           // No face file: the reader shows E-comm (reader-flow F16) and the staff fall back.
           return this.#send(readerId, conn, { ...this.#refusal(m.sessionId, COMMUNICATION_ERROR), checkId: m.checkId });
@@ -252,6 +293,18 @@ export class ReaderLink {
         this.#send(readerId, conn, { v, type: 'session.completed', sessionId: m.sessionId, ...(validity !== undefined ? { validity } : {}) });
       })(),
     );
+  }
+
+  /**
+   * What central records for a consent.result: at a 資格確認限定型 facility nothing (whatever an
+   * older reader sent); «引き継ぐ» the choice the terminal itself offered (N18), not the reader's
+   * copy of it; else the reader's choice. A carry-over the terminal never offered counts as an
+   * individual choice of the items sent.
+   */
+  #recordedConsent(session: Session, m: In<'consent.result'>): { consent: ConsentChoices; consentMethod: ConsentMethod } {
+    if (this.#deps.qualificationOnly) return { consent: { ...NO_CONSENT }, consentMethod: 'not-asked' };
+    if (m.carriedOver === true && session.previousConsent !== undefined) return { consent: { ...session.previousConsent }, consentMethod: 'carried-over' };
+    return { consent: m.consent, consentMethod: m.bulk ? 'bulk' : 'individual' };
   }
 
   /** The session, created if the terminal never saw its challenge (e.g. after a terminal restart). */
@@ -278,4 +331,9 @@ export class ReaderLink {
     const ws = current !== undefined && current.readyState === current.OPEN ? current : origin.ws;
     if (sendJson(ws, message)) this.#deps.traffic('reader', 'out', message);
   }
+}
+
+/** The items of a previous-consent answer, or undefined when central has none to offer. */
+function previousItems(answer: PreviousConsentResponse): ConsentChoices | undefined {
+  return answer.previousConsent === undefined ? undefined : { ...answer.previousConsent.items };
 }

@@ -10,7 +10,7 @@ import { startFolderGateway, type FolderEvent, type FolderGateway } from './fold
 import { IdleWatch } from './idle-watch.js';
 import { acceptOqsSocket, handleOqsHttp, OQS_SOCKET_PATH } from './json-transports.js';
 import { createOqsAnswerer } from './oqs-answer.js';
-import { ReaderLink } from './reader-link.js';
+import { DEFAULT_CARRYOVER_FROM, ReaderLink } from './reader-link.js';
 import { ReceptionLink } from './reception-link.js';
 import { ReceptionOutbox } from './reception-outbox.js';
 import type { TrafficEntry, TrafficRecorder } from './traffic.js';
@@ -42,6 +42,17 @@ export interface TerminalOptions {
     pollIntervalMs?: number;
   };
   onFolderEvent?: (event: FolderEvent) => void;
+  /**
+   * The facility is 資格確認限定型 (rules.md §3; central's `oqs.qualificationOnlyFacilities`): the
+   * reader is told to skip the consent screens (`auth.verdict.consentNotAsked`) and no consent is
+   * recorded. Default false.
+   */
+  qualificationOnly?: boolean;
+  /**
+   * yyyy-MM-dd (JST) from which a return visit is offered its previous individual choices
+   * (reader-flow option `carryover_from`, K0). Default 2025-02-01.
+   */
+  carryoverFrom?: string;
 }
 
 export interface Terminal {
@@ -92,6 +103,9 @@ export async function startTerminal(opts: TerminalOptions): Promise<Terminal> {
   }
   if (!URL.canParse(opts.centralUrl)) {
     throw new RangeError(`startTerminal: centralUrl is not a URL: "${opts.centralUrl}" (expected e.g. http://127.0.0.1:PORT)`);
+  }
+  if (opts.carryoverFrom !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(opts.carryoverFrom)) {
+    throw new RangeError(`startTerminal: carryoverFrom must be a date yyyy-MM-dd, received "${opts.carryoverFrom}"`);
   }
   const terminalId = opts.terminalId ?? DEFAULT_TERMINAL_ID;
   const host = opts.host ?? '127.0.0.1';
@@ -150,6 +164,9 @@ export async function startTerminal(opts: TerminalOptions): Promise<Terminal> {
     nextFaceFileName: createFaceFileNamer(opts.medicalInstitutionCode, opts.clock),
     traffic,
     track: (label, work) => idle.track(label, work),
+    clock: opts.clock,
+    qualificationOnly: opts.qualificationOnly ?? false,
+    carryoverFrom: opts.carryoverFrom ?? DEFAULT_CARRYOVER_FROM,
   });
 
   const answerOqs = createOqsAnswerer({ clock: opts.clock, medicalInstitutionCode: opts.medicalInstitutionCode, central });

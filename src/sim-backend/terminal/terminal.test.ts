@@ -58,6 +58,8 @@ class FakeCentral {
     '/v1/challenges': () => ({ status: 200, json: { challengeId: 'ch-1', nonce: 'bm9uY2Utbm9uY2Utbm9uY2Utbm9uY2Utbm9uY2U=', expiresAt: 1743467700000 } }),
     '/v1/card-checks': () => ({ status: 200, json: ACCEPTED }),
     '/v1/card-checks/chk-1/qualification': () => ({ status: 200, json: QUALIFICATION_RESULT }),
+    // No earlier consent at this facility: the usual consent screens.
+    '/v1/previous-consents': () => ({ status: 200, json: {} }),
   };
   #server: Server;
   url = '';
@@ -228,7 +230,9 @@ describe('terminal: full relay', () => {
         path: '/v1/card-checks',
         body: { medicalInstitutionCode: '1312345678', method: 'pin', certificate: 'MIIBcert', challengeId: 'ch-1', signature: 'c2lnbmF0dXJl' },
       },
-      { path: '/v1/card-checks/chk-1/qualification', body: { consent: CONSENT } },
+      // 2025-04-01 is on or after 2025-02-01: the terminal asks for a previous individual choice.
+      { path: '/v1/previous-consents', body: { medicalInstitutionCode: '1312345678', certificate: 'MIIBcert' } },
+      { path: '/v1/card-checks/chk-1/qualification', body: { consent: CONSENT, consentMethod: 'individual' } },
     ]);
 
     expect(terminal.outboxSize()).toBe(1);
@@ -594,12 +598,13 @@ describe('terminal: registration on the reader (reader-flow N11, N12)', () => {
     reader.send({ v: 1, type: 'ping', id: 'p1' });
     expect(await reader.next()).toEqual({ v: 1, type: 'pong', id: 'p1' });
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(central.requests.map((r) => r.path)).toEqual(['/v1/challenges', '/v1/card-checks', '/v1/card-checks/chk-1/registration']);
+    expect(central.requests.map((r) => r.path)).toEqual(['/v1/challenges', '/v1/card-checks', '/v1/previous-consents', '/v1/card-checks/chk-1/registration']);
     releaseRegistration();
     expect(await reader.next()).toEqual({ v: 1, type: 'session.completed', sessionId: 's1', validity: '1' });
     expect(central.requests.map((r) => r.path)).toEqual([
       '/v1/challenges',
       '/v1/card-checks',
+      '/v1/previous-consents',
       '/v1/card-checks/chk-1/registration',
       '/v1/card-checks/chk-1/qualification',
     ]);
@@ -619,5 +624,142 @@ describe('terminal: registration on the reader (reader-flow N11, N12)', () => {
     expect(await reader.next()).toMatchObject({ v: 1, type: 'auth.verdict', sessionId: 's1', accepted: false, errorCode: 'E-comm', checkId: 'chk-1' });
     await terminal.whenIdle(2000);
     expect(central.requests.map((r) => r.path)).not.toContain('/v1/card-checks/chk-1/qualification');
+  });
+});
+
+// ---------------------------------------------------------------- carry-over, phones in grace, 資格確認限定型
+
+const PREVIOUS = { diagnosis: false, pharmacy: true, checkup: true, operation: false };
+const PREVIOUS_ANSWER = { previousConsent: { items: PREVIOUS, checkId: 'prior-1', consentTime: '20250303101500' } };
+
+/** challenge → auth.result (as given) → the verdict. */
+async function authenticate(reader: Peer, auth: Json = AUTH_RESULT): Promise<Json> {
+  reader.send({ v: 1, type: 'challenge.request', sessionId: 's1' });
+  await reader.next();
+  reader.send(auth);
+  return reader.next();
+}
+
+describe('terminal: consent carry-over (reader-flow K0/N15/N18, rules.md §2.3, since 2025-02)', () => {
+  it('puts the previous individual choice into the accepted verdict and records exactly it on «引き継ぐ»', async () => {
+    const { central, terminal } = await rig();
+    central.routes['/v1/previous-consents'] = () => ({ status: 200, json: PREVIOUS_ANSWER });
+    const reader = await helloReader(terminal);
+    expect(await authenticate(reader)).toEqual({
+      v: 1,
+      type: 'auth.verdict',
+      sessionId: 's1',
+      accepted: true,
+      checkId: 'chk-1',
+      certificateStatus: 'valid',
+      previousConsent: { diagnosis: false, pharmacy: true, checkup: true, operation: false },
+    });
+    // The reader's copy says something else: the terminal records what it offered.
+    reader.send({ ...CONSENT_RESULT, consent: { diagnosis: true, pharmacy: true, checkup: true, operation: true }, carriedOver: true });
+    expect(await reader.next()).toMatchObject({ type: 'session.completed', sessionId: 's1' });
+    expect(central.requests.at(-1)).toEqual({
+      path: '/v1/card-checks/chk-1/qualification',
+      body: { consent: { diagnosis: false, pharmacy: true, checkup: true, operation: false }, consentMethod: 'carried-over' },
+    });
+  });
+
+  it('does not ask before 2025-02-01 (JST) and asks from 2025-02-01 00:00 JST on', async () => {
+    const before = await rig({ clock: new VirtualClock('2025-01-31T23:59:59+09:00') });
+    before.central.routes['/v1/previous-consents'] = () => ({ status: 200, json: PREVIOUS_ANSWER });
+    const r1 = await helloReader(before.terminal);
+    expect(await authenticate(r1)).toEqual({ v: 1, type: 'auth.verdict', sessionId: 's1', accepted: true, checkId: 'chk-1', certificateStatus: 'valid' });
+    expect(before.central.requests.map((r) => r.path)).toEqual(['/v1/challenges', '/v1/card-checks']);
+
+    const from = await rig({ clock: new VirtualClock('2025-02-01T00:00:00+09:00') });
+    from.central.routes['/v1/previous-consents'] = () => ({ status: 200, json: PREVIOUS_ANSWER });
+    const r2 = await helloReader(from.terminal);
+    expect(await authenticate(r2)).toMatchObject({ accepted: true, previousConsent: { diagnosis: false, pharmacy: true, checkup: true, operation: false } });
+    expect(from.central.requests.map((r) => r.path)).toEqual(['/v1/challenges', '/v1/card-checks', '/v1/previous-consents']);
+  });
+
+  it('goes on with the usual screens when central has no history route or fails; a refused card is never looked up', async () => {
+    const { central, terminal } = await rig();
+    central.routes['/v1/previous-consents'] = () => ({ status: 500, json: { error: { code: 'boom', message: 'down' } } });
+    const reader = await helloReader(terminal);
+    expect(await authenticate(reader)).toEqual({ v: 1, type: 'auth.verdict', sessionId: 's1', accepted: true, checkId: 'chk-1', certificateStatus: 'valid' });
+    reader.send({ ...CONSENT_RESULT, carriedOver: true });
+    await reader.next();
+    // A carry-over the terminal never offered is recorded as an individual choice of the items sent.
+    expect(central.requests.at(-1)?.body).toEqual({ consent: CONSENT, consentMethod: 'individual' });
+
+    const refused = await rig();
+    refused.central.routes['/v1/card-checks'] = () => ({
+      status: 200,
+      json: { accepted: false, certificateStatus: 'revoked', registered: false, rejection: { reason: 'certificate-revoked', message: 'revoked' } },
+    });
+    const r2 = await helloReader(refused.terminal);
+    expect(await authenticate(r2)).toMatchObject({ accepted: false, errorCode: '006' });
+    expect(refused.central.requests.map((r) => r.path)).toEqual(['/v1/challenges', '/v1/card-checks']);
+  });
+
+  it('records a 包括同意 as bulk', async () => {
+    const { central, terminal } = await rig();
+    const reader = await helloReader(terminal);
+    await authenticate(reader);
+    reader.send({ ...CONSENT_RESULT, consent: { diagnosis: true, pharmacy: true, checkup: true, operation: true }, bulk: true });
+    await reader.next();
+    expect(central.requests.at(-1)?.body).toEqual({ consent: { diagnosis: true, pharmacy: true, checkup: true, operation: true }, consentMethod: 'bulk' });
+  });
+});
+
+describe('terminal: a smartphone certificate in its grace period is refused (reader-flow F25, PORTAL-KB-SMAPHO)', () => {
+  const IN_GRACE = { ...ACCEPTED, certificateStatus: 'expired-in-grace' };
+
+  it.each(['android', 'iphone'])('%s in grace → E-phone, the patient is sent to the physical card', async (carrier) => {
+    const { central, terminal } = await rig();
+    central.routes['/v1/card-checks'] = () => ({ status: 200, json: IN_GRACE });
+    const reader = await helloReader(terminal);
+    expect(await authenticate(reader, { ...AUTH_RESULT, carrier })).toEqual({
+      v: 1,
+      type: 'auth.verdict',
+      sessionId: 's1',
+      accepted: false,
+      errorCode: 'E-phone',
+      message: 'スマートフォンの電子証明書は有効期限切れです。マイナンバーカードをご利用ください',
+      certificateStatus: 'expired-in-grace',
+    });
+    expect(central.requests.map((r) => r.path)).toEqual(['/v1/challenges', '/v1/card-checks']);
+  });
+
+  it('the physical card in grace is accepted (rules.md §2.2), and so is a phone with a valid certificate', async () => {
+    const { central, terminal } = await rig();
+    central.routes['/v1/card-checks'] = () => ({ status: 200, json: IN_GRACE });
+    const reader = await helloReader(terminal);
+    expect(await authenticate(reader, { ...AUTH_RESULT, carrier: 'card' })).toMatchObject({ accepted: true, certificateStatus: 'expired-in-grace' });
+
+    const valid = await rig();
+    const r2 = await helloReader(valid.terminal);
+    expect(await authenticate(r2, { ...AUTH_RESULT, carrier: 'android' })).toMatchObject({ accepted: true, certificateStatus: 'valid' });
+  });
+});
+
+describe('terminal: 資格確認限定型 (qualificationOnly)', () => {
+  it('tells the reader to skip the consent screens, never looks up a carry-over and records no consent', async () => {
+    const { central, terminal } = await rig({ qualificationOnly: true });
+    central.routes['/v1/previous-consents'] = () => ({ status: 200, json: PREVIOUS_ANSWER });
+    const reader = await helloReader(terminal);
+    expect(await authenticate(reader)).toEqual({
+      v: 1,
+      type: 'auth.verdict',
+      sessionId: 's1',
+      accepted: true,
+      checkId: 'chk-1',
+      certificateStatus: 'valid',
+      consentNotAsked: true,
+    });
+    // Even a reader that asked anyway gets nothing recorded.
+    reader.send({ ...CONSENT_RESULT, consent: { diagnosis: true, pharmacy: true, checkup: true, operation: true } });
+    expect(await reader.next()).toMatchObject({ type: 'session.completed' });
+    expect(central.requests.map((r) => r.path)).toEqual(['/v1/challenges', '/v1/card-checks', '/v1/card-checks/chk-1/qualification']);
+    expect(central.requests.at(-1)?.body).toEqual({ consent: { diagnosis: false, pharmacy: false, checkup: false, operation: false }, consentMethod: 'not-asked' });
+  });
+
+  it('refuses a carryoverFrom that is not a date', async () => {
+    await expect(rig({ carryoverFrom: '2025-02' })).rejects.toThrow(/carryoverFrom must be a date yyyy-MM-dd, received "2025-02"/);
   });
 });

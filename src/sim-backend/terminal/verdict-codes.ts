@@ -43,3 +43,14 @@ export const UNSPECIFIED_REJECTION: ReaderError = { errorCode: 'E-auth', message
 export function readerErrorFor(reason: RejectionReason | undefined): ReaderError {
   return reason === undefined ? UNSPECIFIED_REJECTION : REJECTION_ERRORS[reason];
 }
+
+/**
+ * A phone (スマホ保険証) whose certificate is only valid by the 3-month post-expiry grace: the grace
+ * is for the physical card only, so the phone is refused and the patient is sent to the card
+ * (reader-flow F25 → E-phone, PORTAL-KB-SMAPHO; rules.md §2.2 gives the grace, reader-flow §1.2 says
+ * «the 3-month grace applies to the physical card only»). The wording is ours.
+ */
+export const PHONE_IN_GRACE: ReaderError = {
+  errorCode: 'E-phone',
+  message: 'スマートフォンの電子証明書は有効期限切れです。マイナンバーカードをご利用ください',
+};
