@@ -108,4 +108,9 @@ describe('reference reception decisions', () => {
     expect(out.status).toBe('fallback');
     expect(out.copayRatio).toBeUndefined();
   });
+
+  it('asks which insurance is current on 複数該当 instead of taking the first record (T08, seed 002 問8)', () => {
+    const out = decide(undefined, result({}, { QualificationValidity: '5' }));
+    expect(out).toEqual({ status: 'pending', reason: 'qualification-multiple', qualificationValidity: '5' });
+  });
 });

@@ -108,6 +108,12 @@ function decideOnResult(message: OqsResultMessage): ReceptionOutcome {
     if (body.ProcessingResultMessage) outcome.warnings = [body.ProcessingResultMessage];
     return outcome;
   }
+  if (validity === QualificationValidity.MULTIPLE) {
+    // 複数該当 (T08: 国保 and 社保 both «該当あり», seed 002 問8): both records are shown and the staff
+    // ask the patient which insurance is current; never auto-pick the first (our rule). Not a
+    // fallback: the insurance is confirmed, only which one is open.
+    return { status: 'pending', reason: 'qualification-multiple', qualificationValidity: validity };
+  }
   const reason =
     validity === QualificationValidity.INVALID
       ? 'qualification-invalid'

@@ -11,6 +11,8 @@ import {
   type SutInfo,
 } from '../protocol/sut-remote.js';
 import type { Decide } from './decide.js';
+import { BackOfficeAnswer, type BackOfficeOutcome, type BackOfficeResponse } from '../protocol/back-office.js';
+import { decideBackOffice, type DecideBackOffice } from './back-office.js';
 import { ReferenceReception } from './reception-client.js';
 
 /**
@@ -25,6 +27,7 @@ export interface ReferenceServerOptions {
   port?: number;
   name?: string;
   decide?: Decide;
+  decideBackOffice?: DecideBackOffice;
 }
 
 export interface ReferenceServer {
@@ -51,7 +54,7 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-function send(res: ServerResponse, status: number, body?: SutInfo | ReceptionStarted | OutcomeResponse | SutError): void {
+function send(res: ServerResponse, status: number, body?: SutInfo | ReceptionStarted | OutcomeResponse | SutError | BackOfficeResponse): void {
   if (body === undefined) {
     res.writeHead(status).end();
     return;
@@ -65,6 +68,8 @@ export async function startReferenceServer(opts: ReferenceServerOptions = {}): P
   const host = opts.host ?? '127.0.0.1';
   const name = opts.name ?? 'reference-reception';
   const receptions = new Map<string, ReferenceReception>();
+  const desks = new Map<string, BackOfficeOutcome>();
+  const decideDesk = opts.decideBackOffice ?? decideBackOffice;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = new URL(req.url ?? '/', 'http://sut.invalid').pathname;
@@ -93,6 +98,26 @@ export async function startReferenceServer(opts: ReferenceServerOptions = {}): P
       receptions.set(receptionId, reception);
       return send(res, 201, { receptionId });
     }
+    const office = /^\/v1\/receptions\/([^/]+)\/back-office$/.exec(path);
+    if (office) {
+      const id = office[1]!;
+      if (!receptions.has(id)) return fail(res, 404, 'unknown-reception', `no reception "${id}" here; start one with POST /v1/receptions`);
+      if (req.method === 'POST') {
+        let json: unknown;
+        try {
+          json = JSON.parse(await readBody(req));
+        } catch (e) {
+          return fail(res, 400, 'bad-json', `POST ${path}: the body is not JSON: ${(e as Error).message}`);
+        }
+        const parsed = BackOfficeAnswer.safeParse(json);
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0];
+          return fail(res, 400, 'bad-request', `POST ${path}: ${issue?.path.join('.') || '(body)'}: ${issue?.message ?? 'invalid'}`);
+        }
+        desks.set(id, decideDesk(desks.get(id) ?? {}, parsed.data));
+      }
+      if (req.method === 'POST' || req.method === 'GET') return send(res, 200, { backOffice: desks.get(id) ?? {} });
+    }
     const m = /^\/v1\/receptions\/([^/]+)(\/outcome)?$/.exec(path);
     const reception = m ? receptions.get(m[1]!) : undefined;
     if (m && !reception) return fail(res, 404, 'unknown-reception', `no reception "${m[1]}" here; start one with POST /v1/receptions`);
@@ -101,6 +126,7 @@ export async function startReferenceServer(opts: ReferenceServerOptions = {}): P
     }
     if (m && reception && req.method === 'DELETE' && !m[2]) {
       receptions.delete(m[1]!);
+      desks.delete(m[1]!);
       await reception.close();
       return send(res, 204);
     }

@@ -1,8 +1,9 @@
 import { sourceLabels, type Scenario, type Step } from '../scenarios/schema.js';
 import type { LoadedScenario } from '../scenarios/loader.js';
 import { faceEmbedding } from '../sim-reader/index.js';
-import { checkExpectation } from './expect.js';
+import { checkExpectation, type Observed } from './expect.js';
 import { assembleRig, type Rig } from './rig.js';
+import { batchCheck, batchDownload, homeConsent, loadCrl, requestMedicalInfo, revoke } from './back-office-steps.js';
 import type { ExpectationFailure, ScenarioResult, StepRecord } from './results.js';
 import type { SutAdapter } from './sut-adapter.js';
 
@@ -33,9 +34,21 @@ export function describeStep(step: Step): string {
 
 const CONSENT_ORDER = ['diagnosis', 'pharmacy', 'checkup', 'operation'] as const;
 
-async function perform(rig: Rig, step: Step): Promise<void> {
+async function perform(rig: Rig, step: Step, scenario: Scenario, index: number): Promise<void> {
   const { reader } = rig;
-  if ('place-card' in step) {
+  if ('batch-check' in step) {
+    await batchCheck(rig, scenario, step, index);
+  } else if ('batch-download' in step) {
+    await batchDownload(rig, step, index);
+  } else if ('request-medical-info' in step) {
+    await requestMedicalInfo(rig, step, index);
+  } else if ('home-consent' in step) {
+    await homeConsent(rig, step, index);
+  } else if ('revoke' in step) {
+    revoke(rig, step, index);
+  } else if ('load-crl' in step) {
+    await loadCrl(rig, index);
+  } else if ('place-card' in step) {
     const card = rig.transports.get(step['place-card']);
     if (!card) throw new Error(`no card for persona "${step['place-card']}"`);
     await reader.dispatch({
@@ -119,9 +132,15 @@ async function settle(rig: Rig, timeoutMs: number): Promise<void> {
   await rig.reader.tick();
 }
 
-async function observe(rig: Rig): Promise<{ outcome: Record<string, unknown> | undefined; reader: Record<string, unknown> }> {
+async function observe(rig: Rig): Promise<Observed & { reader: Record<string, unknown> }> {
   const outcome = await rig.sut.outcome();
-  return { outcome: outcome as Record<string, unknown> | undefined, reader: { ...rig.reader.screen() } };
+  const desk = rig.sut.backOffice ? await rig.sut.backOffice.outcome() : undefined;
+  return {
+    outcome: outcome as Record<string, unknown> | undefined,
+    reader: { ...rig.reader.screen() },
+    batch: desk?.batch as Record<string, unknown> | undefined,
+    medicalInfo: desk?.medicalInfo as Record<string, unknown> | undefined,
+  };
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -161,7 +180,7 @@ export async function executeScenario(loaded: LoadedScenario, opts: ExecuteOptio
 
   let rig: Rig | undefined;
   try {
-    rig = await withTimeout(assembleRig(scenario, opts.adapter, { seed: opts.seed }), 60_000, 'assembling the rig');
+    rig = await withTimeout(assembleRig(scenario, opts.adapter, { seed: opts.seed, scenarioFile: loaded.file }), 60_000, 'assembling the rig');
     for (const [index, step] of scenario.steps.entries()) {
       rig.traffic.step = index;
       const t0 = performance.now();
@@ -175,7 +194,7 @@ export async function executeScenario(loaded: LoadedScenario, opts: ExecuteOptio
             failures.push(...found);
           }
         } else {
-          await withTimeout(perform(rig, step), stepTimeoutMs, `step ${index} (${record.step})`);
+          await withTimeout(perform(rig, step, scenario, index), stepTimeoutMs, `step ${index} (${record.step})`);
           await settle(rig, stepTimeoutMs);
         }
         const seen = await observe(rig);

@@ -40,4 +40,18 @@ describe('expectation matchers', () => {
     const failures = checkExpectation({ outcome: { status: 'accepted' } }, { outcome: undefined, reader: undefined }, -1);
     expect(failures.map((f) => f.message)).toEqual(['outcome.status: expected "accepted", got (absent)']);
   });
+
+  it('checks batch validity patient by patient and the medical-info decision', () => {
+    const failures = checkExpectation(
+      { batch: { state: 'done', validity: { hanako: '1', jiro: '2' }, flagged: ['jiro'] }, medicalInfo: { shown: false, reason: 'no-consent' } },
+      { outcome: undefined, reader: undefined, batch: { state: 'done', validity: { hanako: '1' }, flagged: [] }, medicalInfo: { shown: true } },
+      -1,
+    );
+    expect(failures.map((f) => f.message)).toEqual([
+      'batch.validity.jiro: expected "2", got (absent)',
+      'batch.flagged: expected ["jiro"], got []',
+      'medicalInfo.shown: expected false, got true',
+      'medicalInfo.reason: expected "no-consent", got (absent)',
+    ]);
+  });
 });

@@ -34,17 +34,27 @@ export function checkMatcher(actual: unknown, matcher: Matcher): string | undefi
 export interface Observed {
   outcome: Record<string, unknown> | undefined;
   reader: Record<string, unknown> | undefined;
+  /** The reception's back office: its reading of the last 一括照会 download / medical-info fetch. */
+  batch?: Record<string, unknown> | undefined;
+  medicalInfo?: Record<string, unknown> | undefined;
 }
 
 export function checkExpectation(expectation: Expectation, observed: Observed, step: number): ExpectationFailure[] {
   const failures: ExpectationFailure[] = [];
-  for (const part of ['outcome', 'reader'] as const) {
+  for (const part of ['outcome', 'reader', 'batch', 'medicalInfo'] as const) {
     const wanted = expectation[part];
     if (!wanted) continue;
     const subject = observed[part];
-    for (const [key, matcher] of Object.entries(wanted)) {
+    // batch.validity is a map of patient → matcher: checked key by key (batch.validity.jiro).
+    const flat = Object.entries(wanted).flatMap(([key, matcher]): Array<[string, unknown, unknown]> => {
+      if (part === 'batch' && key === 'validity' && matcher !== undefined) {
+        const seen = subject?.validity as Record<string, unknown> | undefined;
+        return Object.entries(matcher as Record<string, Matcher>).map(([who, m]) => [`validity.${who}`, m, seen?.[who]]);
+      }
+      return [[key, matcher, subject?.[key]]];
+    });
+    for (const [key, matcher, actual] of flat) {
       if (matcher === undefined) continue;
-      const actual = subject?.[key];
       const message = checkMatcher(actual, matcher as Matcher);
       if (message) {
         failures.push({ path: `${part}.${key}`, expected: matcher, actual, message: `${part}.${key}: ${message}`, step });

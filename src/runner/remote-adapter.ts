@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { OutcomeResponse, ReceptionStarted, SUT_PROTOCOL_VERSION, SutInfo, type StartReception } from '../protocol/sut-remote.js';
 import type { SutAdapter, SutEndpoints } from './sut-adapter.js';
+import { BackOfficeResponse } from '../protocol/back-office.js';
 
 /**
  * A vendor's reception system reached over the remote SUT protocol (docs/protocols/sut.md).
@@ -102,8 +103,17 @@ export function remoteAdapter(opts: RemoteAdapterOptions): SutAdapter {
       };
       const started = (await call(root, 'POST', '/v1/receptions', timeoutMs, ReceptionStarted, request))!;
       const path = `/v1/receptions/${encodeURIComponent(started.receptionId)}`;
+      // The back-office endpoints are optional for a SUT: only asked once a back-office step ran.
+      let delivered = false;
       return {
         outcome: async () => (await call(root, 'GET', `${path}/outcome`, timeoutMs, OutcomeResponse))!.outcome ?? undefined,
+        backOffice: {
+          deliver: async (answer) => {
+            delivered = true;
+            await call(root, 'POST', `${path}/back-office`, timeoutMs, BackOfficeResponse, answer);
+          },
+          outcome: async () => (delivered ? (await call(root, 'GET', `${path}/back-office`, timeoutMs, BackOfficeResponse))!.backOffice : {}),
+        },
         close: async () => {
           await call(root, 'DELETE', path, timeoutMs, undefined);
         },

@@ -2,14 +2,14 @@ import { createPublicKey } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import iconv from 'iconv-lite';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { certificateExpiry } from '../domain/card-validity.js';
 import { VirtualClock, jstDate } from '../domain/clock.js';
 import { createRng } from '../domain/rng.js';
 import { addYears, isoDate, type IsoDate } from '../domain/dates.js';
 import type { Person, Qualification } from '../domain/person.js';
 import { startCentral } from '../sim-backend/central/index.js';
-import { EligibilityStore } from '../sim-backend/central/index.js';
+import { EligibilityStore, addDataset, generatePopulation, loadDataset } from '../sim-backend/central/index.js';
 import { startTerminal, type Terminal } from '../sim-backend/terminal/index.js';
 import { createMyNumberCard, createSimulatedJlis, getEcKeyPair, type CreateMyNumberCardOptions, type MyNumberCard, type SimulatedJlis } from '../sim-card/index.js';
 import { SimReader, type SimReaderOptions } from '../sim-reader/index.js';
@@ -36,6 +36,13 @@ export interface Rig {
   sut: SutSession;
   /** What crossed the wire so far, masked. */
   traffic: TrafficLog;
+  /** The J-LIS that issued this rig's cards (the scenario's own one when `central.crl` is set). */
+  jlis: SimulatedJlis;
+  /** The terminal's shared folder (face/, req/, res/). */
+  folderRoot: string;
+  medicalInstitutionCode: string;
+  /** Back-office state across steps: the last 一括照会 ReceptionNumber. */
+  backOffice: { receptionNumber?: string };
   /** The result files the terminal has written to its face/ folder so far, as written. */
   resultFiles(): Promise<ResultFile[]>;
   close(): Promise<void>;
@@ -44,6 +51,8 @@ export interface Rig {
 export interface RigOptions {
   /** Handed to the SUT with its endpoints (the remote protocol passes it on for its logs). */
   seed?: number;
+  /** The scenario's file: `central.dataset` is relative to it. Default: the working directory. */
+  scenarioFile?: string;
 }
 
 const READER_ID = 'reader-1';
@@ -120,12 +129,31 @@ export function readerOptions(reader: Scenario['reader']): Partial<SimReaderOpti
   return out;
 }
 
+/** The scenario's `central` block as startCentral's `oqs` options (absent ones left to central). */
+export function centralOqsOptions(scenario: Scenario): { oqs?: { bulkProcessingMs?: number; qualificationOnlyFacilities?: string[] } } {
+  const c = scenario.central;
+  if (!c || (c.bulkProcessingMs === undefined && !c.qualificationOnly)) return {};
+  return {
+    oqs: {
+      ...(c.bulkProcessingMs !== undefined ? { bulkProcessingMs: c.bulkProcessingMs } : {}),
+      ...(c.qualificationOnly ? { qualificationOnlyFacilities: [scenario.facility.medicalInstitutionCode] } : {}),
+    },
+  };
+}
+
 export async function assembleRig(scenario: Scenario, adapter: SutAdapter, opts: RigOptions = {}): Promise<Rig> {
   const clock = new VirtualClock(scenario.at);
   const traffic = createTrafficLog();
   const scenarioDate = jstDate(clock.now());
-  const jlis = await sharedJlis();
+  // A scenario that revokes certificates gets its own J-LIS (same cached CA keys): revocations
+  // live in the J-LIS object and must not leak into the other scenarios of the process.
+  const jlis = scenario.central?.crl === 'card-sim' ? await createSimulatedJlis() : await sharedJlis();
   const store = new EligibilityStore();
+  if (scenario.central?.dataset !== undefined) {
+    const base = opts.scenarioFile !== undefined ? dirname(opts.scenarioFile) : process.cwd();
+    addDataset(store, await loadDataset(resolve(base, scenario.central.dataset)));
+  }
+  if (scenario.central?.population !== undefined) store.addSegment(generatePopulation(scenario.central.population));
   const cards = new Map<string, MyNumberCard>();
   const names = new Map<string, string>();
   const transports = new Map<string, CardTransport>();
@@ -181,6 +209,8 @@ export async function assembleRig(scenario: Scenario, adapter: SutAdapter, opts:
       faults: scenario.faults,
       rng: createRng(opts.seed ?? 1).fork('central'),
       onTraffic: (e) => traffic.fromCentral(e),
+      ...centralOqsOptions(scenario),
+      ...(scenario.central?.crl === 'card-sim' ? { crl: await jlis.crlDer(clock.now()) } : {}),
     });
     closers.push(() => central.close());
     const terminal = await startTerminal({
@@ -189,6 +219,7 @@ export async function assembleRig(scenario: Scenario, adapter: SutAdapter, opts:
       medicalInstitutionCode: scenario.facility.medicalInstitutionCode,
       onTraffic: (e) => traffic.fromTerminal(e),
       folders: { root: folderRoot },
+      ...(scenario.central?.qualificationOnly ? { qualificationOnly: true } : {}),
       onFolderEvent: (e) => {
         if (e.kind === 'face-written') written.push({ name: e.file, step: traffic.step });
       },
@@ -228,7 +259,24 @@ export async function assembleRig(scenario: Scenario, adapter: SutAdapter, opts:
     reader.onTimeout((t) => traffic.readerTimeout(t));
     await reader.connect();
     closers.push(() => reader.close());
-    return { clock, cards, transports, names, readerId: READER_ID, reader, terminal, centralUrl: central.url, sut, traffic, resultFiles, close: closeAll };
+    return {
+      clock,
+      cards,
+      transports,
+      names,
+      readerId: READER_ID,
+      reader,
+      terminal,
+      centralUrl: central.url,
+      sut,
+      traffic,
+      jlis,
+      folderRoot,
+      medicalInstitutionCode: scenario.facility.medicalInstitutionCode,
+      backOffice: {},
+      resultFiles,
+      close: closeAll,
+    };
   } catch (e) {
     await closeAll();
     throw e;

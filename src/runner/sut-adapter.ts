@@ -1,6 +1,8 @@
 import type { ReceptionOutcome } from '../protocol/reception-outcome.js';
 import { ReferenceReception } from '../reference-clinic/reception-client.js';
 import type { Decide } from '../reference-clinic/decide.js';
+import { decideBackOffice, type DecideBackOffice } from '../reference-clinic/back-office.js';
+import type { BackOfficeAnswer, BackOfficeOutcome } from '../protocol/back-office.js';
 
 /** Endpoints a system under test is handed for one scenario: its own, never shared. */
 export interface SutEndpoints {
@@ -15,6 +17,14 @@ export interface SutEndpoints {
 export interface SutSession {
   /** The reception's current decision, or undefined before it has decided anything. */
   outcome(): Promise<ReceptionOutcome | undefined>;
+  /**
+   * Back-office answers (一括照会 download, medical-information fetch) handed to the reception;
+   * absent when the SUT has no back office the harness can reach (the remote protocol v1).
+   */
+  backOffice?: {
+    deliver(answer: BackOfficeAnswer): Promise<void>;
+    outcome(): Promise<BackOfficeOutcome>;
+  };
   close(): Promise<void>;
 }
 
@@ -24,14 +34,22 @@ export interface SutAdapter {
   start(endpoints: SutEndpoints): Promise<SutSession>;
 }
 
-export function referenceAdapter(opts: { name?: string; decide?: Decide } = {}): SutAdapter {
+export function referenceAdapter(opts: { name?: string; decide?: Decide; decideBackOffice?: DecideBackOffice } = {}): SutAdapter {
   return {
     name: opts.name ?? 'reference-reception',
     async start(endpoints) {
       const reception = new ReferenceReception({ receptionUrl: endpoints.receptionUrl, decide: opts.decide });
       await reception.connect();
+      const decideDesk = opts.decideBackOffice ?? decideBackOffice;
+      let desk: BackOfficeOutcome = {};
       return {
         outcome: async () => reception.outcome(),
+        backOffice: {
+          deliver: async (answer) => {
+            desk = decideDesk(desk, answer);
+          },
+          outcome: async () => desk,
+        },
         close: () => reception.close(),
       };
     },

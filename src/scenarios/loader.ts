@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { LineCounter, parseAllDocuments, isMap, isSeq, isScalar, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { Scenario, STEP_NAMES, STEP_SCHEMAS, type StepName } from './schema.js';
@@ -91,7 +93,31 @@ function zodIssues(file: string, lc: LineCounter, doc: Document, error: z.ZodErr
 /** Checks that need more than one field: references between steps and personas. */
 function crossIssues(file: string, lc: LineCounter, doc: Document, s: Scenario): ScenarioIssue[] {
   const issues: ScenarioIssue[] = [];
+  const at = (path: PathKey[], message: string): void => {
+    const { line, col } = yamlPosition(lc, doc, path);
+    issues.push({ file, line, col, field: path.join('.'), message });
+  };
+  const personas = Object.keys(s.personas);
+  const known = (key: string): boolean => personas.includes(key);
+  const noPersona = (key: string): string => `no persona "${key}"; declared personas: ${personas.join(', ') || '(none)'}`;
+  if (s.central?.dataset !== undefined && !existsSync(resolve(dirname(file), s.central.dataset))) {
+    at(['central', 'dataset'], `no such file ${resolve(dirname(file), s.central.dataset)}; the path is relative to the scenario file`);
+  }
   s.steps.forEach((step, i) => {
+    if ('batch-check' in step) {
+      step['batch-check'].patients.forEach((p, j) => {
+        if (!known(p)) at(['steps', i, 'batch-check', 'patients', j], noPersona(p));
+      });
+    }
+    if ('request-medical-info' in step && !known(step['request-medical-info'].patient)) at(['steps', i, 'request-medical-info', 'patient'], noPersona(step['request-medical-info'].patient));
+    if ('home-consent' in step && !known(step['home-consent'].patient)) at(['steps', i, 'home-consent', 'patient'], noPersona(step['home-consent'].patient));
+    if ('revoke' in step && !known(step.revoke.patient)) at(['steps', i, 'revoke', 'patient'], noPersona(step.revoke.patient));
+    if (('revoke' in step || 'load-crl' in step) && s.central?.crl === undefined) {
+      at(['steps', i], `${'revoke' in step ? 'revoke' : 'load-crl'} needs the scenario's own J-LIS CRL: add "central: { crl: card-sim }"`);
+    }
+    if ('batch-download' in step && !s.steps.slice(0, i).some((x) => 'batch-check' in x)) {
+      at(['steps', i], 'batch-download needs an earlier batch-check step (it downloads with that upload\'s ReceptionNumber)');
+    }
     if ('place-card' in step && !(step['place-card'] in s.personas)) {
       const { line, col } = yamlPosition(lc, doc, ['steps', i, 'place-card']);
       issues.push({

@@ -139,10 +139,35 @@ export const ReaderExpectation = z
   })
   .strict();
 
+/** What the reception's back office made of the last 一括照会 download (OQSmuquc02). */
+export const BatchExpectation = z
+  .object({
+    /** processing (処理中: nothing known yet), done, error. */
+    state: Matcher.optional(),
+    /** OQSCD006 per patient key as the reception read it, e.g. { hanako: "1", jiro: "2" }. */
+    validity: z.record(z.string(), Matcher).optional(),
+    /** Patients flagged for their visit (not confirmed 有効), e.g. [jiro]. */
+    flagged: Matcher.optional(),
+  })
+  .strict();
+
+/** What the reception showed after the last medical-information fetch. */
+export const MedicalInfoExpectation = z
+  .object({
+    shown: Matcher.optional(),
+    /** Refusal code when not shown: no-consent, consent-expired, other-facility, certificate-in-grace, qualification-only-facility. */
+    reason: Matcher.optional(),
+    kind: Matcher.optional(),
+    patient: Matcher.optional(),
+  })
+  .strict();
+
 export const Expectation = z
   .object({
     outcome: OutcomeExpectation.optional(),
     reader: ReaderExpectation.optional(),
+    batch: BatchExpectation.optional(),
+    medicalInfo: MedicalInfoExpectation.optional(),
   })
   .strict();
 export type Expectation = z.infer<typeof Expectation>;
@@ -152,6 +177,10 @@ export type Expectation = z.infer<typeof Expectation>;
 const consentChoices = z
   .object({ diagnosis: z.boolean(), pharmacy: z.boolean(), checkup: z.boolean(), operation: z.boolean() })
   .strict();
+
+/** How the back office reaches the terminal: its shared folder (req/ → res/), POST /oqs/<kind>, or WebSocket /oqs. */
+const oqsVia = z.enum(['folder', 'http', 'ws']).default('http');
+const personaKey = z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be a persona key');
 
 /** Each step is a one-key map: `- enter-pin: "1234"`. Keyed by the step's name so the loader
  * can validate a step against its own schema and report the precise field. */
@@ -216,6 +245,58 @@ export const STEP_SCHEMAS = {
   /** The terminal reboots the reader (clears reader faults: boot hang, freeze, …). */
   'reboot-reader': z.object({ 'reboot-reader': z.union([z.null(), z.literal(true)]) }).strict(),
   'inject-reader-fault': z.object({ 'inject-reader-fault': ReaderFaultSpec }).strict(),
+  /**
+   * 一括照会 upload (OQSmuquc01) of these personas' first qualification, as the reception's back
+   * office sends it (T70); the receipt's ReceptionNumber is kept for `batch-download`.
+   */
+  'batch-check': z
+    .object({
+      'batch-check': z
+        .object({
+          patients: z.array(personaKey).min(1),
+          /** QualificationConfirmationDate; default the scenario's date. */
+          date: isoDate.optional(),
+          via: oqsVia,
+        })
+        .strict(),
+    })
+    .strict(),
+  /** 一括照会 download (OQSmuquc02) with the last ReceptionNumber; the answer goes to the reception's back office. */
+  'batch-download': z
+    .object({ 'batch-download': z.union([z.null(), z.literal(true), z.object({ via: oqsVia }).strict()]) })
+    .strict(),
+  /** The doctor asks for the patient's medical information (POST /v1/medical-info); the answer goes to the reception's back office. */
+  'request-medical-info': z
+    .object({
+      'request-medical-info': z
+        .object({ patient: personaKey, kind: z.enum(['pharmacy', 'diagnosis', 'checkup', 'operation']) })
+        .strict(),
+    })
+    .strict(),
+  /** 居宅同意取得型: the patient consented at home with card + PIN (POST /v1/home-consents). */
+  'home-consent': z
+    .object({
+      'home-consent': z
+        .object({
+          patient: personaKey,
+          consent: z
+            .object({ diagnosis: z.boolean(), pharmacy: z.boolean(), checkup: z.boolean(), operation: z.boolean() })
+            .partial()
+            .strict(),
+          /** OQSCD028: 2 訪問診療等 (default), 3 オンライン診療等. */
+          flag: z.enum(['2', '3']).default('2'),
+        })
+        .strict(),
+    })
+    .strict(),
+  /** J-LIS records the persona's user-authentication certificate as revoked / suspended / returned (needs central.crl). */
+  revoke: z
+    .object({
+      revoke: z.object({ patient: personaKey, reason: z.enum(['revoked', 'suspended', 'returned']).default('revoked') }).strict(),
+    })
+    .strict(),
+  /** Central loads a fresh J-LIS CRL at the current virtual time (POST /admin/crl; needs central.crl). */
+  'load-crl': z.object({ 'load-crl': z.union([z.null(), z.literal(true), z.object({}).strict()]) }).strict(),
 } as const;
 export type StepName = keyof typeof STEP_SCHEMAS;
 export const STEP_NAMES = Object.keys(STEP_SCHEMAS) as StepName[];
@@ -293,6 +374,22 @@ export const Scenario = z
       })
       .strict()
       .default({ profile: 'generic', faults: [] }),
+    /** The emulated central system: extra data, processing time, facility mode, J-LIS CRL. */
+    central: z
+      .object({
+        /** Eligibility fixture (YAML/JSON, docs/protocols/backend-api.md "Datasets"), relative to the scenario file. */
+        dataset: z.string().min(1).optional(),
+        /** A synthetic population added to the store (person ids G00000000…). */
+        population: z.object({ size: z.number().int().min(1).max(1_000_000), seed: z.number().int() }).strict().optional(),
+        /** Virtual ms before a 一括照会 download is ready (処理中 before); default 60000. */
+        bulkProcessingMs: z.number().int().min(0).max(86_400_000).optional(),
+        /** The scenario's facility is 資格確認限定型: qualification only, never medical information. */
+        qualificationOnly: z.boolean().optional(),
+        /** `card-sim`: central starts with the card simulator's J-LIS CRL (revocations made by `revoke` steps are published by `load-crl`). */
+        crl: z.literal('card-sim').optional(),
+      })
+      .strict()
+      .optional(),
     personas: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, 'persona keys are lower-case words'), PersonaSpec),
     steps: z.array(Step).min(1),
     expect: Expectation,

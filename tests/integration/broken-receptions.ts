@@ -1,4 +1,6 @@
 import { decide, type Decide } from '../../src/reference-clinic/decide.js';
+import { decideBackOffice, type DecideBackOffice } from '../../src/reference-clinic/back-office.js';
+import { QualificationValidity } from '../../src/protocol/oqs-result.js';
 
 /**
  * Deliberately broken receptions, each reproducing a fault seen in the field. Every built-in
@@ -91,5 +93,58 @@ export const brokenReceptions: Record<string, Decide> = {
       return { status: 'refused', reason: 'phone-unreadable', copayRatio: 100 };
     }
     return decide(prev, msg);
+  },
+  /** Takes the first record of a 複数該当 answer as the patient's insurance (T08 done wrong). */
+  'picks-first-qualification': (prev, msg) => {
+    const out = decide(prev, msg);
+    if (msg.type !== 'qualification.result' || msg.message.XmlMsg.MessageBody.QualificationValidity !== QualificationValidity.MULTIPLE) return out;
+    const rec = msg.message.XmlMsg.MessageBody.ResultList?.ResultOfQualificationConfirmation[0];
+    return { status: 'accepted', qualificationValidity: QualificationValidity.VALID, copayRatio: 30, ...(rec ? { displayedName: rec.Name } : {}) };
+  },
+  /** Reads an empty 有効期限 as an expired insurance card (T09 done wrong). */
+  'missing-expiry-means-expired': (prev, msg) => {
+    const out = decide(prev, msg);
+    if (out.status !== 'accepted' || msg.type !== 'qualification.result') return out;
+    const rec = msg.message.XmlMsg.MessageBody.ResultList?.ResultOfQualificationConfirmation[0];
+    if (rec && !rec.InsuredCardExpirationDate) return { status: 'fallback', reason: 'card-expired', fallbackOptions: ['eligibility-declaration'] };
+    return out;
+  },
+};
+
+/**
+ * Deliberately broken back offices (一括照会 and medical-information handling), each a mistake a
+ * reception system can make with the answers the reference back office reads correctly.
+ */
+export const brokenBackOffices: Record<string, DecideBackOffice> = {
+  /** Reads the empty 処理中 download as a finished batch with nobody to flag (T70 done wrong). */
+  'processing-means-final': (prev, answer) => {
+    if (answer.kind === 'bulk-check-download' && answer.result.XmlMsg.MessageHeader.SegmentOfResult === '2') {
+      return { ...prev, batch: { state: 'done', validity: {}, flagged: [] } };
+    }
+    return decideBackOffice(prev, answer);
+  },
+  /** Gives every member of one insured household the first member's verdict (T03 done wrong). */
+  'family-shares-result': (prev, answer) => {
+    const out = decideBackOffice(prev, answer);
+    if (answer.kind !== 'bulk-check-download' || !out.batch || out.batch.state !== 'done') return out;
+    const first = new Map<string, string>();
+    const validity: Record<string, string> = {};
+    for (const unit of answer.result.XmlMsg.MessageBody.BulkConfirmUnit) {
+      const info = unit.QualificationConfirmSearchInfo;
+      const household = `${info.InsurerNumber}/${info.InsuredCardSymbol ?? ''}/${info.InsuredIdentificationNumber}`;
+      if (!first.has(household)) first.set(household, unit.QualificationValidity ?? '');
+      validity[info.ArbitraryIdentifier ?? info.InsuredIdentificationNumber] = first.get(household)!;
+    }
+    const flagged = Object.entries(validity).filter(([, v]) => v !== QualificationValidity.VALID).map(([k]) => k);
+    return { ...out, batch: { state: 'done', validity, flagged } };
+  },
+  /** Shows the last released medical information again when a later fetch is refused (T62/T64 done wrong). */
+  'shows-cached-medical-info': (prev, answer) => {
+    const out = decideBackOffice(prev, answer);
+    const before = prev.medicalInfo;
+    if (answer.kind === 'medical-info' && answer.status !== 200 && before?.shown && before.patient === answer.patient && before.kind === answer.medicalKind) {
+      return { ...out, medicalInfo: { ...before } };
+    }
+    return out;
   },
 };

@@ -5,7 +5,7 @@ import { loadScenarioFiles, type LoadedScenario } from '../../src/scenarios/load
 import { runScenarios } from '../../src/runner/run.js';
 import { referenceAdapter } from '../../src/runner/sut-adapter.js';
 import type { RunResult } from '../../src/runner/results.js';
-import { brokenReceptions } from './broken-receptions.js';
+import { brokenBackOffices, brokenReceptions } from './broken-receptions.js';
 
 /**
  * The whole rig on loopback with real sockets: card (APDUs), reader (WebSocket client), terminal,
@@ -46,11 +46,14 @@ describe('built-in scenarios on the full rig', () => {
       'conformance/registration-lag-shown-invalid',
       'conformance/card-suspended-after-loss-report',
       'conformance/chip-broken',
+      'conformance/foreign-resident-not-displayed',
+      'conformance/card-suspended-crl',
     ],
     'ignores-certificate-rejection': [
       'conformance/cert-expired-beyond-grace',
       'conformance/cert-grace-literal-first-refused-day',
       'conformance/card-suspended-after-loss-report',
+      'conformance/card-suspended-crl',
     ],
     'flat-three-tenths': [
       'conformance/late-elder-one-tenth',
@@ -85,12 +88,20 @@ describe('built-in scenarios on the full rig', () => {
     ],
     'phone-failure-ten-wari': ['conformance/smartphone-iphone-unlock-fails'],
     'note-means-failure': ['conformance/cert-expired-in-grace', 'conformance/cert-grace-month-end-last-day', 'conformance/cert-expiring-soon-notice'],
+    'picks-first-qualification': ['conformance/double-enrolment-ask-patient'],
+    'missing-expiry-means-expired': ['conformance/expiry-missing-still-valid'],
+    'processing-means-final': ['conformance/batch-precheck-processing-not-invalid'],
+    'family-shares-result': ['conformance/batch-child-invalid-parent-valid'],
+    'shows-cached-medical-info': ['conformance/medical-info-consent-withdrawn', 'conformance/medical-info-window-expired'],
   };
+
+  const adapterFor = (name: string): ReturnType<typeof referenceAdapter> =>
+    name in brokenBackOffices ? referenceAdapter({ name, decideBackOffice: brokenBackOffices[name] }) : referenceAdapter({ name, decide: brokenReceptions[name] });
 
   const caughtBy = new Map<string, string[]>();
 
   it.each(Object.keys(mustFail))('broken reception "%s" fails the scenarios written for it', async (name) => {
-    const run = await runWith(referenceAdapter({ name, decide: brokenReceptions[name] }));
+    const run = await runWith(adapterFor(name));
     const status = statusById(run);
     for (const id of mustFail[name]!) expect.soft(status[id], `${id} against ${name}`).toBe('failed');
     for (const s of run.scenarios) if (s.status === 'failed') caughtBy.set(s.id, [...(caughtBy.get(s.id) ?? []), name]);

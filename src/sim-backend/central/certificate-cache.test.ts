@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import * as pkijs from 'pkijs';
 import { VirtualClock, isoDate } from '../../domain/index.js';
 import { CardCheckResponse, ChallengeResponse } from '../../protocol/central-api.js';
 import { clearCertificateCache, parsedCertificate } from './certificate-cache.js';
@@ -54,6 +55,47 @@ describe('parsedCertificate: one parse per certificate bytes', () => {
     const garbage = new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x01]);
     expect(() => parsedCertificate(garbage, 'first-caller')).toThrow(/^first-caller: the bytes are not a DER X.509 certificate/);
     expect(() => parsedCertificate(garbage, 'second-caller')).toThrow(/^second-caller: the bytes are not a DER X.509 certificate/);
+  });
+});
+
+describe('verifyCertificate: concurrent first checks of one card share one chain validation', () => {
+  it('32 checks at once run pkijs once and all get the verdict; the next check uses the cache', async () => {
+    const verify = vi.spyOn(pkijs.CertificateChainValidationEngine.prototype, 'verify');
+    try {
+      const results = await Promise.all(Array.from({ length: 32 }, () => verifyCertificate(cert, on('2024-06-01'))));
+      expect(verify).toHaveBeenCalledTimes(1);
+      expect(new Set(results.map((r) => r.status))).toEqual(new Set(['valid']));
+      expect(parsedCertificate(cert, 'test').pendingVerdicts.size).toBe(0);
+      await verifyCertificate(cert, on('2024-06-02'));
+      expect(verify).toHaveBeenCalledTimes(1);
+    } finally {
+      verify.mockRestore();
+    }
+  });
+
+  it('shares a refusal too: 8 concurrent checks of a foreign card are all untrusted after one run', async () => {
+    const foreign = await pki.issueCardCertificate({ notBefore: NOT_BEFORE, notAfter: NOT_AFTER, serialNumber: '0c05', issuer: pki.otherCa });
+    const verify = vi.spyOn(pkijs.CertificateChainValidationEngine.prototype, 'verify');
+    try {
+      const results = await Promise.all(Array.from({ length: 8 }, () => verifyCertificate(foreign, on('2024-06-01'))));
+      expect(verify).toHaveBeenCalledTimes(1);
+      expect(results.map((r) => r.reason)).toEqual(Array.from({ length: 8 }, () => 'certificate-untrusted'));
+    } finally {
+      verify.mockRestore();
+    }
+  });
+
+  it('does not share across anchor sets; after expiry the chain is judged at notAfter, inside the window, so no new run', async () => {
+    const verify = vi.spyOn(pkijs.CertificateChainValidationEngine.prototype, 'verify');
+    try {
+      await Promise.all([verifyCertificate(cert, on('2024-06-01')), verifyCertificate(cert, on('2024-06-01', [pki.otherCa.der]))]);
+      expect(verify).toHaveBeenCalledTimes(2);
+      verify.mockClear();
+      await Promise.all([verifyCertificate(cert, on('2025-06-01')), verifyCertificate(cert, on('2025-06-02'))]);
+      expect(verify).toHaveBeenCalledTimes(0);
+    } finally {
+      verify.mockRestore();
+    }
   });
 });
 

@@ -25,15 +25,24 @@ export interface ParsedCertificate {
    */
   readonly chainVerdicts: Map<string, CachedChainVerdict>;
   /**
+   * Chain checks under way, by trust-anchor set: concurrent first checks of one card wait for the
+   * same pkijs run instead of each starting one (only for check dates inside the verdict window,
+   * where the verdict would be cached anyway).
+   */
+  readonly pendingVerdicts: Map<string, Promise<ChainVerdict>>;
+  /**
    * The last validity judgement (certificate-check.ts), keyed by its inputs (check date, grace
    * rule): consecutive checks of one card on one day judge the same dates again.
    */
   lastValidity?: { key: string; value: CertificateValidity };
 }
 
-export interface CachedChainVerdict {
+export interface ChainVerdict {
   ok: boolean;
   message: string;
+}
+
+export interface CachedChainVerdict extends ChainVerdict {
   /** Inclusive epoch-ms window of check dates for which the verdict holds. */
   from: number;
   to: number;
@@ -90,6 +99,7 @@ function parsedByDigest(der: Uint8Array, where: string): ParsedCertificate {
     notAfter: certificate.notAfter.value,
     publicKey: importPublicKey(certificate),
     chainVerdicts: new Map(),
+    pendingVerdicts: new Map(),
   };
   remember(cache, digest, parsed);
   return parsed;

@@ -1,6 +1,6 @@
 import { webcrypto } from 'node:crypto';
 import * as pkijs from 'pkijs';
-import { parsedCertificate, type ParsedCertificate } from './certificate-cache.js';
+import { parsedCertificate, type ChainVerdict, type ParsedCertificate } from './certificate-cache.js';
 import { certificateStatusOn, jstDate, type CertGraceEnd, type CertificateValidity, type IsoDate } from '../../domain/index.js';
 import type { CertificateCheckStatus, RejectionReason } from '../../protocol/central-api.js';
 
@@ -88,30 +88,43 @@ export async function verifyCertificate(der: Uint8Array, opts: CertificateCheckO
  * The chain verdict, reused from the leaf's cache entry when one was reached for the same anchors
  * at a check date where every certificate of the path is within its validity: there the verdict
  * depends only on signatures and names, so it is the same for any such date (no CRLs are given).
- * Outside that window pkijs runs again, so a date-dependent refusal is never cached.
+ * Outside that window pkijs runs again, so a date-dependent refusal is never cached. Inside it,
+ * concurrent checks of a card not yet cached share one pkijs run (no herd on a cold start).
  */
-async function chainVerdict(leaf: ParsedCertificate, anchors: ParsedCertificate[], checkDate: Date): Promise<{ ok: boolean; message: string }> {
-  const anchorsKey = anchors.map((a) => a.digest).join(',');
+async function chainVerdict(leaf: ParsedCertificate, anchors: ParsedCertificate[], checkDate: Date): Promise<ChainVerdict> {
+  const anchorsKey = anchors.length === 1 ? anchors[0]!.digest : anchors.map((a) => a.digest).join(',');
   const at = checkDate.getTime();
   const cached = leaf.chainVerdicts.get(anchorsKey);
   if (cached && cached.from <= at && at <= cached.to) return cached;
 
+  let from = leaf.notBefore.getTime();
+  let to = leaf.notAfter.getTime();
+  for (const a of anchors) {
+    from = Math.max(from, a.notBefore.getTime());
+    to = Math.min(to, a.notAfter.getTime());
+  }
+  if (at < from || to < at) return runChainCheck(leaf, anchors, checkDate);
+
+  const pending = leaf.pendingVerdicts.get(anchorsKey);
+  if (pending) return pending;
+  const run = runChainCheck(leaf, anchors, checkDate).then((verdict) => {
+    leaf.chainVerdicts.set(anchorsKey, { ...verdict, from, to });
+    leaf.pendingVerdicts.delete(anchorsKey);
+    return verdict;
+  });
+  leaf.pendingVerdicts.set(anchorsKey, run);
+  return run;
+}
+
+/** pkijs's chain validation; never rejects (an exception is a refusal with its message). */
+async function runChainCheck(leaf: ParsedCertificate, anchors: ParsedCertificate[], checkDate: Date): Promise<ChainVerdict> {
   const engine = new pkijs.CertificateChainValidationEngine({ trustedCerts: anchors.map((a) => a.certificate), certs: [leaf.certificate], checkDate });
-  let ok: boolean;
-  let message: string;
   try {
     const verdict = await engine.verify({}, cryptoEngine);
-    ok = verdict.result;
-    message = verdict.resultMessage;
+    return { ok: verdict.result, message: verdict.resultMessage };
   } catch (e) {
-    ok = false;
-    message = e instanceof Error ? e.message : String(e);
+    return { ok: false, message: e instanceof Error ? e.message : String(e) };
   }
-  const all = [leaf, ...anchors];
-  const from = Math.max(...all.map((c) => c.notBefore.getTime()));
-  const to = Math.min(...all.map((c) => c.notAfter.getTime()));
-  if (from <= at && at <= to) leaf.chainVerdicts.set(anchorsKey, { ok, message, from, to });
-  return { ok, message };
 }
 
 /** certificateStatusOn for the leaf's expiry (notAfter as a JST date), memoised on the leaf for the last inputs. */

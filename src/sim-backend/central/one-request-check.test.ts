@@ -60,11 +60,11 @@ async function firstChallenge(base = central.url): Promise<ChallengeResponse> {
 }
 
 /** A PIN check on `challenge`, asking for the qualification; `signOver` lets a test sign other bytes. */
-async function oneRequestCheck(challenge: ChallengeResponse, opts: { signOver?: Uint8Array; base?: string } = {}): Promise<CardCheckResponse> {
+async function oneRequestCheck(challenge: ChallengeResponse, opts: { signOver?: Uint8Array; base?: string; facility?: string } = {}): Promise<CardCheckResponse> {
   const nonce = new Uint8Array(Buffer.from(challenge.nonce, 'base64'));
   const signature = await pki.signWithCard(opts.signOver ?? nonce);
   const { status, json } = await post(opts.base ?? central.url, '/v1/card-checks', {
-    medicalInstitutionCode: INSTITUTION,
+    medicalInstitutionCode: opts.facility ?? INSTITUTION,
     method: 'pin',
     certificate: b64(cert),
     challengeId: challenge.challengeId,
@@ -178,6 +178,39 @@ describe('one-request card check (nextChallenge + qualification in the same requ
     expect(answer.qualification).toBeUndefined();
     expect(answer.qualificationError?.code).toBe('injected-fault');
     expect(answer.qualificationError?.message).toContain(`/v1/card-checks/${answer.checkId}/qualification`);
+  });
+
+  it('applies a facility-targeted record fault to card checks at that facility only (one request and three calls)', async () => {
+    const OTHER = '1320000000';
+    const faulty = await startCentral({ clock, store, trustAnchors: [pki.ca.der], faults: [{ kind: 'foreign-resident-data-missing', person: 'hanako', facility: INSTITUTION }] });
+    centrals.push(faulty);
+    const targeted = await oneRequestCheck(await firstChallenge(faulty.url), { base: faulty.url });
+    expect(targeted.qualification!.XmlMsg.MessageBody.QualificationValidity).toBe('4');
+    expect(targeted.qualification!.XmlMsg.MessageBody.ResultList).toBeUndefined();
+    const elsewhere = await oneRequestCheck(targeted.nextChallenge!, { base: faulty.url, facility: OTHER });
+    expect(elsewhere.qualification!.XmlMsg.MessageBody.QualificationValidity).toBe('1');
+    expect(elsewhere.qualification!.XmlMsg.MessageHeader.MedicalInstitutionCode).toBe(OTHER);
+
+    const c = elsewhere.nextChallenge!;
+    const signature = await pki.signWithCard(new Uint8Array(Buffer.from(c.nonce, 'base64')));
+    const check = CardCheckResponse.parse(
+      (await post(faulty.url, '/v1/card-checks', { medicalInstitutionCode: INSTITUTION, method: 'pin', certificate: b64(cert), challengeId: c.challengeId, signature: b64(signature) })).json,
+    );
+    const q = await post(faulty.url, `/v1/card-checks/${check.checkId}/qualification`, { consent: FULL_CONSENT });
+    expect((q.json as { XmlMsg: { MessageBody: { QualificationValidity: string } } }).XmlMsg.MessageBody.QualificationValidity).toBe('4');
+  });
+
+  it('dates each check by its own JST day: 23:59:59.999 and midnight a millisecond later differ', async () => {
+    clock.set('2025-04-01T23:59:59.999+09:00');
+    const late = await oneRequestCheck(await firstChallenge());
+    expect(late.qualification!.XmlMsg.MessageHeader.QualificationConfirmationDate).toBe('20250401');
+    clock.set('2025-04-02T00:00:00.000+09:00');
+    const next = await oneRequestCheck(late.nextChallenge!);
+    expect(next.qualification!.XmlMsg.MessageHeader.QualificationConfirmationDate).toBe('20250402');
+    expect(next.qualification!.XmlMsg.MessageHeader.ProcessExecutionTime).toBe('20250402000000');
+    clock.set('2025-04-01T12:00:00+09:00');
+    const back = await oneRequestCheck(next.nextChallenge!);
+    expect(back.qualification!.XmlMsg.MessageHeader.QualificationConfirmationDate).toBe('20250401');
   });
 
   it('keeps the three-call path: a card check without `qualification` answers no qualification, and …/qualification still works', async () => {

@@ -339,3 +339,103 @@ describe('buildQualificationResult: dated history (rules.md §2.4 emulator notes
     expect(buildQualificationResult(input({ qualifications: [lost], date: isoDate('2025-04-01') })).XmlMsg.MessageBody.QualificationValidity).toBe('2');
   });
 });
+
+// The JSON twin is sent as JSON.stringify writes it and the XML in the same element order, so
+// key ORDER matters as much as the values: these compare the exact bytes, which toEqual does not.
+describe('buildQualificationResult: exact bytes (element order included)', () => {
+  it('70–74 国保 member, certificate in grace, 限度額 B05, ArbitraryFileIdentifier: the whole message', () => {
+    const taro: Person = { id: 'taro', name: '架空　太郎', birthDate: isoDate('1953-06-15'), sex: 1 };
+    const kokuho: Qualification & { limitCategory: 'B05' } = {
+      insurerNumber: '138057',
+      insurerName: '架空市',
+      insurerKind: 'kokuho',
+      number: '1234',
+      symbol: '01',
+      relation: 'insured',
+      cardClassification: '01',
+      acquiredOn: isoDate('2018-04-01'),
+      incomeClass: 'general',
+      limitCategory: 'B05',
+    };
+    const msg = buildQualificationResult(
+      input({
+        person: taro,
+        qualifications: [kokuho],
+        now: NOW + 999,
+        consent: { diagnosis: true, pharmacy: false, checkup: true, operation: false },
+        certificateStatus: 'expired-in-grace',
+        certificateExpiresOn: isoDate('2025-03-10'),
+        graceEndsOn: isoDate('2025-06-30'),
+        arbitraryFileIdentifier: 'f1',
+      }),
+    );
+    expect(JSON.stringify(msg)).toBe(
+      '{"XmlMsg":{"MessageHeader":{"ProcessExecutionTime":"20250401093000","CharacterCodeIdentifier":"0","SegmentOfResult":"1","QualificationConfirmationDate":"20250401","ReferenceClassification":"1","ArbitraryFileIdentifier":"f1","MedicalInstitutionCode":"1310000000"},' +
+        '"MessageBody":{"ResultList":{"ResultOfQualificationConfirmation":[{"InsuredCardClassification":"01","InsurerNumber":"  138057","InsuredCardSymbol":"01","InsuredIdentificationNumber":"1234","PersonalFamilyClassification":"1","InsuredName":"架空　太郎","Name":"架空　太郎","Sex1":"1","Birthdate":"19530615","QualificationDate":"20180401","InsurerName":"架空市",' +
+        '"ElderlyRecipientCertificateInfo":{"ElderlyRecipientContributionRatio":"020"},"LimitApplicationCertificateRelatedConsFlg":"1","LimitApplicationCertificateRelatedConsTime":"20250401093000",' +
+        '"LimitApplicationCertificateRelatedInfo":{"LimitApplicationCertificateClassification":"02","LimitApplicationCertificateClassificationFlag":"B05"},"SpecificHealthCheckupsInfoConsFlg":"0","PharmacistsInfoConsFlg":"0","DiagnosisInfoConsFlg":"0","OperationInfoConsFlg":"0"}]},' +
+        '"ProcessingResultStatus":"1","ProcessingResultMessage":"電子証明書の有効期限（2025-03-10）が切れています（猶予期間：2025-06-30まで）。資格情報のみ提供し、診療・薬剤等の医療情報は提供しません。市区町村で証明書を更新してください。","QualificationValidity":"1"}}}',
+    );
+  });
+
+  it('後期 member with full consent: consent time = now, available = now + 24 h, in flag/time/available order', () => {
+    const r = first(input({ consent: FULL_CONSENT }));
+    expect(JSON.stringify(r)).toBe(
+      '{"InsuredCardClassification":"01","InsurerNumber":"39131015","InsuredIdentificationNumber":"00012345","PersonalFamilyClassification":"1","InsuredName":"架空　花子","Name":"架空　花子","NameKana":"ｶｸｳ ﾊﾅｺ","Sex1":"2","Birthdate":"19450303",' +
+        '"Address":"東京都架空市1-2-3","PostNumber":"100-0001","QualificationDate":"20200303","InsuredPartialContributionRatio":"010","InsurerName":"架空県後期高齢者医療広域連合","LimitApplicationCertificateRelatedConsFlg":"1","LimitApplicationCertificateRelatedConsTime":"20250401093000",' +
+        '"SpecificHealthCheckupsInfoConsFlg":"1","SpecificHealthCheckupsInfoConsTime":"20250401093000","SpecificHealthCheckupsInfoAvailableTime":"20250402093000",' +
+        '"PharmacistsInfoConsFlg":"1","PharmacistsInfoConsTime":"20250401093000","PharmacistsInfoAvailableTime":"20250402093000",' +
+        '"DiagnosisInfoConsFlg":"1","DiagnosisInfoConsTime":"20250401093000","DiagnosisInfoAvailableTime":"20250402093000",' +
+        '"OperationInfoConsFlg":"1","OperationInfoConsTime":"20250401093000","OperationInfoAvailableTime":"20250402093000"}',
+    );
+  });
+
+  it('医療扶助 by card data: no consent flags, 限度額 flag "0", this month\'s ticket only, three injury names at most', () => {
+    const jiro: Person = { id: 'jiro', name: '架空　次郎', birthDate: isoDate('1980-01-20'), sex: 1 };
+    const welfare = {
+      insurerNumber: '12130001',
+      insurerName: '架空市福祉事務所',
+      insurerKind: 'kokuho' as const,
+      number: '1234567',
+      relation: 'insured' as const,
+      cardClassification: 'A1',
+      acquiredOn: isoDate('2024-04-01'),
+      incomeClass: 'general' as const,
+      publicExpense: {
+        number: '12130001',
+        beneficiaryNumber: '1234567',
+        welfareOfficeName: '架空市福祉事務所',
+        tickets: [
+          { ticketType: '01' as const, month: '2025-04', validFrom: isoDate('2025-04-01'), validTo: isoDate('2025-04-30'), designatedInstitutionCode: '1310000000', treatmentType: '02' as const, singleOrCombined: '01' as const, injuryNames: ['かぜ', '腰痛', '頭痛', '四つ目'], selfPayAmount: 0 },
+          { ticketType: '02' as const, month: '2025-05', validFrom: isoDate('2025-05-01'), validTo: isoDate('2025-05-31'), treatmentType: '04' as const, singleOrCombined: '01' as const },
+        ],
+      },
+    };
+    const msg = buildQualificationResult(
+      input({ person: jiro, qualifications: [welfare], target: welfare, referenceClassification: '2', limitConsent: false, consent: FULL_CONSENT, medicalInstitutionCode: '1310000001' }),
+    );
+    expect(JSON.stringify(msg.XmlMsg.MessageBody)).toBe(
+      '{"ResultList":{"ResultOfQualificationConfirmation":[{"InsuredCardClassification":"A1","InsurerNumber":"12130001","InsuredIdentificationNumber":"1234567","PersonalFamilyClassification":"1","InsuredName":"架空　次郎","Name":"架空　次郎","Sex1":"1","Birthdate":"19800120","QualificationDate":"20240401","InsurerName":"架空市福祉事務所",' +
+        '"LimitApplicationCertificateRelatedConsFlg":"0","PublicExpenseNumber":"12130001","BeneficiaryNumber":"1234567","WelfareOfficeName":"架空市福祉事務所","PublicExpenseResultList":{"MedicalTicketInfo":[{"TicketType":"01","MedicalTicketValidDate":"20250401","MedicalTicketExpirationDate":"20250430","MedicalTreatmentMonth":"202504",' +
+        '"DesignatedMedicalInstitutionCode":"1310000000","DesignatedMedicalInstitutionFlag":"1","InjuryName1":"かぜ","InjuryName2":"腰痛","InjuryName3":"頭痛","MedicalTreatmentType":"02","SelfPayAmount":"0","SingleOrCombinedUse":"01"}]}}]},"ProcessingResultStatus":"1","QualificationValidity":"1"}',
+    );
+  });
+
+  it('date-derived fields follow the check date when calls alternate between days (no stale per-day memo)', () => {
+    const born = { ...hanako, birthDate: isoDate('1955-06-01') };
+    const kenpo: Qualification = { ...koki, insurerKind: 'kyokai', insurerNumber: '01130012' };
+    const on = (d: string) => first(input({ person: born, qualifications: [kenpo], date: isoDate(d) })).ElderlyRecipientCertificateInfo;
+    expect(on('2025-05-31')).toBeUndefined();
+    expect(on('2025-06-01')).toEqual({ ElderlyRecipientContributionRatio: '020' });
+    expect(on('2025-05-31')).toBeUndefined();
+    expect(on('2025-06-01')).toEqual({ ElderlyRecipientContributionRatio: '020' });
+  });
+
+  it('timestamps follow the second of `now`, also for calls within and across one second', () => {
+    const at = (ms: number) => buildQualificationResult(input({ now: ms })).XmlMsg.MessageHeader.ProcessExecutionTime;
+    expect(at(NOW)).toBe('20250401093000');
+    expect(at(NOW + 999)).toBe('20250401093000');
+    expect(at(NOW + 1000)).toBe('20250401093001');
+    expect(at(NOW - 1)).toBe('20250401092959');
+  });
+});

@@ -16,6 +16,7 @@ import {
   ConsentFlag,
   QualificationValidity,
   ratioToField,
+  type MedicalTicketInfo,
   type OqsResultMessage,
   type ResultOfQualificationConfirmation,
 } from '../../protocol/oqs-result.js';
@@ -123,31 +124,32 @@ export const CONSENT_ACCESS_WINDOW_MS = 24 * 3600_000;
 /** The answer of one card check as the OQS XML tree (OQSsiquc01res_face), JSON twin. Pure. */
 export function buildQualificationResult(input: QualificationResultInput): OqsResultMessage {
   const { date, now } = input;
-  const MessageHeader: OqsResultMessage['XmlMsg']['MessageHeader'] = {
-    ProcessExecutionTime: jstTimestamp(now),
+  // Hot path (every card check): plain literals filled in element order (the order IS the XML
+  // order, and JSON.stringify's), one timestamp per call, date-derived fields memoised per day.
+  const times = timesOf(now);
+  const MessageHeader = {
+    ProcessExecutionTime: times.at,
     CharacterCodeIdentifier: '0',
     SegmentOfResult: '1',
-    QualificationConfirmationDate: toYmd(date),
+    QualificationConfirmationDate: ymd(date),
     ReferenceClassification: input.referenceClassification ?? '1',
-    ...(input.arbitraryFileIdentifier !== undefined ? { ArbitraryFileIdentifier: input.arbitraryFileIdentifier } : {}),
-    MedicalInstitutionCode: input.medicalInstitutionCode,
-  };
+  } as OqsResultMessage['XmlMsg']['MessageHeader'];
+  if (input.arbitraryFileIdentifier !== undefined) MessageHeader.ArbitraryFileIdentifier = input.arbitraryFileIdentifier;
+  MessageHeader.MedicalInstitutionCode = input.medicalInstitutionCode;
 
-  const notes: string[] = [];
+  let note = '';
   if (input.certificateStatus === 'expired-in-grace') {
     // rules.md §2.2 "what the grace allows": qualification only, no medical information. How
     // OQS words or codes this is not public; the flags and this message are our rule.
-    notes.push(
+    note =
       `電子証明書の有効期限${input.certificateExpiresOn ? `（${input.certificateExpiresOn}）` : ''}が切れています` +
-        `${input.graceEndsOn ? `（猶予期間：${input.graceEndsOn}まで）` : '（猶予期間中）'}。` +
-        '資格情報のみ提供し、診療・薬剤等の医療情報は提供しません。市区町村で証明書を更新してください。',
-    );
+      `${input.graceEndsOn ? `（猶予期間：${input.graceEndsOn}まで）` : '（猶予期間中）'}。` +
+      '資格情報のみ提供し、診療・薬剤等の医療情報は提供しません。市区町村で証明書を更新してください。';
   } else if (input.certificateStatus === 'expiring-soon') {
     // The spec's own example of a success note; its ProcessingResultCode is UNCONFIRMED, so none.
-    notes.push(
+    note =
       `電子証明書の有効期限${input.certificateExpiresOn ? `（${input.certificateExpiresOn}）` : ''}が近づいています。` +
-        '市区町村で証明書を更新してください。',
-    );
+      '市区町村で証明書を更新してください。';
   }
 
   let validity: string;
@@ -156,22 +158,93 @@ export function buildQualificationResult(input: QualificationResultInput): OqsRe
     // reader-flow F24: an unregistered card identifies the holder but yields no qualification.
     validity = QualificationValidity.NOT_FOUND;
     records = [];
-    notes.push('健康保険証利用登録がされていません。');
+    note += '健康保険証利用登録がされていません。';
   } else {
     ({ validity, records } =
       input.target !== undefined ? selectTarget(input.target, input.qualifications, date) : selectRecords(input.qualifications, date));
   }
 
   const medicalInfoAllowed = input.certificateStatus !== 'expired-in-grace';
-  const results = records.map((q) => resultRecord(input, q, medicalInfoAllowed));
-
-  const MessageBody: OqsResultMessage['XmlMsg']['MessageBody'] = {
-    ...(results.length > 0 ? { ResultList: { ResultOfQualificationConfirmation: results } } : {}),
-    ProcessingResultStatus: '1',
-    ...(notes.length > 0 ? { ProcessingResultMessage: notes.join('') } : {}),
-    QualificationValidity: validity,
-  };
+  const MessageBody: OqsResultMessage['XmlMsg']['MessageBody'] =
+    records.length > 0
+      ? { ResultList: { ResultOfQualificationConfirmation: records.map((q) => resultRecord(input, q, medicalInfoAllowed, times)) }, ProcessingResultStatus: '1' }
+      : { ProcessingResultStatus: '1' };
+  if (note !== '') MessageBody.ProcessingResultMessage = note;
+  MessageBody.QualificationValidity = validity;
   return { XmlMsg: { MessageHeader, MessageBody } };
+}
+
+/** toYmd through a memo: the same birth and acquisition dates come back on every check of a person. */
+const ymdMemo = new Map<IsoDate, string>();
+function ymd(date: IsoDate): string {
+  let out = ymdMemo.get(date);
+  if (out === undefined) {
+    if (ymdMemo.size >= AGE_MEMO_SIZE) ymdMemo.clear();
+    out = toYmd(date);
+    ymdMemo.set(date, out);
+  }
+  return out;
+}
+
+/** The two OQS timestamps of one answer: processing (= consent) time, and the end of the 24 h window. */
+interface AnswerTimes {
+  at: string;
+  available: string;
+}
+
+/** The last second's timestamps: checks within one (virtual) second share them. */
+let lastTimes: { second: number; times: AnswerTimes } | undefined;
+
+function timesOf(now: number): AnswerTimes {
+  const second = Math.floor(now / 1000);
+  if (lastTimes?.second === second) return lastTimes.times;
+  const times = { at: jstTimestamp(now), available: jstTimestamp(now + CONSENT_ACCESS_WINDOW_MS) };
+  lastTimes = { second, times };
+  return times;
+}
+
+/** What a birth date gives on the check date (copayBand, isPreschool), for people born by then. */
+interface AgeFacts {
+  elderly70to74: boolean;
+  preschool: boolean;
+  /** copayRatio by income class, filled on first use. */
+  ratios: Map<string, CopayRatio>;
+}
+
+/**
+ * Age facts of the current check date by birth date. The date rarely changes (one per virtual
+ * day), so the memo is dropped whenever it does; bounded so that a huge population cannot grow it
+ * without limit.
+ */
+const AGE_MEMO_SIZE = 65_536;
+let ageMemoDate: IsoDate | undefined;
+const ageMemo = new Map<IsoDate, AgeFacts>();
+
+function ageFacts(birthDate: IsoDate, date: IsoDate): AgeFacts {
+  if (ageMemoDate !== date) {
+    ageMemo.clear();
+    ageMemoDate = date;
+  }
+  let facts = ageMemo.get(birthDate);
+  if (!facts) {
+    if (ageMemo.size >= AGE_MEMO_SIZE) ageMemo.clear();
+    facts = { elderly70to74: copayBand(birthDate, date) === 'elderly-70-74', preschool: isPreschool(birthDate, date), ratios: new Map() };
+    ageMemo.set(birthDate, facts);
+  }
+  return facts;
+}
+
+/** copayRatio by age and income, through the day's memo when the person is born by the date. */
+function ruleRatio(person: Person, date: IsoDate, incomeClass: Qualification['incomeClass']): CopayRatio {
+  // Before birth copayRatio throws its own message naming both dates: let it.
+  if (person.birthDate > date) return copayRatio({ birthDate: person.birthDate, serviceDate: date, incomeClass });
+  const { ratios } = ageFacts(person.birthDate, date);
+  let ratio = ratios.get(incomeClass);
+  if (ratio === undefined) {
+    ratio = copayRatio({ birthDate: person.birthDate, serviceDate: date, incomeClass });
+    ratios.set(incomeClass, ratio);
+  }
+  return ratio;
 }
 
 /** A qualification counts on `date` from its acquisition day up to the day before its loss day. */
@@ -213,73 +286,76 @@ function lostValidity(lost: QualificationRecord, qualifications: readonly Qualif
   return newer ? QualificationValidity.INVALID_NEW_EXISTS : QualificationValidity.INVALID;
 }
 
-function resultRecord(input: QualificationResultInput, q: QualificationRecord, medicalInfoAllowed: boolean): ResultOfQualificationConfirmation {
-  const { person, date, now } = input;
+function resultRecord(input: QualificationResultInput, q: QualificationRecord, medicalInfoAllowed: boolean, times: AnswerTimes): ResultOfQualificationConfirmation {
+  const { person, date } = input;
   const scope = input.ratioFieldScope ?? 'koki_only';
-  const byCardData = input.referenceClassification === '2';
   const limitConsent = input.limitConsent ?? true;
-  const limitCategory = valueOn(q.limitHistory, date) ?? q.limitCategory;
+  const limitCategory = (q.limitHistory === undefined ? undefined : valueOn(q.limitHistory, date)) ?? q.limitCategory;
   const ratio = (): string =>
-    ratioToField(
-      valueOn(q.ratioHistory, date) ?? q.copayRatio ?? copayRatio({ birthDate: person.birthDate, serviceDate: date, incomeClass: q.incomeClass }),
-    );
+    ratioToField((q.ratioHistory === undefined ? undefined : valueOn(q.ratioHistory, date)) ?? q.copayRatio ?? ruleRatio(person, date, q.incomeClass));
   const isKoki = q.insurerKind === 'koki';
   // 70–74 outside 後期: the ratio sits in the 高齢受給者 block (from the month after reaching 70).
-  const bornByDate = person.birthDate <= date;
-  const isElderlyRecipient = !isKoki && bornByDate && copayBand(person.birthDate, date) === 'elderly-70-74';
-  const preschool = bornByDate && isPreschool(person.birthDate, date);
-  const consTime = jstTimestamp(now);
-  const availableTime = jstTimestamp(now + CONSENT_ACCESS_WINDOW_MS);
-
-  const consent = (prefix: 'SpecificHealthCheckupsInfo' | 'PharmacistsInfo' | 'DiagnosisInfo' | 'OperationInfo', given: boolean) =>
-    given && medicalInfoAllowed
-      ? { [`${prefix}ConsFlg`]: ConsentFlag.YES, [`${prefix}ConsTime`]: consTime, [`${prefix}AvailableTime`]: availableTime }
-      : { [`${prefix}ConsFlg`]: ConsentFlag.NO };
-
+  const age = person.birthDate <= date ? ageFacts(person.birthDate, date) : undefined;
   const insuredName = q.insuredName ?? (q.relation === 'insured' ? person.name : undefined);
-  return {
-    InsuredCardClassification: q.cardClassification,
-    InsurerNumber: insurerNumberField(q.insurerNumber),
-    ...(q.symbol !== undefined ? { InsuredCardSymbol: q.symbol } : {}),
-    InsuredIdentificationNumber: q.number,
-    ...(q.branch !== undefined ? { InsuredBranchNumber: q.branch } : {}),
-    PersonalFamilyClassification: q.relation === 'insured' ? '1' : '2',
-    ...(insuredName !== undefined ? { InsuredName: insuredName } : {}),
-    Name: person.name,
-    ...(person.nameKana !== undefined ? { NameKana: person.nameKana } : {}),
-    Sex1: String(person.sex),
-    Birthdate: toYmd(person.birthDate),
-    ...(person.address !== undefined ? { Address: person.address } : {}),
-    ...(person.postNumber !== undefined ? { PostNumber: person.postNumber } : {}),
-    QualificationDate: toYmd(q.acquiredOn),
-    ...(q.lostOn !== undefined ? { DisqualificationDate: toYmd(q.lostOn) } : {}),
-    ...(isKoki || scope === 'all' ? { InsuredPartialContributionRatio: ratio() } : {}),
-    ...(preschool ? { PreschoolClassification: '1' } : {}),
-    InsurerName: q.insurerName,
-    ...(isElderlyRecipient ? { ElderlyRecipientCertificateInfo: { ElderlyRecipientContributionRatio: ratio() } } : {}),
-    // Since 2024-10-07 限度額 information needs no consent on the reader (rules.md §2.3); a check by
-    // card data carries the consent flag of its request (OQSCD001).
-    LimitApplicationCertificateRelatedConsFlg: limitConsent ? '1' : '0',
-    ...(limitConsent ? { LimitApplicationCertificateRelatedConsTime: consTime } : {}),
-    ...(limitConsent && limitCategory !== undefined
-      ? {
-          LimitApplicationCertificateRelatedInfo: {
-            LimitApplicationCertificateClassification: limitCertificateClassification(limitCategory),
-            LimitApplicationCertificateClassificationFlag: limitCategory,
-          },
-        }
-      : {}),
-    ...publicExpenseFields(q.publicExpense, date, input.medicalInstitutionCode),
-    // Medical information is consented on the reader only: a check by card data carries no flags.
-    ...(byCardData
-      ? {}
-      : {
-          ...consent('SpecificHealthCheckupsInfo', input.consent.checkup),
-          ...consent('PharmacistsInfo', input.consent.pharmacy),
-          ...consent('DiagnosisInfo', input.consent.diagnosis),
-          ...consent('OperationInfo', input.consent.operation),
-        }),
-  };
+
+  // Filled in element order (the XSD's, which is also JSON.stringify's): optional elements are
+  // added in place, never spread in.
+  const out = { InsuredCardClassification: q.cardClassification, InsurerNumber: insurerNumberField(q.insurerNumber) } as ResultOfQualificationConfirmation;
+  if (q.symbol !== undefined) out.InsuredCardSymbol = q.symbol;
+  out.InsuredIdentificationNumber = q.number;
+  if (q.branch !== undefined) out.InsuredBranchNumber = q.branch;
+  out.PersonalFamilyClassification = q.relation === 'insured' ? '1' : '2';
+  if (insuredName !== undefined) out.InsuredName = insuredName;
+  out.Name = person.name;
+  if (person.nameKana !== undefined) out.NameKana = person.nameKana;
+  out.Sex1 = String(person.sex);
+  out.Birthdate = ymd(person.birthDate);
+  if (person.address !== undefined) out.Address = person.address;
+  if (person.postNumber !== undefined) out.PostNumber = person.postNumber;
+  out.QualificationDate = ymd(q.acquiredOn);
+  if (q.lostOn !== undefined) out.DisqualificationDate = ymd(q.lostOn);
+  if (isKoki || scope === 'all') out.InsuredPartialContributionRatio = ratio();
+  if (age?.preschool) out.PreschoolClassification = '1';
+  out.InsurerName = q.insurerName;
+  if (!isKoki && age?.elderly70to74) out.ElderlyRecipientCertificateInfo = { ElderlyRecipientContributionRatio: ratio() };
+  // Since 2024-10-07 限度額 information needs no consent on the reader (rules.md §2.3); a check by
+  // card data carries the consent flag of its request (OQSCD001).
+  out.LimitApplicationCertificateRelatedConsFlg = limitConsent ? '1' : '0';
+  if (limitConsent) {
+    out.LimitApplicationCertificateRelatedConsTime = times.at;
+    if (limitCategory !== undefined) {
+      out.LimitApplicationCertificateRelatedInfo = {
+        LimitApplicationCertificateClassification: limitCertificateClassification(limitCategory),
+        LimitApplicationCertificateClassificationFlag: limitCategory,
+      };
+    }
+  }
+  if (q.publicExpense !== undefined) addPublicExpense(out, q.publicExpense, date, input.medicalInstitutionCode);
+  // Medical information is consented on the reader only: a check by card data carries no flags.
+  if (input.referenceClassification !== '2') {
+    const allowed = medicalInfoAllowed;
+    if (allowed && input.consent.checkup) {
+      out.SpecificHealthCheckupsInfoConsFlg = ConsentFlag.YES;
+      out.SpecificHealthCheckupsInfoConsTime = times.at;
+      out.SpecificHealthCheckupsInfoAvailableTime = times.available;
+    } else out.SpecificHealthCheckupsInfoConsFlg = ConsentFlag.NO;
+    if (allowed && input.consent.pharmacy) {
+      out.PharmacistsInfoConsFlg = ConsentFlag.YES;
+      out.PharmacistsInfoConsTime = times.at;
+      out.PharmacistsInfoAvailableTime = times.available;
+    } else out.PharmacistsInfoConsFlg = ConsentFlag.NO;
+    if (allowed && input.consent.diagnosis) {
+      out.DiagnosisInfoConsFlg = ConsentFlag.YES;
+      out.DiagnosisInfoConsTime = times.at;
+      out.DiagnosisInfoAvailableTime = times.available;
+    } else out.DiagnosisInfoConsFlg = ConsentFlag.NO;
+    if (allowed && input.consent.operation) {
+      out.OperationInfoConsFlg = ConsentFlag.YES;
+      out.OperationInfoConsTime = times.at;
+      out.OperationInfoAvailableTime = times.available;
+    } else out.OperationInfoConsFlg = ConsentFlag.NO;
+  }
+  return out;
 }
 
 /**
@@ -306,34 +382,34 @@ function limitCertificateClassification(code: LimitCategoryCode): string {
  * (MedicalTreatmentMonth); DesignatedMedicalInstitutionFlag (OQSCD026) compares the ticket's
  * 指定医療機関 with the asking facility: 0 一致, 1 不一致.
  */
-function publicExpenseFields(pe: PublicExpenseRecord | undefined, date: IsoDate, facility: string): Partial<ResultOfQualificationConfirmation> {
-  if (!pe) return {};
+function addPublicExpense(out: ResultOfQualificationConfirmation, pe: PublicExpenseRecord, date: IsoDate, facility: string): void {
   const month = date.slice(0, 7);
   const tickets = (pe.tickets ?? []).filter((t) => t.month === month);
-  return {
-    PublicExpenseNumber: pe.number,
-    BeneficiaryNumber: pe.beneficiaryNumber,
-    ...(pe.welfareOfficeName !== undefined ? { WelfareOfficeName: pe.welfareOfficeName } : {}),
-    ...(tickets.length > 0
-      ? {
-          PublicExpenseResultList: {
-            MedicalTicketInfo: tickets.map((t) => ({
-              TicketType: t.ticketType,
-              MedicalTicketValidDate: toYmd(t.validFrom),
-              MedicalTicketExpirationDate: toYmd(t.validTo),
-              ...(t.issueNumber !== undefined ? { IssueNumber: t.issueNumber } : {}),
-              MedicalTreatmentMonth: t.month.replace('-', ''),
-              ...(t.designatedInstitutionCode !== undefined
-                ? { DesignatedMedicalInstitutionCode: t.designatedInstitutionCode, DesignatedMedicalInstitutionFlag: t.designatedInstitutionCode === facility ? '0' : '1' }
-                : {}),
-              ...(t.designatedInstitutionName !== undefined ? { DesignatedMedicalInstitutionName: t.designatedInstitutionName } : {}),
-              ...Object.fromEntries((t.injuryNames ?? []).slice(0, 3).map((n, i) => [`InjuryName${i + 1}`, n])),
-              MedicalTreatmentType: t.treatmentType,
-              ...(t.selfPayAmount !== undefined ? { SelfPayAmount: String(t.selfPayAmount) } : {}),
-              SingleOrCombinedUse: t.singleOrCombined,
-            })),
-          },
-        }
-      : {}),
+  out.PublicExpenseNumber = pe.number;
+  out.BeneficiaryNumber = pe.beneficiaryNumber;
+  if (pe.welfareOfficeName !== undefined) out.WelfareOfficeName = pe.welfareOfficeName;
+  if (tickets.length > 0) out.PublicExpenseResultList = { MedicalTicketInfo: tickets.map((t) => ticketInfo(t, facility)) };
+}
+
+function ticketInfo(t: MedicalTicketRecord, facility: string): MedicalTicketInfo {
+  const info: MedicalTicketInfo = {
+    TicketType: t.ticketType,
+    MedicalTicketValidDate: toYmd(t.validFrom),
+    MedicalTicketExpirationDate: toYmd(t.validTo),
   };
+  if (t.issueNumber !== undefined) info.IssueNumber = t.issueNumber;
+  info.MedicalTreatmentMonth = t.month.replace('-', '');
+  if (t.designatedInstitutionCode !== undefined) {
+    info.DesignatedMedicalInstitutionCode = t.designatedInstitutionCode;
+    info.DesignatedMedicalInstitutionFlag = t.designatedInstitutionCode === facility ? '0' : '1';
+  }
+  if (t.designatedInstitutionName !== undefined) info.DesignatedMedicalInstitutionName = t.designatedInstitutionName;
+  const injuries = t.injuryNames ?? [];
+  if (injuries[0] !== undefined) info.InjuryName1 = injuries[0];
+  if (injuries[1] !== undefined) info.InjuryName2 = injuries[1];
+  if (injuries[2] !== undefined) info.InjuryName3 = injuries[2];
+  info.MedicalTreatmentType = t.treatmentType;
+  if (t.selfPayAmount !== undefined) info.SelfPayAmount = String(t.selfPayAmount);
+  info.SingleOrCombinedUse = t.singleOrCombined;
+  return info;
 }
