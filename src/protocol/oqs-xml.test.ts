@@ -301,6 +301,16 @@ describe('check requests OQSsiquc01req (oqs-interface.md §2.2)', () => {
     expect(error.where).toBe(`byte ${lying.indexOf(Buffer.from([0x8e, 0xf3]))}`);
   });
 
+  it('a U+FFFD the file really contains is text; bad bytes after it are still found, at their offset', () => {
+    // fast-check found this: a name holding U+FFFD was refused as "not valid UTF-8".
+    const decoded = decodeOqsXml(encodeOqsResultXml(faceResult('\uFFFD '), { encoding: 'utf8' }));
+    expect('message' in decoded && decoded.message.XmlMsg.MessageBody.ResultList!.ResultOfQualificationConfirmation[0]!.Name).toBe('\uFFFD ');
+    const good = encodeOqsResultXml(faceResult('\uFFFD\uFFFD'), { encoding: 'utf8' });
+    const at = good.indexOf(Buffer.from('</Name>'));
+    const bad = Buffer.concat([good.subarray(0, at), Buffer.from([0xc3]), good.subarray(at)]);
+    expect(errorOf(bad)).toMatchObject({ code: 'invalid-bytes', where: `byte ${at}` });
+  });
+
   it('not well-formed XML, with line and column', () => {
     expect(errorOf(utf8(REQUEST_UTF8.replace('</Birthdate>', '</Birthday>')))).toMatchObject({ code: 'malformed-xml', where: 'line 14, column 32' });
     expect(errorOf(utf8(REQUEST_UTF8.slice(0, 300))).code).toBe('malformed-xml');

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import iconv from 'iconv-lite';
 import type { z } from 'zod';
@@ -363,7 +364,7 @@ export function readOqsXml(bytes: Uint8Array): ReadXmlResult {
     }
   }
   const text = encoding === 'utf8' ? body.toString('utf8') : iconv.decode(body, 'cp932');
-  const bad = text.indexOf('\uFFFD');
+  const bad = firstUndecodable(text, body, encoding);
   if (bad >= 0) {
     const offset = (encoding === 'utf8' ? Buffer.byteLength(text.slice(0, bad), 'utf8') : iconv.encode(text.slice(0, bad), 'cp932').length) + (bom ? 3 : 0);
     const hint = encoding === 'utf8' ? 'was it written as Shift_JIS without saying so in the declaration?' : 'was it written as UTF-8 with a Shift_JIS declaration?';
@@ -537,4 +538,22 @@ export function encodeOqsTree(spec: ElementSpec, tree: unknown, encoding: OqsXml
 export function decodeOqsTree<T>(bytes: Uint8Array, spec: ElementSpec, schema: z.ZodType<T>, strict: boolean): { value: T; encoding: OqsXmlEncoding } | { error: OqsXmlError } {
   const r = decodeWith(bytes, spec, schema, strict);
   return r.ok ? { value: r.value, encoding: r.encoding } : { error: r.error };
+}
+
+/**
+ * Index in `text` of the first character that stands for undecodable bytes, or -1. A U+FFFD the
+ * file really contains (EF BF BD in UTF-8) is a character like any other; CP932 has no U+FFFD, so
+ * there every one marks bad bytes.
+ */
+function firstUndecodable(text: string, body: Buffer, encoding: OqsXmlEncoding): number {
+  if (encoding === 'cp932') return text.indexOf('\uFFFD');
+  if (isUtf8(body)) return -1;
+  let byteOffset = 0;
+  let at = 0;
+  for (let i = text.indexOf('\uFFFD'); i >= 0; i = text.indexOf('\uFFFD', i + 1)) {
+    byteOffset += Buffer.byteLength(text.slice(at, i), 'utf8');
+    at = i;
+    if (body[byteOffset] !== 0xef || body[byteOffset + 1] !== 0xbf || body[byteOffset + 2] !== 0xbd) return i;
+  }
+  return text.indexOf('\uFFFD');
 }

@@ -27,6 +27,11 @@ export const ReaderNoticePush = z.object({
   code: ReaderNoticeCode,
   triesLeft: z.number().int().min(0).optional(),
   message: z.string().optional(),
+  /**
+   * Added to v1: the reader error code of the refusal, when it tells the staff more than `code`
+   * (`E-phone`: the smartphone's certificate is refused, the physical card may still work — F25).
+   */
+  errorCode: z.string().optional(),
 });
 
 export const TerminalToReception = z.discriminatedUnion('type', [QualificationResultPush, ReaderNoticePush]);

@@ -23,6 +23,7 @@ export const Guidance = z.enum([
   'renew-certificate',
   'unlock-pin-at-municipality',
   'bring-document-next-time',
+  'use-physical-card', // the smartphone was refused (E-phone): the マイナンバーカード itself may still work
 ]);
 export type Guidance = z.infer<typeof Guidance>;
 
@@ -49,3 +50,20 @@ export const ReceptionOutcome = z.object({
   warnings: z.array(z.string()).optional(),
 });
 export type ReceptionOutcome = z.infer<typeof ReceptionOutcome>;
+
+/**
+ * The clinic's own record of a patient (診察券 / カルテ), which the harness hands to the reception
+ * when it starts (remote: `StartReception.clinicRecords`). The reception compares each OQS answer
+ * with it before billing, as the sources ask staff to (troubles.md T10 old surname, T12 ひも付け誤り,
+ * T32 name layout). Added for the runner's `clinicRecord` persona field.
+ */
+export const ClinicRecord = z.object({
+  /** Family and given name as the clinic holds them, separated by U+3000. */
+  name: z.string().min(1),
+  nameKana: z.string().optional(),
+  /** 保険者番号 (6 or 8 digits) the clinic last recorded. */
+  insurerNumber: z.string().optional(),
+  /** 被保険者番号 the clinic last recorded. */
+  number: z.string().optional(),
+});
+export type ClinicRecord = z.infer<typeof ClinicRecord>;

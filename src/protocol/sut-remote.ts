@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ReceptionOutcome } from './reception-outcome.js';
+import { ClinicRecord, ReceptionOutcome } from './reception-outcome.js';
 
 /**
  * Harness ↔ a vendor's reception system (the SUT), over HTTP JSON on 127.0.0.1
@@ -36,6 +36,11 @@ export const StartReception = z.object({
   receptionUrl: z.string(),
   /** http://127.0.0.1:PORT of the same terminal. */
   terminalUrl: z.string(),
+  /**
+   * Optional (added to v1): the clinic's own records of the scenario's patients; compare each OQS
+   * answer with them (docs/protocols/sut.md "Clinic records"). Absent: the patients are new.
+   */
+  clinicRecords: z.array(ClinicRecord).optional(),
 });
 export type StartReception = z.infer<typeof StartReception>;
 

@@ -114,3 +114,70 @@ describe('reference reception decisions', () => {
     expect(out).toEqual({ status: 'pending', reason: 'qualification-multiple', qualificationValidity: '5' });
   });
 });
+
+describe('reference reception: the clinic\'s own patient record (T10, T12, T32)', () => {
+  const record = { name: '山田　太郎', nameKana: 'ﾔﾏﾀﾞ ﾀﾛｳ', insurerNumber: '01130012', number: '1024' };
+
+  it('accepts as before when the OQS answer agrees with the clinic record', () => {
+    expect(decide(undefined, result({ NameKana: 'ﾔﾏﾀﾞ ﾀﾛｳ' }), { clinicRecords: [record] })).toEqual({
+      status: 'accepted',
+      qualificationValidity: '1',
+      copayRatio: 30,
+      displayedName: '山田　太郎',
+    });
+  });
+
+  it('holds another person\'s record (ひも付け誤り) for staff, keeps the clinic name and bills nothing', () => {
+    const other = result({ Name: '鈴木　良子', NameKana: 'ｽｽﾞｷ ﾖｼｺ', InsurerNumber: '39131015', InsuredIdentificationNumber: '00918273', Birthdate: '19480214' });
+    expect(decide(undefined, other, { clinicRecords: [record] })).toEqual({
+      status: 'pending',
+      reason: 'name-mismatch',
+      qualificationValidity: '1',
+      displayedName: '山田　太郎',
+      warnings: ['資格確認の氏名: 鈴木　良子'],
+    });
+  });
+
+  it('flags an old surname and a swapped name order as name-mismatch, not overwriting the clinic name', () => {
+    expect(decide(undefined, result({ Name: '高橋　太郎' }), { clinicRecords: [record] })).toMatchObject({ status: 'pending', reason: 'name-mismatch', displayedName: '山田　太郎' });
+    expect(decide(undefined, result({ Name: '太郎　山田' }), { clinicRecords: [record] })).toMatchObject({ status: 'pending', reason: 'name-mismatch', displayedName: '山田　太郎' });
+    // The kana alone differing is a mismatch too (T10: the reading changes with the surname).
+    expect(decide(undefined, result({ NameKana: 'ﾀｶﾊｼ ﾀﾛｳ' }), { clinicRecords: [record] })).toMatchObject({ status: 'pending', reason: 'name-mismatch' });
+  });
+
+  it('reads a space where the clinic has U+3000 as the same name', () => {
+    expect(decide(undefined, result({ Name: '山田 太郎' }), { clinicRecords: [record] }).status).toBe('accepted');
+  });
+
+  it('holds a same-name answer with another insurer as insurer-changed for staff to confirm', () => {
+    expect(decide(undefined, result({ InsurerNumber: '06139929', InsuredIdentificationNumber: '7781' }), { clinicRecords: [record] })).toEqual({
+      status: 'pending',
+      reason: 'insurer-changed',
+      qualificationValidity: '1',
+      displayedName: '山田　太郎',
+      warnings: ['資格確認の保険者番号: 06139929'],
+    });
+  });
+
+  it('compares nothing without clinic records, or when none of several records is this patient\'s', () => {
+    expect(decide(undefined, result({ Name: '鈴木　良子' }), { clinicRecords: [] }).status).toBe('accepted');
+    const two = [
+      { name: '佐藤　花子', insurerNumber: '06139929', number: '7781' },
+      { name: '佐藤　次郎', insurerNumber: '06139929', number: '7782' },
+    ];
+    expect(decide(undefined, result({ Name: '鈴木　良子' }), { clinicRecords: two }).status).toBe('accepted');
+  });
+});
+
+describe('reference reception: a smartphone refused in the certificate grace (F25)', () => {
+  it('sends the patient to the physical card when the refusal is E-phone, and only then', () => {
+    const phone: TerminalToReception = { ...notice('certificate-rejected'), errorCode: 'E-phone' } as TerminalToReception;
+    expect(decide(undefined, phone)).toEqual({
+      status: 'fallback',
+      reason: 'certificate-rejected',
+      fallbackOptions: ['eligibility-certificate', 'notice-with-card', 'eligibility-declaration'],
+      guidance: ['use-physical-card', 'renew-certificate'],
+    });
+    expect(decide(undefined, notice('certificate-rejected')).guidance).toEqual(['renew-certificate']);
+  });
+});

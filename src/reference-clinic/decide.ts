@@ -2,7 +2,7 @@ import { copayRatio } from '../domain/copay.js';
 import { fromYmd } from '../domain/dates.js';
 import type { OqsResultMessage, ResultOfQualificationConfirmation } from '../protocol/oqs-result.js';
 import { QualificationValidity, ratioFromField } from '../protocol/oqs-result.js';
-import type { ReceptionOutcome } from '../protocol/reception-outcome.js';
+import type { ClinicRecord, ReceptionOutcome } from '../protocol/reception-outcome.js';
 import type { TerminalToReception } from '../protocol/reception-link.js';
 
 /**
@@ -10,7 +10,13 @@ import type { TerminalToReception } from '../protocol/reception-link.js';
  * Each branch cites the guidance it follows; a vendor's system is judged against the same
  * scenarios, not against this code.
  */
-export type Decide = (previous: ReceptionOutcome | undefined, message: TerminalToReception) => ReceptionOutcome;
+export type Decide = (previous: ReceptionOutcome | undefined, message: TerminalToReception, context?: DecideContext) => ReceptionOutcome;
+
+/** What the reception knows besides the terminal's messages. */
+export interface DecideContext {
+  /** The clinic's own records of its patients (診察券 / カルテ); empty or absent: new patients. */
+  clinicRecords?: readonly ClinicRecord[];
+}
 
 /**
  * After a failed online check of a マイナ保険証 patient (seed 003 資料①, 4th row; troubles.md T36):
@@ -31,10 +37,55 @@ const NOT_CONFIRMED_FALLBACKS: ReceptionOutcome['fallbackOptions'] = [
   'eligibility-declaration',
 ];
 
-export const decide: Decide = (previous, message) => {
+export const decide: Decide = (previous, message, context) => {
   if (message.type === 'reader.notice') return decideOnNotice(previous, message);
-  return decideOnResult(message.message);
+  const outcome = decideOnResult(message.message);
+  return compareWithClinicRecord(outcome, message.message, context?.clinicRecords ?? []);
 };
+
+/** Names compared as written, only the separators (U+3000, spaces) unified: order matters. */
+const sameName = (a: string, b: string): boolean => a.trim().split(/[\s\u3000]+/).join(' ') === b.trim().split(/[\s\u3000]+/).join(' ');
+
+/**
+ * The clinic's record of the patient the answer is about: the one with the same 保険者番号 and
+ * 被保険者番号, else the only record the clinic holds (the chart the staff opened for this patient).
+ */
+export function clinicRecordFor(records: readonly ClinicRecord[], record: ResultOfQualificationConfirmation): ClinicRecord | undefined {
+  const byNumber = records.find((r) => r.insurerNumber?.trim() === record.InsurerNumber.trim() && r.number === record.InsuredIdentificationNumber);
+  return byNumber ?? (records.length === 1 ? records[0] : undefined);
+}
+
+/**
+ * An answer the clinic's record disagrees with is held for staff (troubles.md): another person's
+ * record after a ひも付け誤り (T12: do not bill on it, do not show it as the patient's), an old
+ * surname (T10: keep the clinic's current name, do not overwrite), a name shown in another order
+ * (T32). The clinic's name stays on screen; nothing is billed until the staff have checked. A
+ * matching name with another insurer is a change the staff confirm before updating the record.
+ */
+function compareWithClinicRecord(outcome: ReceptionOutcome, message: OqsResultMessage, records: readonly ClinicRecord[]): ReceptionOutcome {
+  if (outcome.status !== 'accepted' || records.length === 0) return outcome;
+  const record = chooseRecord(message.XmlMsg.MessageBody.ResultList?.ResultOfQualificationConfirmation ?? []);
+  if (!record) return outcome;
+  const mine = clinicRecordFor(records, record);
+  if (!mine) return outcome;
+  const oqsName = `資格確認の氏名: ${record.Name}`;
+  const nameDiffers = !sameName(mine.name, record.Name) || (mine.nameKana !== undefined && record.NameKana !== undefined && !sameName(mine.nameKana, record.NameKana));
+  if (nameDiffers) {
+    return { status: 'pending', reason: 'name-mismatch', qualificationValidity: outcome.qualificationValidity, displayedName: mine.name, warnings: [oqsName] };
+  }
+  const insurerDiffers =
+    (mine.insurerNumber !== undefined && mine.insurerNumber.trim() !== record.InsurerNumber.trim()) || (mine.number !== undefined && mine.number !== record.InsuredIdentificationNumber);
+  if (insurerDiffers) {
+    return {
+      status: 'pending',
+      reason: 'insurer-changed',
+      qualificationValidity: outcome.qualificationValidity,
+      displayedName: mine.name,
+      warnings: [`資格確認の保険者番号: ${record.InsurerNumber.trim()}`],
+    };
+  }
+  return outcome;
+}
 
 function decideOnNotice(
   previous: ReceptionOutcome | undefined,
@@ -53,6 +104,16 @@ function decideOnNotice(
       // MHLW asks patients who cannot remember the PIN to call staff before the lock.
       return { status: 'pending', reason: 'pin-wrong', guidance: ['offer-face-auth'] };
     case 'certificate-rejected':
+      // F25: a smartphone certificate past its end is refused even within the 3-month grace,
+      // which is for the physical card only: ask for the card first.
+      if (notice.errorCode === 'E-phone') {
+        return {
+          status: 'fallback',
+          reason: 'certificate-rejected',
+          fallbackOptions: CARD_UNUSABLE_FALLBACKS,
+          guidance: ['use-physical-card', 'renew-certificate'],
+        };
+      }
       return {
         status: 'fallback',
         reason: 'certificate-rejected',

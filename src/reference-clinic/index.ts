@@ -1,3 +1,3 @@
-export { decide, type Decide } from './decide.js';
+export { decide, clinicRecordFor, type Decide, type DecideContext } from './decide.js';
 export { ReferenceReception, type ReferenceReceptionOptions } from './reception-client.js';
 export { decideBackOffice, type DecideBackOffice } from './back-office.js';

@@ -1,7 +1,7 @@
 import WebSocket from 'ws';
 import { decodeMessage } from '../protocol/messages.js';
 import { RECEPTION_PROTOCOL_VERSION, TerminalToReception, type ReceptionToTerminal } from '../protocol/reception-link.js';
-import type { ReceptionOutcome } from '../protocol/reception-outcome.js';
+import type { ClinicRecord, ReceptionOutcome } from '../protocol/reception-outcome.js';
 import { decide as referenceDecide, type Decide } from './decide.js';
 
 export interface ReferenceReceptionOptions {
@@ -10,6 +10,8 @@ export interface ReferenceReceptionOptions {
   receptionId?: string;
   /** Replaceable decision function: the tests' deliberately broken receptions swap it. */
   decide?: Decide;
+  /** The clinic's own patient records, compared with every OQS answer. */
+  clinicRecords?: readonly ClinicRecord[];
 }
 
 /**
@@ -55,7 +57,7 @@ export class ReferenceReception {
       return;
     }
     const message = decoded.message;
-    this.#outcome = this.#decide(this.#outcome, message);
+    this.#outcome = this.#decide(this.#outcome, message, { clinicRecords: this.#opts.clinicRecords ?? [] });
     this.history.push(this.#outcome);
     this.#send({ v: RECEPTION_PROTOCOL_VERSION, type: 'ack', id: message.id });
   }

@@ -88,7 +88,7 @@ export async function startReferenceServer(opts: ReferenceServerOptions = {}): P
         const issue = parsed.error.issues[0];
         return fail(res, 400, 'bad-request', `POST /v1/receptions: ${issue?.path.join('.') || '(body)'}: ${issue?.message ?? 'invalid'}`);
       }
-      const reception = new ReferenceReception({ receptionUrl: parsed.data.receptionUrl, decide: opts.decide, receptionId: name });
+      const reception = new ReferenceReception({ receptionUrl: parsed.data.receptionUrl, decide: opts.decide, receptionId: name, clinicRecords: parsed.data.clinicRecords ?? [] });
       try {
         await reception.connect();
       } catch (e) {

@@ -133,8 +133,11 @@ async function postCentral(rig: Rig, path: string, body: unknown, contentType = 
 
 export async function requestMedicalInfo(rig: Rig, step: StepOf<'request-medical-info'>, index: number): Promise<void> {
   const { patient, kind } = step['request-medical-info'];
+  const releasedBefore = rig.consents.releases().length;
   const { status, json } = await postCentral(rig, '/v1/medical-info', { medicalInstitutionCode: rig.medicalInstitutionCode, personId: patient, kind });
   if (status !== 200 && status !== 403) throw new Error(`step ${index}: request-medical-info: central answered HTTP ${status}: ${JSON.stringify(json)}`);
+  // Read on central's side, not from the answer: "released" is what central recorded giving out.
+  rig.backOffice.lastFetchReleased = rig.consents.releases().length > releasedBefore;
   const error = json.error as { code?: string } | undefined;
   const entries = Array.isArray(json.entries) ? json.entries.length : undefined;
   await deliver(rig, {

@@ -54,4 +54,16 @@ describe('expectation matchers', () => {
       'medicalInfo.reason: expected "no-consent", got (absent)',
     ]);
   });
+
+  it('checks traffic.medicalInfoReleased against what central recorded', () => {
+    const observed = { outcome: undefined, reader: undefined, traffic: { medicalInfoReleased: true } };
+    expect(checkExpectation({ traffic: { medicalInfoReleased: true } }, observed, 4)).toEqual([]);
+    expect(checkExpectation({ traffic: { medicalInfoReleased: false } }, observed, 4)).toEqual([
+      { path: 'traffic.medicalInfoReleased', expected: false, actual: true, message: 'traffic.medicalInfoReleased: expected false, got true', step: 4 },
+    ]);
+    // Before any request-medical-info step nothing is known: the expectation fails, naming (absent).
+    expect(checkExpectation({ traffic: { medicalInfoReleased: false } }, { outcome: undefined, reader: undefined, traffic: {} }, -1)[0]?.message).toBe(
+      'traffic.medicalInfoReleased: expected false, got (absent)',
+    );
+  });
 });

@@ -37,11 +37,13 @@ export interface Observed {
   /** The reception's back office: its reading of the last 一括照会 download / medical-info fetch. */
   batch?: Record<string, unknown> | undefined;
   medicalInfo?: Record<string, unknown> | undefined;
+  /** What central recorded on the wire: { medicalInfoReleased } after a request-medical-info step. */
+  traffic?: Record<string, unknown> | undefined;
 }
 
 export function checkExpectation(expectation: Expectation, observed: Observed, step: number): ExpectationFailure[] {
   const failures: ExpectationFailure[] = [];
-  for (const part of ['outcome', 'reader', 'batch', 'medicalInfo'] as const) {
+  for (const part of ['outcome', 'reader', 'batch', 'medicalInfo', 'traffic'] as const) {
     const wanted = expectation[part];
     if (!wanted) continue;
     const subject = observed[part];

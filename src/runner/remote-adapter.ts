@@ -100,6 +100,8 @@ export function remoteAdapter(opts: RemoteAdapterOptions): SutAdapter {
         seed: endpoints.seed ?? 0,
         receptionUrl: endpoints.receptionUrl,
         terminalUrl: endpoints.terminalUrl,
+        // Sent only when the scenario has clinic records: a v1 SUT that predates the field sees the same body as before.
+        ...(endpoints.clinicRecords !== undefined && endpoints.clinicRecords.length > 0 ? { clinicRecords: endpoints.clinicRecords } : {}),
       };
       const started = (await call(root, 'POST', '/v1/receptions', timeoutMs, ReceptionStarted, request))!;
       const path = `/v1/receptions/${encodeURIComponent(started.receptionId)}`;

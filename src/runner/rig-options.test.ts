@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PersonaSpec, Scenario } from '../scenarios/schema.js';
-import { cardExtras, certificateDates, readerOptions } from './rig.js';
+import { ConsentRegistry } from '../sim-backend/central/index.js';
+import { cardExtras, certificateDates, clinicRecordsOf, readerOptions, seedPreviousConsents } from './rig.js';
 
 const persona = (card: Record<string, unknown>): PersonaSpec => PersonaSpec.parse({ name: '中村　和子', birthDate: '1953-05-20', card });
 
@@ -27,5 +28,70 @@ describe('rig: persona card facts and reader options as the simulators take them
     expect(readerOptions(Scenario.parse(base).reader)).toEqual({});
     const reader = Scenario.parse({ ...base, reader: { profile: 'vendor-d', faceFailNext: 'auth-select', faceCaptureTimeoutS: 20, phoneReader: false } }).reader;
     expect(readerOptions(reader)).toEqual({ faceFailNext: 'auth-select', faceCaptureTimeoutS: 20, phoneReader: false });
+  });
+
+  it('seeds each persona\'s previous consent into central\'s registry before the first step', () => {
+    const base = { id: 'x/y', title: 't', source: [{ seed: '004_8de33dbf066f2c02.txt', section: 's' }], at: '2025-04-10T09:00:00+09:00', steps: [{ ack: null }], expect: {} };
+    const scenario = Scenario.parse({
+      ...base,
+      personas: {
+        hanako: {
+          name: '佐藤　花子',
+          birthDate: '1972-11-03',
+          previousConsent: { at: '2025-03-10T10:15:00+09:00', method: 'individual', items: { diagnosis: false, pharmacy: true, checkup: false, operation: false } },
+        },
+        jiro: {
+          name: '佐藤　次郎',
+          birthDate: '2008-06-01',
+          previousConsent: { at: '2025-03-10T10:20:00+09:00', facility: '1310000025', method: 'bulk', items: { diagnosis: true, pharmacy: true, checkup: true, operation: true } },
+        },
+        taro: { name: '佐藤　太郎', birthDate: '1970-01-01' },
+      },
+    });
+    const consents = new ConsentRegistry();
+    seedPreviousConsents(scenario, consents);
+    expect(consents.consents()).toEqual([
+      {
+        checkId: 'prior-hanako',
+        personId: 'hanako',
+        medicalInstitutionCode: '1310000017',
+        items: { diagnosis: false, pharmacy: true, checkup: false, operation: false },
+        at: Date.UTC(2025, 2, 10, 1, 15),
+        inGrace: false,
+        method: 'individual',
+      },
+      {
+        checkId: 'prior-jiro',
+        personId: 'jiro',
+        medicalInstitutionCode: '1310000025',
+        items: { diagnosis: true, pharmacy: true, checkup: true, operation: true },
+        at: Date.UTC(2025, 2, 10, 1, 20),
+        inGrace: false,
+        method: 'bulk',
+      },
+    ]);
+    // Only an individual choice at this facility is offered again; a 包括同意 never is.
+    expect(consents.previousIndividualChoice('hanako', '1310000017')?.checkId).toBe('prior-hanako');
+    expect(consents.previousIndividualChoice('jiro', '1310000025')).toBeUndefined();
+  });
+
+  it('takes carryoverFrom as a calendar date and refuses anything else', () => {
+    const base = { id: 'x/y', title: 't', source: [{ seed: '004_8de33dbf066f2c02.txt', section: 's' }], at: '2025-04-10T09:00:00+09:00', personas: {}, steps: [{ ack: null }], expect: {} };
+    expect(Scenario.parse({ ...base, options: { carryoverFrom: '2025-03-01' } }).options).toEqual({ certGraceEnd: 'month_end', carryoverFrom: '2025-03-01' });
+    expect(Scenario.safeParse({ ...base, options: { carryoverFrom: '2025-02-30' } }).success).toBe(false);
+  });
+
+  it('hands the SUT the personas\' clinic records, and nothing when no persona has one', () => {
+    const base = { id: 'x/y', title: 't', source: [{ seed: '002_d06b874673e3a680.txt', section: 's' }], at: '2025-04-10T09:00:00+09:00', steps: [{ ack: null }], expect: {} };
+    const scenario = Scenario.parse({
+      ...base,
+      personas: {
+        hanako: { name: '佐藤　花子', birthDate: '1972-11-03', clinicRecord: { name: '佐藤　花子', nameKana: 'ｻﾄｳ ﾊﾅｺ', insurerNumber: '06139929', number: '7781' } },
+        yoshiko: { name: '鈴木　良子', birthDate: '1948-02-14' },
+      },
+    });
+    expect(clinicRecordsOf(scenario)).toEqual({ clinicRecords: [{ name: '佐藤　花子', nameKana: 'ｻﾄｳ ﾊﾅｺ', insurerNumber: '06139929', number: '7781' }] });
+    expect(clinicRecordsOf(Scenario.parse({ ...base, personas: { yoshiko: { name: '鈴木　良子', birthDate: '1948-02-14' } } }))).toEqual({});
+    expect(Scenario.safeParse({ ...base, personas: { h: { name: 'x', birthDate: '1972-11-03', clinicRecord: { name: 'x', insurerNumber: '123' } } } }).success).toBe(false);
   });
 });

@@ -9,12 +9,13 @@ import { createRng } from '../domain/rng.js';
 import { addYears, isoDate, type IsoDate } from '../domain/dates.js';
 import type { Person, Qualification } from '../domain/person.js';
 import { startCentral } from '../sim-backend/central/index.js';
-import { EligibilityStore, addDataset, generatePopulation, loadDataset } from '../sim-backend/central/index.js';
+import { ConsentRegistry, EligibilityStore, addDataset, generatePopulation, loadDataset } from '../sim-backend/central/index.js';
 import { startTerminal, type Terminal } from '../sim-backend/terminal/index.js';
 import { createMyNumberCard, createSimulatedJlis, getEcKeyPair, type CreateMyNumberCardOptions, type MyNumberCard, type SimulatedJlis } from '../sim-card/index.js';
 import { SimReader, type SimReaderOptions } from '../sim-reader/index.js';
 import type { PersonaSpec, Scenario } from '../scenarios/schema.js';
 import type { CardTransport } from '../protocol/card-transport.js';
+import type { ClinicRecord } from '../protocol/reception-outcome.js';
 import { readOqsXml } from '../protocol/oqs-xml.js';
 import { tapTransport } from './apdu-log.js';
 import type { ResultFile } from './results.js';
@@ -41,8 +42,13 @@ export interface Rig {
   /** The terminal's shared folder (face/, req/, res/). */
   folderRoot: string;
   medicalInstitutionCode: string;
-  /** Back-office state across steps: the last 一括照会 ReceptionNumber. */
-  backOffice: { receptionNumber?: string };
+  /**
+   * Back-office state across steps: the last 一括照会 ReceptionNumber, and whether central released
+   * medical information for the last `request-medical-info` step (absent before the first).
+   */
+  backOffice: { receptionNumber?: string; lastFetchReleased?: boolean };
+  /** Central's consent registry: consents (seeded previous ones included) and medical-info releases. */
+  consents: ConsentRegistry;
   /** The result files the terminal has written to its face/ folder so far, as written. */
   resultFiles(): Promise<ResultFile[]>;
   close(): Promise<void>;
@@ -141,6 +147,32 @@ export function centralOqsOptions(scenario: Scenario): { oqs?: { bulkProcessingM
   };
 }
 
+/**
+ * Each persona's `previousConsent` as a consent central recorded at an earlier visit (checkId
+ * `prior-<persona>`), so the terminal can offer it on the carry-over screen (reader-flow K0/N15).
+ */
+export function seedPreviousConsents(scenario: Scenario, consents: ConsentRegistry): void {
+  for (const [key, spec] of Object.entries(scenario.personas)) {
+    const prior = spec.previousConsent;
+    if (!prior) continue;
+    consents.record({
+      checkId: `prior-${key}`,
+      personId: key,
+      medicalInstitutionCode: prior.facility ?? scenario.facility.medicalInstitutionCode,
+      items: { ...prior.items },
+      at: Date.parse(prior.at),
+      inGrace: false,
+      method: prior.method,
+    });
+  }
+}
+
+/** The personas' `clinicRecord`s, as the SUT is handed them (absent when no persona has one). */
+export function clinicRecordsOf(scenario: Scenario): { clinicRecords?: ClinicRecord[] } {
+  const records = Object.values(scenario.personas).flatMap((p) => (p.clinicRecord ? [{ ...p.clinicRecord }] : []));
+  return records.length > 0 ? { clinicRecords: records } : {};
+}
+
 export async function assembleRig(scenario: Scenario, adapter: SutAdapter, opts: RigOptions = {}): Promise<Rig> {
   const clock = new VirtualClock(scenario.at);
   const traffic = createTrafficLog();
@@ -199,8 +231,12 @@ export async function assembleRig(scenario: Scenario, adapter: SutAdapter, opts:
   closers.push(() => rm(folderRoot, { recursive: true, force: true }));
   const written: Array<{ name: string; step: number }> = [];
 
+  const consents = new ConsentRegistry();
+  seedPreviousConsents(scenario, consents);
+
   try {
     const central = await startCentral({
+      consents,
       clock,
       store,
       trustAnchors: [jlis.authCaCertificateDer],
@@ -220,6 +256,7 @@ export async function assembleRig(scenario: Scenario, adapter: SutAdapter, opts:
       onTraffic: (e) => traffic.fromTerminal(e),
       folders: { root: folderRoot },
       ...(scenario.central?.qualificationOnly ? { qualificationOnly: true } : {}),
+      ...(scenario.options.carryoverFrom !== undefined ? { carryoverFrom: scenario.options.carryoverFrom } : {}),
       onFolderEvent: (e) => {
         if (e.kind === 'face-written') written.push({ name: e.file, step: traffic.step });
       },
@@ -243,6 +280,7 @@ export async function assembleRig(scenario: Scenario, adapter: SutAdapter, opts:
       terminalUrl: terminal.url,
       scenarioId: scenario.id,
       ...(opts.seed === undefined ? {} : { seed: opts.seed }),
+      ...clinicRecordsOf(scenario),
     });
     closers.push(() => sut.close());
     const reader = new SimReader({
@@ -274,6 +312,7 @@ export async function assembleRig(scenario: Scenario, adapter: SutAdapter, opts:
       folderRoot,
       medicalInstitutionCode: scenario.facility.medicalInstitutionCode,
       backOffice: {},
+      consents,
       resultFiles,
       close: closeAll,
     };

@@ -1,4 +1,4 @@
-import type { ReceptionOutcome } from '../protocol/reception-outcome.js';
+import type { ClinicRecord, ReceptionOutcome } from '../protocol/reception-outcome.js';
 import { ReferenceReception } from '../reference-clinic/reception-client.js';
 import type { Decide } from '../reference-clinic/decide.js';
 import { decideBackOffice, type DecideBackOffice } from '../reference-clinic/back-office.js';
@@ -12,6 +12,8 @@ export interface SutEndpoints {
   /** The scenario and seed the session serves; for the SUT's own logs (remote protocol). */
   scenarioId?: string;
   seed?: number;
+  /** The clinic's own records of the scenario's patients (persona `clinicRecord`), for the reception to compare with OQS. */
+  clinicRecords?: ClinicRecord[];
 }
 
 export interface SutSession {
@@ -38,7 +40,7 @@ export function referenceAdapter(opts: { name?: string; decide?: Decide; decideB
   return {
     name: opts.name ?? 'reference-reception',
     async start(endpoints) {
-      const reception = new ReferenceReception({ receptionUrl: endpoints.receptionUrl, decide: opts.decide });
+      const reception = new ReferenceReception({ receptionUrl: endpoints.receptionUrl, decide: opts.decide, clinicRecords: endpoints.clinicRecords ?? [] });
       await reception.connect();
       const decideDesk = opts.decideBackOffice ?? decideBackOffice;
       let desk: BackOfficeOutcome = {};

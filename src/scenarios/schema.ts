@@ -76,6 +76,42 @@ export const CardSpec = z
   })
   .strict();
 
+const consentItems = z
+  .object({ diagnosis: z.boolean(), pharmacy: z.boolean(), checkup: z.boolean(), operation: z.boolean() })
+  .strict();
+
+/**
+ * The consent the persona gave at an earlier visit (reader-flow K0/N15; troubles.md T63): seeded
+ * into central's consent registry before the first step. Only an `individual` choice at the same
+ * facility is offered again on the carry-over screen (from 2025-02-01).
+ */
+export const PreviousConsentSpec = z
+  .object({
+    at: z
+      .string()
+      .refine((s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)), {
+        message: 'must be a date-time with offset, e.g. 2025-03-10T09:30:00+09:00',
+      }),
+    /** 医療機関コード where it was given; default the scenario's facility. */
+    facility: z.string().regex(/^\d{10}$/, 'must be 10 digits').optional(),
+    method: z.enum(['individual', 'bulk']),
+    items: consentItems,
+  })
+  .strict();
+
+/**
+ * The clinic's own patient record (診察券 / カルテ), handed to the reception when it starts: the
+ * reception compares the OQS answer with it (T10 old surname, T12 mis-linkage, T32 name order).
+ */
+export const ClinicRecordSpec = z
+  .object({
+    name: z.string().min(1),
+    nameKana: z.string().optional(),
+    insurerNumber: z.string().regex(/^(\d{6}|\d{8})$/, 'must be a 6- or 8-digit insurer number, quoted').optional(),
+    number: z.string().optional(),
+  })
+  .strict();
+
 export const PersonaSpec = z
   .object({
     name: z.string().min(1).describe('Card-face name, family and given name separated by U+3000'),
@@ -86,6 +122,8 @@ export const PersonaSpec = z
     registered: z.boolean().default(true).describe('健康保険証利用登録 done'),
     card: CardSpec.default({ pin: '1234', pinTriesLeft: 3, state: 'normal', pinless: false, certificateStatus: 'good' }),
     qualifications: z.array(QualificationSpec).default([]),
+    previousConsent: PreviousConsentSpec.optional(),
+    clinicRecord: ClinicRecordSpec.optional(),
   })
   .strict();
 
@@ -162,12 +200,21 @@ export const MedicalInfoExpectation = z
   })
   .strict();
 
+/** What crossed the wire, as central recorded it. */
+export const TrafficExpectation = z
+  .object({
+    /** Whether central released medical information for the last `request-medical-info` step (its consent registry's releases). */
+    medicalInfoReleased: Matcher.optional(),
+  })
+  .strict();
+
 export const Expectation = z
   .object({
     outcome: OutcomeExpectation.optional(),
     reader: ReaderExpectation.optional(),
     batch: BatchExpectation.optional(),
     medicalInfo: MedicalInfoExpectation.optional(),
+    traffic: TrafficExpectation.optional(),
   })
   .strict();
 export type Expectation = z.infer<typeof Expectation>;
@@ -352,7 +399,11 @@ export const Scenario = z
       .strict()
       .default({ medicalInstitutionCode: '1310000017' }),
     options: z
-      .object({ certGraceEnd: z.enum(['month_end', 'literal']).default('month_end') })
+      .object({
+        certGraceEnd: z.enum(['month_end', 'literal']).default('month_end'),
+        /** The first day the reader offers the consent carry-over screen (reader-flow option carryover_from); default 2025-02-01. */
+        carryoverFrom: isoDate.optional(),
+      })
       .strict()
       .default({ certGraceEnd: 'month_end' }),
     /** Central faults, applied at central's edges (docs/scenarios.md#faults). */

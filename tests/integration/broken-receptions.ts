@@ -101,6 +101,12 @@ export const brokenReceptions: Record<string, Decide> = {
     const rec = msg.message.XmlMsg.MessageBody.ResultList?.ResultOfQualificationConfirmation[0];
     return { status: 'accepted', qualificationValidity: QualificationValidity.VALID, copayRatio: 30, ...(rec ? { displayedName: rec.Name } : {}) };
   },
+  /**
+   * Trusts the OQS answer blindly: never compares it with the clinic's own patient record, so an
+   * old surname, a swapped name or another person's record (ひも付け誤り) is taken and billed
+   * (T10, T12, T32 done wrong).
+   */
+  'trusts-oqs-blindly': (prev, msg) => decide(prev, msg),
   /** Reads an empty 有効期限 as an expired insurance card (T09 done wrong). */
   'missing-expiry-means-expired': (prev, msg) => {
     const out = decide(prev, msg);
@@ -137,6 +143,15 @@ export const brokenBackOffices: Record<string, DecideBackOffice> = {
     }
     const flagged = Object.entries(validity).filter(([, v]) => v !== QualificationValidity.VALID).map(([k]) => k);
     return { ...out, batch: { state: 'done', validity, flagged } };
+  },
+  /**
+   * Shows the medical information whenever the doctor asks, reading any answer as a release
+   * (T63/T64 done wrong: the flags of this check, or the facility's 資格確認限定型, are what count).
+   */
+  'ignores-refusal': (prev, answer) => {
+    const out = decideBackOffice(prev, answer);
+    if (answer.kind !== 'medical-info') return out;
+    return { ...out, medicalInfo: { patient: answer.patient, kind: answer.medicalKind, shown: true } };
   },
   /** Shows the last released medical information again when a later fetch is refused (T62/T64 done wrong). */
   'shows-cached-medical-info': (prev, answer) => {

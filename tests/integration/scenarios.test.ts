@@ -54,6 +54,7 @@ describe('built-in scenarios on the full rig', () => {
       'conformance/cert-grace-literal-first-refused-day',
       'conformance/card-suspended-after-loss-report',
       'conformance/card-suspended-crl',
+      'conformance/smartphone-cert-in-grace-use-card',
     ],
     'flat-three-tenths': [
       'conformance/late-elder-one-tenth',
@@ -87,12 +88,25 @@ describe('built-in scenarios on the full rig', () => {
       'conformance/smartphone-site-without-phone-reader',
     ],
     'phone-failure-ten-wari': ['conformance/smartphone-iphone-unlock-fails'],
-    'note-means-failure': ['conformance/cert-expired-in-grace', 'conformance/cert-grace-month-end-last-day', 'conformance/cert-expiring-soon-notice'],
+    'note-means-failure': [
+      'conformance/cert-expired-in-grace',
+      'conformance/cert-grace-month-end-last-day',
+      'conformance/cert-expiring-soon-notice',
+      'conformance/smartphone-cert-in-grace-use-card',
+    ],
     'picks-first-qualification': ['conformance/double-enrolment-ask-patient'],
     'missing-expiry-means-expired': ['conformance/expiry-missing-still-valid'],
     'processing-means-final': ['conformance/batch-precheck-processing-not-invalid'],
     'family-shares-result': ['conformance/batch-child-invalid-parent-valid'],
     'shows-cached-medical-info': ['conformance/medical-info-consent-withdrawn', 'conformance/medical-info-window-expired'],
+    'ignores-refusal': [
+      'conformance/consent-carried-over',
+      'conformance/consent-no-carryover-before-2025-02',
+      'conformance/qualification-only-facility',
+      'conformance/medical-info-consent-withdrawn',
+      'conformance/medical-info-window-expired',
+    ],
+    'trusts-oqs-blindly': ['conformance/clinic-record-mis-linkage', 'conformance/clinic-record-old-surname', 'conformance/clinic-record-name-order'],
   };
 
   const adapterFor = (name: string): ReturnType<typeof referenceAdapter> =>

@@ -56,6 +56,8 @@ interface Session {
   registration?: Promise<boolean>;
   /** The previous individual choice offered in the verdict (K0); «引き継ぐ» records exactly this. */
   previousConsent?: ConsentChoices;
+  /** The reader error code of the refusal sent for this session, passed on with the reader's notice (E-phone: use the card). */
+  refusedWith?: string;
 }
 
 type In<T extends ReaderToTerminal['type']> = Msg<ReaderToTerminal, T>;
@@ -171,6 +173,7 @@ export class ReaderLink {
           code: m.code,
           ...(m.triesLeft !== undefined ? { triesLeft: m.triesLeft } : {}),
           ...(m.message !== undefined ? { message: m.message } : {}),
+          ...this.#refusalCode(m),
         });
         return;
       case 'session.ended':
@@ -317,7 +320,19 @@ export class ReaderLink {
     return s;
   }
 
+  /**
+   * Only E-phone is passed on for now (F25): the staff must send the patient to the physical card,
+   * which a plain `certificate-rejected` does not say.
+   */
+  #refusalCode(m: In<'reader.notice'>): { errorCode?: string } {
+    if (m.code !== 'certificate-rejected' || m.sessionId === undefined) return {};
+    const code = this.#sessions.get(m.sessionId)?.refusedWith;
+    return code === PHONE_IN_GRACE.errorCode ? { errorCode: code } : {};
+  }
+
   #refusal(sessionId: string, error: ReaderError): Msg<TerminalToReader, 'auth.verdict'> {
+    const session = this.#sessions.get(sessionId);
+    if (session !== undefined) session.refusedWith = error.errorCode;
     return { v, type: 'auth.verdict', sessionId, accepted: false, errorCode: error.errorCode, message: error.message };
   }
 

@@ -726,6 +726,27 @@ describe('terminal: a smartphone certificate in its grace period is refused (rea
     expect(central.requests.map((r) => r.path)).toEqual(['/v1/challenges', '/v1/card-checks']);
   });
 
+  it('passes E-phone on with the reader\'s certificate-rejected notice, so the staff ask for the card; a card refusal (006) carries no errorCode', async () => {
+    const { central, terminal } = await rig();
+    central.routes['/v1/card-checks'] = () => ({ status: 200, json: IN_GRACE });
+    const reception = await connect(terminal.receptionUrl);
+    const reader = await helloReader(terminal);
+    await authenticate(reader, { ...AUTH_RESULT, carrier: 'android' });
+    reader.send({ v: 1, type: 'reader.notice', sessionId: 's1', code: 'certificate-rejected' });
+    expect(await reception.next()).toEqual({ v: 1, type: 'reader.notice', id: 'm1', readerId: 'R-1', code: 'certificate-rejected', errorCode: 'E-phone' });
+
+    const refused = await rig();
+    refused.central.routes['/v1/card-checks'] = () => ({
+      status: 200,
+      json: { accepted: false, certificateStatus: 'revoked', registered: false, rejection: { reason: 'certificate-revoked', message: 'revoked' } },
+    });
+    const r2reception = await connect(refused.terminal.receptionUrl);
+    const r2 = await helloReader(refused.terminal);
+    await authenticate(r2);
+    r2.send({ v: 1, type: 'reader.notice', sessionId: 's1', code: 'certificate-rejected' });
+    expect(await r2reception.next()).toEqual({ v: 1, type: 'reader.notice', id: 'm1', readerId: 'R-1', code: 'certificate-rejected' });
+  });
+
   it('the physical card in grace is accepted (rules.md §2.2), and so is a phone with a valid certificate', async () => {
     const { central, terminal } = await rig();
     central.routes['/v1/card-checks'] = () => ({ status: 200, json: IN_GRACE });
