@@ -2,8 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import * as pkijs from 'pkijs';
 import { VirtualClock, isoDate } from '../../domain/index.js';
 import { CardCheckResponse, ChallengeResponse } from '../../protocol/central-api.js';
-import { clearCertificateCache, parsedCertificate } from './certificate-cache.js';
-import { verifyCertificate } from './certificate-check.js';
+import { certificateBytes, clearCertificateCache, isStrictBase64, parsedCertificate } from './certificate-cache.js';
+import { judgeCertificate, verifyCertificate } from './certificate-check.js';
 import { startCentral, type CentralServer } from './server.js';
 import { EligibilityStore } from './store.js';
 import { createTestPki, type TestPki } from './test-pki.js';
@@ -113,6 +113,55 @@ describe('verifyCertificate with a cached chain verdict: dates are still judged 
     expect((await verifyCertificate(foreign, on('2024-06-01'))).status).toBe('untrusted');
     expect((await verifyCertificate(foreign, on('2024-06-01', [pki.otherCa.der]))).status).toBe('valid');
     expect((await verifyCertificate(foreign, on('2024-06-02'))).status).toBe('untrusted');
+  });
+});
+
+describe('judgeCertificate: synchronous once the chain verdict is cached', () => {
+  it('answers with a promise on the first check and with the plain result afterwards, dates judged each time', async () => {
+    const first = judgeCertificate(cert, on('2024-06-01'));
+    expect(first).toBeInstanceOf(Promise);
+    expect(await first).toEqual({ status: 'valid', expiresOn: '2025-05-10', graceEndsOn: '2025-08-31' });
+    const again = judgeCertificate(cert, on('2024-06-02'));
+    expect(again).not.toBeInstanceOf(Promise);
+    expect(again).toEqual({ status: 'valid', expiresOn: '2025-05-10', graceEndsOn: '2025-08-31' });
+    const beyondGrace = judgeCertificate(cert, on('2025-09-01'));
+    expect(beyondGrace).not.toBeInstanceOf(Promise);
+    expect(beyondGrace).toMatchObject({ status: 'expired-beyond-grace', reason: 'certificate-expired', graceEndsOn: '2025-08-31' });
+  });
+
+  it('a foreign certificate: refused untrusted from the cache too', async () => {
+    const foreign = await pki.issueCardCertificate({ notBefore: NOT_BEFORE, notAfter: NOT_AFTER, serialNumber: '0c09', issuer: pki.otherCa });
+    expect((await judgeCertificate(foreign, on('2024-06-01'))).status).toBe('untrusted');
+    const cached = judgeCertificate(foreign, on('2024-06-01'));
+    expect(cached).not.toBeInstanceOf(Promise);
+    expect(cached).toMatchObject({ status: 'untrusted', reason: 'certificate-untrusted' });
+  });
+});
+
+describe('isStrictBase64 / certificateBytes: the standard alphabet, at most two trailing "="', () => {
+  it.each([
+    ['', true],
+    ['QUJD', true],
+    ['QUI=', true],
+    ['QQ==', true],
+    ['QUJ', true],
+    ['a+/9', true],
+    ['Q', false],
+    ['QQ===', false],
+    ['Q=Q=', false],
+    ['QUJ-', false],
+    ['QUJ_', false],
+    ['QU J', false],
+    ['QUJ\n', false],
+    ['QUJé', false],
+    ['=QUJ', false],
+  ])('%j → %s', (text, ok) => {
+    expect(isStrictBase64(text)).toBe(ok);
+    expect(certificateBytes(text) !== undefined).toBe(ok);
+  });
+
+  it('decodes what it accepts: "QUJD" is the bytes of "ABC"', () => {
+    expect(Array.from(certificateBytes('QUJD')!)).toEqual([0x41, 0x42, 0x43]);
   });
 });
 

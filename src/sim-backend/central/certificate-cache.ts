@@ -107,7 +107,16 @@ function parsedByDigest(der: Uint8Array, where: string): ParsedCertificate {
 
 /** base64 text → its bytes, for certificates that come again and again (every check of a card). */
 const decoded = new Map<string, Uint8Array>();
+
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/**
+ * Strict base64: the standard alphabet, then at most two '=' at the end, and a length that is not
+ * 1 mod 4. (A regex: irregexp runs it about twice as fast as a charCodeAt loop over a signature.)
+ */
+export function isStrictBase64(text: string): boolean {
+  return text.length % 4 !== 1 && BASE64.test(text);
+}
 
 /**
  * A certificate's bytes from the strict base64 of a request (standard alphabet, optional padding),
@@ -117,7 +126,7 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 export function certificateBytes(base64: string): Uint8Array | undefined {
   const hit = decoded.get(base64);
   if (hit) return hit;
-  if (!BASE64.test(base64) || base64.length % 4 === 1) return undefined;
+  if (!isStrictBase64(base64)) return undefined;
   const bytes = new Uint8Array(Buffer.from(base64, 'base64'));
   remember(decoded, base64, bytes);
   return bytes;

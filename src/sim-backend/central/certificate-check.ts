@@ -34,6 +34,15 @@ const cryptoEngine = new pkijs.CryptoEngine({ name: 'node', crypto: webcrypto as
  * (virtual) check date. Revocation is not judged here: that is J-LIS state (EligibilityStore).
  */
 export async function verifyCertificate(der: Uint8Array, opts: CertificateCheckOptions): Promise<CertificateCheckResult> {
+  return judgeCertificate(der, opts);
+}
+
+/**
+ * verifyCertificate, answering at once (no promise) when the chain verdict is already cached for
+ * this certificate and check date: the card-check hot path then pays no microtask hops. Validity,
+ * grace and the check instant are judged on every call either way.
+ */
+export function judgeCertificate(der: Uint8Array, opts: CertificateCheckOptions): CertificateCheckResult | Promise<CertificateCheckResult> {
   let leaf: ParsedCertificate;
   try {
     leaf = parsedCertificate(der, 'verifyCertificate');
@@ -55,7 +64,14 @@ export async function verifyCertificate(der: Uint8Array, opts: CertificateCheckO
   // must not depend on that, so the chain is checked at an instant inside the leaf's validity
   // (the check instant itself whenever possible); the period is judged below, with the grace.
   const checkDate = new Date(Math.min(Math.max(opts.at.getTime(), notBefore.getTime()), notAfter.getTime()));
-  const chain = await chainVerdict(leaf, anchors, checkDate);
+  const chain = chainVerdict(leaf, anchors, checkDate);
+  if (chain instanceof Promise) return chain.then((verdict) => judged(leaf, verdict, opts));
+  return judged(leaf, chain, opts);
+}
+
+/** The answer once the chain verdict is known: untrusted, or the validity period with its grace. */
+function judged(leaf: ParsedCertificate, chain: ChainVerdict, opts: CertificateCheckOptions): CertificateCheckResult {
+  const { notBefore, notAfter } = leaf;
   if (!chain.ok) {
     return untrusted(`the certificate does not chain to a trusted J-LIS CA (${chain.message || 'no path'})`);
   }
@@ -91,7 +107,7 @@ export async function verifyCertificate(der: Uint8Array, opts: CertificateCheckO
  * Outside that window pkijs runs again, so a date-dependent refusal is never cached. Inside it,
  * concurrent checks of a card not yet cached share one pkijs run (no herd on a cold start).
  */
-async function chainVerdict(leaf: ParsedCertificate, anchors: ParsedCertificate[], checkDate: Date): Promise<ChainVerdict> {
+function chainVerdict(leaf: ParsedCertificate, anchors: ParsedCertificate[], checkDate: Date): ChainVerdict | Promise<ChainVerdict> {
   const anchorsKey = anchors.length === 1 ? anchors[0]!.digest : anchors.map((a) => a.digest).join(',');
   const at = checkDate.getTime();
   const cached = leaf.chainVerdicts.get(anchorsKey);

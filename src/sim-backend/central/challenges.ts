@@ -72,7 +72,9 @@ export class Challenges {
     }
     let challengeId: string;
     do {
-      challengeId = Buffer.from(this.#random(12)).toString('base64url');
+      const id = this.#random(12);
+      // A view, not a copy: the id is encoded straight from the bytes drawn.
+      challengeId = Buffer.from(id.buffer, id.byteOffset, id.byteLength).toString('base64url');
     } while (this.#entries.has(challengeId));
     const expiresAt = this.#clock.now() + this.#ttlMs;
     this.#entries.set(challengeId, { nonce, expiresAt, used: false });
