@@ -39,6 +39,9 @@ export const ReaderNoticeCode = z.enum([
   'phone-read-failed', // the phone could not be read or unlocked on the general-purpose reader (F19, E-phone)
   'phone-pin-wrong', // a wrong smartphone PIN (Android); triesLeft says how many remain
   'phone-pin-locked', // the smartphone certificate's PIN is locked (F20, E-phone-lock): use the physical card
+  // Added to v1: a card placed while the reader is in maintenance (D6: settings or a software
+  // update) was refused unread; no session. Staff close maintenance or restart the reader (N34, N36).
+  'reader-maintenance',
 ]);
 export type ReaderNoticeCode = z.infer<typeof ReaderNoticeCode>;
 

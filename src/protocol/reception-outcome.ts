@@ -24,6 +24,9 @@ export const Guidance = z.enum([
   'unlock-pin-at-municipality',
   'bring-document-next-time',
   'use-physical-card', // the smartphone was refused (E-phone): the マイナンバーカード itself may still work
+  // Added: the reader is in maintenance and refuses cards (reader-flow D6).
+  'close-reader-maintenance', // staff close the maintenance screen at the reader (N34)
+  'restart-reader', // a shutdown/restart of the reader (and terminal) clears it (seed 003 資料① row 2, T45)
 ]);
 export type Guidance = z.infer<typeof Guidance>;
 

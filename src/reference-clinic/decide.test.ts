@@ -181,3 +181,22 @@ describe('reference reception: a smartphone refused in the certificate grace (F2
     expect(decide(undefined, notice('certificate-rejected')).guidance).toEqual(['renew-certificate']);
   });
 });
+
+describe('reference reception: the reader refuses the card in maintenance (T45, D6)', () => {
+  const maintenance: TerminalToReception = { v: 1, type: 'reader.notice', id: 'n1', readerId: 'r1', code: 'reader-maintenance', message: 'maintenance: update' };
+
+  it('waits without a result: no ratio, no 無効; close maintenance or restart the reader, documents meanwhile', () => {
+    expect(decide(undefined, maintenance)).toEqual({
+      status: 'pending',
+      reason: 'reader-maintenance',
+      guidance: ['close-reader-maintenance', 'restart-reader'],
+      fallbackOptions: ['eligibility-certificate', 'notice-with-card', 'eligibility-declaration'],
+    });
+  });
+
+  it('a later accepted result replaces it', () => {
+    const pending = decide(undefined, maintenance);
+    const out = decide(pending, result({}));
+    expect(out).toEqual({ status: 'accepted', qualificationValidity: '1', copayRatio: 30, displayedName: '山田　太郎' });
+  });
+});

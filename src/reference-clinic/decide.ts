@@ -128,6 +128,18 @@ function decideOnNotice(
       };
     case 'face-failed':
       return { status: 'pending', reason: 'face-failed', guidance: ['offer-visual-check'] };
+    case 'reader-maintenance':
+      // The reader is in maintenance (settings or a software update) and refused the card unread:
+      // nothing is known about the insurance yet, so no result and no ratio. Staff close the
+      // maintenance screen or restart the reader (reader-flow N34/N36; seed 003 資料① row 2:
+      // a regular shutdown/restart cures reader trouble); meanwhile the check by the patient's
+      // documents or the 申立書 still works (T45).
+      return {
+        status: 'pending',
+        reason: 'reader-maintenance',
+        guidance: ['close-reader-maintenance', 'restart-reader'],
+        fallbackOptions: ['eligibility-certificate', 'notice-with-card', 'eligibility-declaration'],
+      };
     case 'communication-error':
       return { status: 'fallback', reason: 'communication-error', fallbackOptions: ['eligibility-certificate', 'mynaportal-with-card', 'notice-with-card', 'eligibility-declaration'] };
   }

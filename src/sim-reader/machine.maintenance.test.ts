@@ -22,12 +22,24 @@ describe('maintenance', () => {
     expect(screenOf(run(idle(), maintenance('update'))).message).toBe('ソフトウェアを更新しています。しばらくお待ちください');
   });
 
-  it('a card placed is refused with the message, no session, no effect', () => {
+  it('a card placed is refused with the message, no session; staff hear of it by a reader-maintenance notice', () => {
     const r = step(run(idle(), maintenance('update')), { type: 'card.placed', sessionId: 's1' });
-    expect(r.effects).toEqual([]);
+    expect(r.effects).toEqual([{ type: 'send', message: { v: 1, type: 'reader.notice', code: 'reader-maintenance', message: 'maintenance: update' } }]);
     expect(r.state.session).toBeNull();
     expect(screenOf(r.state)).toMatchObject({ screen: 'maintenance', message: 'メンテナンス中のためカードを読み取れません。受付にお声がけください' });
     expect(step(r.state, { type: 'card.removed' }).state.message).toBeNull();
+  });
+
+  it('settings: the notice names the reason; a second placing while refused sends nothing more', () => {
+    const r = step(run(idle(), maintenance('settings')), { type: 'card.placed', sessionId: 's1' });
+    expect(r.effects).toEqual([{ type: 'send', message: { v: 1, type: 'reader.notice', code: 'reader-maintenance', message: 'maintenance: settings' } }]);
+    expect(step(r.state, { type: 'card.placed', sessionId: 's2' }).effects).toEqual([]);
+  });
+
+  it('without link the card is refused on screen and no notice is sent', () => {
+    const r = step(run(idle(), maintenance('update'), { type: 'link.down' }), { type: 'card.placed', sessionId: 's1' });
+    expect(r.effects).toEqual([]);
+    expect(r.state.message).toBe('メンテナンス中のためカードを読み取れません。受付にお声がけください');
   });
 
   it("a vendor profile's own refusal text is used", () => {

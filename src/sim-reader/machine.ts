@@ -575,7 +575,10 @@ function stepMaintenance(state: ReaderState, event: ReaderEvent): StepResult {
   if (event.type === 'mode.set') return event.mode === state.mode && state.pendingMode === null ? unchanged(state) : { state: { ...state, pendingMode: event.mode }, effects: [] };
   if (event.type === 'card.placed') {
     const message = texts(state).maintenanceRefused;
-    return state.message === message ? unchanged(state) : { state: { ...state, message }, effects: [] };
+    if (state.message === message) return unchanged(state);
+    // Staff hear of the refusal (no session: the card was not read); without link there is no one to tell.
+    const refused = send({ v: READER_PROTOCOL_VERSION, type: 'reader.notice', code: 'reader-maintenance', message: `maintenance: ${state.faults.maintenance}` });
+    return { state: { ...state, message }, effects: state.linkUp ? [refused] : [] };
   }
   if (event.type === 'card.removed' && state.message !== null) return { state: { ...state, message: null }, effects: [] };
   return unchanged(state);

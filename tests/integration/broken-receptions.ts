@@ -94,6 +94,15 @@ export const brokenReceptions: Record<string, Decide> = {
     }
     return decide(prev, msg);
   },
+  /**
+   * Reads the reader's maintenance refusal as a failed check and charges 10割 (T45 done wrong):
+   * the card was never read, so nothing is known about the insurance; staff should close the
+   * maintenance screen or restart the reader.
+   */
+  'maintenance-means-ten-wari': (prev, msg) => {
+    if (msg.type === 'reader.notice' && msg.code === 'reader-maintenance') return { status: 'refused', reason: 'reader-maintenance', copayRatio: 100 };
+    return decide(prev, msg);
+  },
   /** Takes the first record of a 複数該当 answer as the patient's insurance (T08 done wrong). */
   'picks-first-qualification': (prev, msg) => {
     const out = decide(prev, msg);

@@ -88,6 +88,7 @@ describe('built-in scenarios on the full rig', () => {
       'conformance/smartphone-site-without-phone-reader',
     ],
     'phone-failure-ten-wari': ['conformance/smartphone-iphone-unlock-fails'],
+    'maintenance-means-ten-wari': ['conformance/reader-maintenance-refuses-card'],
     'note-means-failure': [
       'conformance/cert-expired-in-grace',
       'conformance/cert-grace-month-end-last-day',

@@ -359,6 +359,14 @@ describe('terminal: reader notices', () => {
     reader.send({ v: 1, type: 'reader.notice', code: 'pin-locked', triesLeft: 0 });
     expect(await reception.next()).toEqual({ v: 1, type: 'reader.notice', id: 'm2', readerId: 'R-1', code: 'pin-locked', triesLeft: 0 });
   });
+
+  it('forwards the maintenance refusal, which has no session (T45, D6)', async () => {
+    const { terminal } = await rig();
+    const reception = await connect(terminal.receptionUrl);
+    const reader = await helloReader(terminal);
+    reader.send({ v: 1, type: 'reader.notice', code: 'reader-maintenance', message: 'maintenance: update' });
+    expect(await reception.next()).toEqual({ v: 1, type: 'reader.notice', id: 'm1', readerId: 'R-1', code: 'reader-maintenance', message: 'maintenance: update' });
+  });
 });
 
 describe('terminal: reception outbox', () => {
