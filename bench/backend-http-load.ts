@@ -11,6 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
+import { runLoadPlan } from './load-plan.js';
 
 export interface LoadPlan {
   url: string;
@@ -110,17 +111,7 @@ async function run(rate: number, seconds: number): Promise<RunNumbers> {
   };
 }
 
-await run(plan.fixed.rate, plan.warmupSeconds);
-const fixed = await run(plan.fixed.rate, plan.fixed.seconds);
-const max = await run(0, plan.maxSeconds);
-const sweep: RunNumbers[] = [];
-let sustained = 0;
-for (const rate of plan.sweep.rates) {
-  const r = await run(rate, plan.sweep.stepSeconds);
-  sweep.push(r);
-  if (r.achieved < plan.sweep.minShare * rate || r.p99 > plan.sweep.p99BoundMs || r.errors > 0) break;
-  sustained = rate;
-}
+const { fixed, max, sweep, sustained } = await runLoadPlan(plan, run);
 const cpu = process.cpuUsage();
 const report: LoadReport = { fixed, max, sweep, sustained, completed, clientCpuMicros: cpu.user + cpu.system };
 process.stdout.write(`${JSON.stringify(report)}\n`);

@@ -17,6 +17,7 @@ import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { LoadPlan, LoadReport, RunNumbers } from './backend-http-load.js';
+import { runLoadPlan } from './load-plan.js';
 
 const plan = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as LoadPlan;
 const target = new URL(plan.url);
@@ -216,17 +217,7 @@ async function run(rate: number, seconds: number): Promise<RunNumbers> {
 }
 
 for (let i = 0; i < plan.connections; i++) idle.push(await connect());
-await run(plan.fixed.rate, plan.warmupSeconds);
-const fixed = await run(plan.fixed.rate, plan.fixed.seconds);
-const max = await run(0, plan.maxSeconds);
-const sweep: RunNumbers[] = [];
-let sustained = 0;
-for (const rate of plan.sweep.rates) {
-  const r = await run(rate, plan.sweep.stepSeconds);
-  sweep.push(r);
-  if (r.achieved < plan.sweep.minShare * rate || r.p99 > plan.sweep.p99BoundMs || r.errors > 0) break;
-  sustained = rate;
-}
+const { fixed, max, sweep, sustained } = await runLoadPlan(plan, run);
 closing = true;
 for (const c of idle) c.socket.destroy();
 const cpu = process.cpuUsage();

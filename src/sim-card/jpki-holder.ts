@@ -10,6 +10,7 @@
  * JIS X 0208 (髙, 﨑, 𠮷) are carried as they are in UTF-8.
  */
 import { dateParts, isoDate, type IsoDate } from '../domain/index.js';
+import { concatBytes } from './card-tlv.js';
 
 export type HolderSex = '1' | '2' | '3';
 
@@ -79,19 +80,19 @@ export function holderSubjectAltNameDer(holder: CardHolder): Uint8Array {
     otherName(JPKI_HOLDER_OID.BIRTH_DATE, jpkiBirthDate(birth)),
     otherName(JPKI_HOLDER_OID.ADDRESS, holder.address),
   ];
-  return tlv(0x30, concat(names));
+  return tlv(0x30, concatBytes(names));
 }
 
 // OtherName ::= [0] IMPLICIT SEQUENCE { type-id OBJECT IDENTIFIER, value [0] EXPLICIT ANY }
 function otherName(oid: string, value: string): Uint8Array {
   const utf8 = tlv(0x0c, new TextEncoder().encode(value));
-  return tlv(0xa0, concat([objectIdentifier(oid), tlv(0xa0, utf8)]));
+  return tlv(0xa0, concatBytes([objectIdentifier(oid), tlv(0xa0, utf8)]));
 }
 
 export function tlv(tag: number, content: Uint8Array): Uint8Array {
   const n = content.length;
   const length = n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : n < 0x10000 ? [0x82, n >> 8, n & 0xff] : [0x83, n >> 16, (n >> 8) & 0xff, n & 0xff];
-  return concat([Uint8Array.of(tag, ...length), content]);
+  return concatBytes([Uint8Array.of(tag, ...length), content]);
 }
 
 function objectIdentifier(oid: string): Uint8Array {
@@ -103,14 +104,4 @@ function objectIdentifier(oid: string): Uint8Array {
     out.push(...base128);
   }
   return tlv(0x06, Uint8Array.from(out));
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }

@@ -758,16 +758,7 @@ function stepPhoneReading(state: ReaderState, session: ReaderSession, event: Rea
   }
   const signing = session.pending === 'card.verify-and-sign' || session.pending === 'phone.unlock-and-sign';
   if (event.type === 'pin.ok' && signing && session.challenge !== null && session.certificate !== null) {
-    const result: ReaderToTerminal = {
-      v: READER_PROTOCOL_VERSION,
-      type: 'auth.result',
-      sessionId: session.sessionId,
-      method: 'pin',
-      certificate: b64.encode(session.certificate),
-      challengeId: session.challenge.challengeId,
-      signature: b64.encode(event.signature),
-      carrier: session.carrier,
-    };
+    const result = pinAuthResult(session, session.certificate, session.challenge.challengeId, event.signature);
     return { state: goto(state, 'checking', { session: withSession(state, { pending: null, awaiting: 'auth.verdict', phonePin: null }) }), effects: [send(result)] };
   }
   if (event.type === 'pin.wrong' && session.pending === 'card.verify-and-sign' && count(event.triesLeft) > 0) {
@@ -985,15 +976,7 @@ function stepPinEntry(state: ReaderState, session: ReaderSession, event: ReaderE
 
   if (event.type === 'pin.ok' && session.challenge !== null && session.certificate !== null) {
     const next = goto(state, 'checking', { session: withSession(state, { pending: null, awaiting: 'auth.verdict' }) });
-    const result: ReaderToTerminal = {
-      v: READER_PROTOCOL_VERSION,
-      type: 'auth.result',
-      sessionId: session.sessionId,
-      method: 'pin',
-      certificate: b64.encode(session.certificate),
-      challengeId: session.challenge.challengeId,
-      signature: b64.encode(event.signature),
-    };
+    const result = pinAuthResult(session, session.certificate, session.challenge.challengeId, event.signature);
     return { state: next, effects: [send(result)] };
   }
   if (event.type === 'pin.wrong' && count(event.triesLeft) > 0) {
@@ -1342,4 +1325,18 @@ export function screenOf(state: ReaderState): ReaderScreen {
   }
   if (state.faults.frozen) out.frozen = true;
   return out;
+}
+
+/** The signed PIN check for the terminal; a phone says which one carried the key (grace is for cards only). */
+function pinAuthResult(session: { sessionId: string; carrier: KeyCarrier }, certificate: Uint8Array, challengeId: string, signature: Uint8Array): ReaderToTerminal {
+  return {
+    v: READER_PROTOCOL_VERSION,
+    type: 'auth.result',
+    sessionId: session.sessionId,
+    method: 'pin',
+    certificate: b64.encode(certificate),
+    challengeId,
+    signature: b64.encode(signature),
+    ...(session.carrier !== 'card' ? { carrier: session.carrier } : {}),
+  };
 }
