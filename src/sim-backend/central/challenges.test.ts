@@ -68,7 +68,7 @@ describe('Challenges', () => {
     expect(challenges.take(old.challengeId)).toBe('unknown');
   });
 
-  it('csprngBytes: gives copies that a later refill does not change, and differs call to call', () => {
+  it('csprngBytes: gives bytes that a later refill does not change, and differs call to call', () => {
     const first = csprngBytes(32);
     const kept = Array.from(first);
     for (let i = 0; i < 300; i++) csprngBytes(32); // more than one 4 KiB block: at least one refill

@@ -5,21 +5,22 @@ export const CHALLENGE_NONCE_BYTES = 32;
 export const DEFAULT_CHALLENGE_TTL_MS = 5 * 60_000;
 
 const POOL_BYTES = 4096;
-const pool = new Uint8Array(POOL_BYTES);
-let poolAt = POOL_BYTES;
+let pool = new Uint8Array(0);
+let poolAt = 0;
 
 /**
  * `length` bytes from node's CSPRNG, drawn from a 4 KiB block filled at once: one call into the
- * CSPRNG per ~80 challenges instead of two per challenge. Every byte is handed out once, as a
- * copy (a later refill never changes bytes already given).
+ * CSPRNG per ~80 challenges instead of two per challenge. Each block is new and never refilled,
+ * so the bytes handed out are views into it, not copies (no allocation per nonce); every byte is
+ * handed out once.
  */
 export function csprngBytes(length: number): Uint8Array {
   if (length > POOL_BYTES) return randomFillSync(new Uint8Array(length));
-  if (poolAt + length > POOL_BYTES) {
-    randomFillSync(pool);
+  if (poolAt + length > pool.length) {
+    pool = randomFillSync(new Uint8Array(POOL_BYTES));
     poolAt = 0;
   }
-  const out = pool.slice(poolAt, poolAt + length);
+  const out = pool.subarray(poolAt, poolAt + length);
   poolAt += length;
   return out;
 }

@@ -109,9 +109,10 @@ function jsonReply(res: http.ServerResponse): Reply {
   return {
     status: (code) => ({
       json: (body) => {
-        const text = JSON.stringify(body);
-        res.writeHead(code, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
-        res.end(text);
+        // Encoded once: its length is then known, and the socket writes the bytes as they are.
+        const bytes = Buffer.from(JSON.stringify(body), 'utf8');
+        res.writeHead(code, ['content-type', 'application/json; charset=utf-8', 'content-length', String(bytes.length)]);
+        res.end(bytes);
         return undefined;
       },
     }),

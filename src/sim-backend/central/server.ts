@@ -30,7 +30,7 @@ import { cardDataResult, lookupCardData } from './card-data-check.js';
 import { registerOqsRoutes, type OqsRouteOptions } from './oqs-routes.js';
 import { attachRevocationLists, registerCrlRoutes } from './crl-routes.js';
 import { registerConsentHistoryRoutes } from './consent-history-routes.js';
-import { verifyCardSignature, verifyReaderAttestation } from './signature-check.js';
+import { verifyCardSignatureOffThread, verifyReaderAttestation } from './signature-check.js';
 import type { EligibilityRecord, EligibilityStore } from './store.js';
 
 export interface CentralTrafficEntry {
@@ -288,7 +288,7 @@ export async function startCentral(opts: CentralOptions): Promise<CentralServer>
 
     if (body.method === 'pin') {
       const signature = base64Bytes(body.signature!);
-      if (!signature || !verifyCardSignature(certificate, taken.nonce, signature)) {
+      if (!signature || !(await verifyCardSignatureOffThread(certificate, taken.nonce, signature))) {
         refuse(cert.status, 'signature-invalid', 'the card signature does not verify over this challenge with the certificate\'s key', expiry);
         return;
       }

@@ -1,7 +1,7 @@
 import { constants, createHash, generateKeyPairSync, privateEncrypt, sign, type KeyObject } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { attestationPayload } from '../../protocol/reader-link.js';
-import { verifyCardSignature, verifyReaderAttestation } from './signature-check.js';
+import { verifyCardSignature, verifyCardSignatureOffThread, verifyReaderAttestation } from './signature-check.js';
 import { createTestPki, type TestPki } from './test-pki.js';
 
 let pki: TestPki;
@@ -27,9 +27,15 @@ beforeAll(async () => {
   otherReaderSpki = new Uint8Array(other.publicKey.export({ type: 'spki', format: 'der' }));
 });
 
-describe('verifyCardSignature (RSASSA-PKCS1-v1_5 SHA-256 over the nonce)', () => {
+// The same contract on the event loop and on libuv's thread pool (what central's hot path uses).
+const cardSignatureCheckers: Array<[string, (certificate: Uint8Array, n: Uint8Array, signature: Uint8Array) => Promise<boolean>]> = [
+  ['verifyCardSignature', async (c, n, s) => verifyCardSignature(c, n, s)],
+  ['verifyCardSignatureOffThread', verifyCardSignatureOffThread],
+];
+
+describe.each(cardSignatureCheckers)('%s (RSASSA-PKCS1-v1_5 SHA-256 over the nonce)', (_name, check) => {
   it('accepts the card key signature over the nonce', async () => {
-    expect(verifyCardSignature(cert, nonce, await pki.signWithCard(nonce))).toBe(true);
+    expect(await check(cert, nonce, await pki.signWithCard(nonce))).toBe(true);
   });
 
   it('accepts what the card computes: raw RSA over DigestInfo(SHA-256(nonce)) with PKCS#1 type-1 padding', async () => {
@@ -40,17 +46,17 @@ describe('verifyCardSignature (RSASSA-PKCS1-v1_5 SHA-256 over the nonce)', () =>
     const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', pki.cardKeys.privateKey));
     const key = createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' });
     const raw = privateEncrypt({ key, padding: constants.RSA_PKCS1_PADDING }, digestInfo);
-    expect(verifyCardSignature(cert, nonce, new Uint8Array(raw))).toBe(true);
+    expect(await check(cert, nonce, new Uint8Array(raw))).toBe(true);
   });
 
   it('refuses a signature over another nonce', async () => {
-    expect(verifyCardSignature(cert, nonce, await pki.signWithCard(otherNonce))).toBe(false);
+    expect(await check(cert, nonce, await pki.signWithCard(otherNonce))).toBe(false);
   });
 
   it('refuses a signature with one bit flipped', async () => {
     const sig = await pki.signWithCard(nonce);
     sig[10] = sig[10]! ^ 0x01;
-    expect(verifyCardSignature(cert, nonce, sig)).toBe(false);
+    expect(await check(cert, nonce, sig)).toBe(false);
   });
 
   it('refuses a signature by a key other than the certificate key', async () => {
@@ -61,12 +67,12 @@ describe('verifyCardSignature (RSASSA-PKCS1-v1_5 SHA-256 over the nonce)', () =>
       serialNumber: '0b02',
       keys: otherKeys,
     });
-    expect(verifyCardSignature(otherCert, nonce, await pki.signWithCard(nonce))).toBe(false);
+    expect(await check(otherCert, nonce, await pki.signWithCard(nonce))).toBe(false);
   });
 
   it('answers false (does not throw) for garbage certificate or empty signature', async () => {
-    expect(verifyCardSignature(new Uint8Array([1, 2, 3]), nonce, await pki.signWithCard(nonce))).toBe(false);
-    expect(verifyCardSignature(cert, nonce, new Uint8Array())).toBe(false);
+    expect(await check(new Uint8Array([1, 2, 3]), nonce, await pki.signWithCard(nonce))).toBe(false);
+    expect(await check(cert, nonce, new Uint8Array())).toBe(false);
   });
 });
 
