@@ -27,6 +27,10 @@ import {
  *   TKKsiquc01  特定健診情報 (health checkups)
  *   OQSmuhvq01  訪問診療等: consents taken at home (居宅同意取得型) in a date range → ReceptionNumber
  *   OQSmuhvq02  its download → BulkConfirmUnit per patient, or 処理中
+ *   OQSmutic01  医療扶助: the month's 医療券/調剤券 naming this facility (MedicalTreatmentMonth) → ReceptionNumber
+ *   OQSmutic02  its download → BulkConfirmUnit per patient, or 処理中
+ *   OQSmuonq01  オンライン診療等: consents (or examinations) in a date range → ReceptionNumber
+ *   OQSmuonq02  its download → BulkConfirmUnit per patient, or 処理中
  *
  * Where the public sources show the element (ST-bulk, MR-*, OD1) the name is theirs; elements the
  * sources do not show are marked "ours" and documented in docs/protocols/oqs-folders.md.
@@ -253,9 +257,59 @@ export const HomeVisitUploadRequest = z.object({
 });
 export type HomeVisitUploadRequest = z.infer<typeof HomeVisitUploadRequest>;
 
+// ─── 医療扶助 bulk retrieval (§2.7): the month's 医療券 / 調剤券 ────────────────────────────────────────
+
+export const MedicalAidSearchInfo = z.object({
+  /** yyyyMM: the month of the tickets (医療券/調剤券) asked for. */
+  MedicalTreatmentMonth: z.string().regex(/^\d{4}(0[1-9]|1[0-2])$/, 'must be yyyyMM (6 digits, month 01–12)'),
+  /** OQSCD028; the sources show it beside the other §2.7 keys, whether OQSmutic carries it is UNCONFIRMED. */
+  MedicalTreatmentFlag: z.enum(['1', '2', '3', '4'], { message: 'must be 1–4 (OQSCD028)' }).optional(),
+});
+
+export const MedicalAidUploadRequest = z.object({
+  XmlMsg: z.object({
+    MessageHeader: z.object({ MedicalInstitutionCode: institution, ArbitraryFileIdentifier: fileId }),
+    MessageBody: z.object({ QualificationConfirmSearchInfo: MedicalAidSearchInfo }),
+  }),
+});
+export type MedicalAidUploadRequest = z.infer<typeof MedicalAidUploadRequest>;
+
+// ─── オンライン診療等 bulk retrieval (§2.7): by consent dates or examination dates ────────────────────
+
+export const OnlineCareSearchInfo = z
+  .object({
+    ConsentDateFrom: yyyymmdd.optional(),
+    ConsentDateTo: yyyymmdd.optional(),
+    ExaminationDateFrom: yyyymmdd.optional(),
+    ExaminationDateTo: yyyymmdd.optional(),
+    /** OQSCD028: 2 訪問診療等, 3 オンライン診療等. */
+    MedicalTreatmentFlag: z.enum(['2', '3'], { message: 'must be 2 (訪問診療等) or 3 (オンライン診療等) (OQSCD028)' }),
+  })
+  .superRefine((q, ctx) => {
+    // Exactly one complete range: From and To of the consent dates, or of the examination dates.
+    const consent = q.ConsentDateFrom !== undefined || q.ConsentDateTo !== undefined;
+    const exam = q.ExaminationDateFrom !== undefined || q.ExaminationDateTo !== undefined;
+    if (consent && exam) {
+      ctx.addIssue({ code: 'custom', path: ['ExaminationDateFrom'], message: 'give ConsentDateFrom/ConsentDateTo or ExaminationDateFrom/ExaminationDateTo, not both' });
+      return;
+    }
+    const [from, to, name] = exam ? [q.ExaminationDateFrom, q.ExaminationDateTo, 'ExaminationDate'] : [q.ConsentDateFrom, q.ConsentDateTo, 'ConsentDate'];
+    if (from === undefined) ctx.addIssue({ code: 'custom', path: [`${name}From`], message: `<${name}From> is required (a range: ConsentDateFrom/ConsentDateTo or ExaminationDateFrom/ExaminationDateTo)` });
+    else if (to === undefined) ctx.addIssue({ code: 'custom', path: [`${name}To`], message: `<${name}To> is required with <${name}From>` });
+    else if (to < from) ctx.addIssue({ code: 'custom', path: [`${name}To`], message: `must not be before ${name}From (${from})` });
+  });
+
+export const OnlineCareUploadRequest = z.object({
+  XmlMsg: z.object({
+    MessageHeader: z.object({ MedicalInstitutionCode: institution, ArbitraryFileIdentifier: fileId }),
+    MessageBody: z.object({ QualificationConfirmSearchInfo: OnlineCareSearchInfo }),
+  }),
+});
+export type OnlineCareUploadRequest = z.infer<typeof OnlineCareUploadRequest>;
+
 // ─── the kinds, one table ──────────────────────────────────────────────────────────────────────
 
-export const OqsMessageKind = z.enum(['OQSmuquc01', 'OQSmuquc02', 'OQSsiimm01', 'OQSmuimm01', 'OQSmuimm02', 'YZKsiquc01', 'TKKsiquc01', 'OQSmuhvq01', 'OQSmuhvq02']);
+export const OqsMessageKind = z.enum(['OQSmuquc01', 'OQSmuquc02', 'OQSsiimm01', 'OQSmuimm01', 'OQSmuimm02', 'YZKsiquc01', 'TKKsiquc01', 'OQSmuhvq01', 'OQSmuhvq02', 'OQSmutic01', 'OQSmutic02', 'OQSmuonq01', 'OQSmuonq02']);
 export type OqsMessageKind = z.infer<typeof OqsMessageKind>;
 
 export interface OqsMessageDefinition {
@@ -295,6 +349,10 @@ export const OQS_MESSAGES: Record<OqsMessageKind, OqsMessageDefinition> = {
   TKKsiquc01: def(MedicalInfoFileRequest, MedicalInfoFileResult),
   OQSmuhvq01: def(HomeVisitUploadRequest, BulkUploadResult),
   OQSmuhvq02: def(BulkDownloadRequest, BulkCheckDownloadResult),
+  OQSmutic01: def(MedicalAidUploadRequest, BulkUploadResult),
+  OQSmutic02: def(BulkDownloadRequest, BulkCheckDownloadResult),
+  OQSmuonq01: def(OnlineCareUploadRequest, BulkUploadResult),
+  OQSmuonq02: def(BulkDownloadRequest, BulkCheckDownloadResult),
 };
 
 export function isOqsMessageKind(kind: string): kind is OqsMessageKind {

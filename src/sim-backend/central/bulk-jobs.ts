@@ -1,7 +1,8 @@
 import { jstDate, jstTimestamp, toYmd } from '../../domain/index.js';
 
 /**
- * Uploads of the bulk kinds (一括照会 OQSmuquc01, 照会番号一括登録 OQSmuimm01) waiting to be
+ * Uploads of the bulk kinds (一括照会 OQSmuquc01, 照会番号一括登録 OQSmuimm01, and the retrievals
+ * OQSmuhvq01 訪問診療等 / OQSmuonq01 オンライン診療等 / OQSmutic01 医療扶助) waiting to be
  * downloaded by their ReceptionNumber (…02req). The answers are worked out at upload (on the
  * date the upload asks about) and become downloadable `processingMs` of virtual time later;
  * a download before that is answered 処理中 (SegmentOfResult 2), as the real system does while

@@ -225,3 +225,35 @@ describe('one-request card check (nextChallenge + qualification in the same requ
     expect(q.status).toBe(200);
   });
 });
+
+describe('照会番号 (ReferenceNumber) in the answers of the facility that registered it', () => {
+  const register = (facility: string, referenceNumber: string) =>
+    post(central.url, '/v1/oqs/OQSsiimm01', {
+      XmlMsg: {
+        MessageHeader: { MedicalInstitutionCode: facility },
+        MessageBody: { ReferenceNumberRegistrationInfo: { ReferenceNumber: referenceNumber, InsurerNumber: '39131015', InsuredIdentificationNumber: '00012345', InsuredBranchNumber: '' } },
+      },
+    });
+  const resultOf = (answer: CardCheckResponse) => (answer.qualification as { XmlMsg: { MessageBody: { ResultList: { ResultOfQualificationConfirmation: Array<Record<string, unknown>> } } } }).XmlMsg.MessageBody.ResultList.ResultOfQualificationConfirmation[0]!;
+
+  it('appears in the card check of that facility only, and in its check by card data (OQSsiquc01)', async () => {
+    const registered = await register('1310000077', 'K-0077');
+    expect(registered.status).toBe(200);
+    expect((registered.json as { XmlMsg: { MessageBody: { ProcessingResultStatus: string } } }).XmlMsg.MessageBody.ProcessingResultStatus).toBe('1');
+
+    const here = await oneRequestCheck(await firstChallenge(), { facility: '1310000077' });
+    expect(resultOf(here).ReferenceNumber).toBe('K-0077');
+    const elsewhere = await oneRequestCheck(here.nextChallenge!, { facility: '1310000078' });
+    expect(resultOf(elsewhere).ReferenceNumber).toBeUndefined();
+
+    const byCardData = await post(central.url, '/v1/qualification-checks', {
+      XmlMsg: {
+        MessageHeader: { QualificationConfirmationDate: '20250401', MedicalInstitutionCode: '1310000077' },
+        MessageBody: { QualificationConfirmSearchInfo: { InsurerNumber: '39131015', InsuredIdentificationNumber: '00012345', Birthdate: '19450303', LimitApplicationCertificateRelatedConsFlg: '1' } },
+      },
+    });
+    expect(byCardData.status).toBe(200);
+    const doc = byCardData.json as { XmlMsg: { MessageBody: { ResultList: { ResultOfQualificationConfirmation: Array<Record<string, unknown>> } } } };
+    expect(doc.XmlMsg.MessageBody.ResultList.ResultOfQualificationConfirmation[0]!.ReferenceNumber).toBe('K-0077');
+  });
+});

@@ -270,3 +270,148 @@ describe('居宅同意取得型 (POST /v1/home-consents, OQSmuhvq01/02) and 資�
     expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('qualification-only-facility');
   });
 });
+
+describe('医療扶助 (OQSmutic01/02) and オンライン診療等 (OQSmuonq01/02) bulk retrieval', () => {
+  const clock2 = new VirtualClock('2025-04-01T17:00:00+09:00');
+  const saburo: Person = { id: 'saburo', name: '架空　三郎', birthDate: isoDate('1970-05-05'), sex: 1 };
+  const aid = (number: string, month: string, facility: string): QualificationRecord => ({
+    insurerNumber: '12130001',
+    insurerName: '架空市福祉事務所',
+    insurerKind: 'kokuho',
+    number,
+    relation: 'insured',
+    cardClassification: 'A1',
+    acquiredOn: isoDate('2024-04-01'),
+    incomeClass: 'general',
+    publicExpense: {
+      number: '12130001',
+      beneficiaryNumber: number,
+      welfareOfficeName: '架空市福祉事務所',
+      tickets: [{ ticketType: '01', month, validFrom: isoDate(`${month}-01`), validTo: isoDate(`${month}-30`), designatedInstitutionCode: facility, designatedInstitutionName: '架空診療所', treatmentType: '02', singleOrCombined: '01' }],
+    },
+  });
+  let c2: CentralServer;
+  beforeAll(async () => {
+    const store = new EligibilityStore();
+    store.addPerson(saburo, [aid('1234567', '2025-04', FACILITY)]);
+    store.addPerson({ id: 'shiro', name: '架空　四郎', birthDate: isoDate('1960-01-01'), sex: 1 }, [aid('7654321', '2025-04', OTHER_FACILITY)]);
+    store.addPerson(jiro, [kokuho]);
+    c2 = await startCentral({ clock: clock2, store, trustAnchors: [], oqs: { bulkProcessingMs: 1000, medicalAidRecipients: ['saburo', 'shiro', 'nobody'] } });
+  });
+  afterAll(async () => {
+    await c2?.close();
+  });
+  const post2 = async <T>(kind: string, body: unknown): Promise<{ status: number; body: T }> => {
+    const res = await fetch(`${c2.url}/v1/oqs/${kind}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return { status: res.status, body: (await res.json()) as T };
+  };
+  /** Upload, wait for the batch, download: the units. */
+  const retrieve = async (upKind: string, downKind: string, search: Record<string, string>) => {
+    const receipt = await post2<BulkUploadResult>(upKind, { XmlMsg: { MessageHeader: { MedicalInstitutionCode: FACILITY }, MessageBody: { QualificationConfirmSearchInfo: search } } });
+    expect(receipt.status).toBe(200);
+    const number = receipt.body.XmlMsg.MessageBody.ReceptionNumber!;
+    expect((await post2<BulkCheckDownloadResult>(downKind, download(number))).body.XmlMsg.MessageHeader.SegmentOfResult).toBe('2');
+    clock2.advance(1000);
+    const done = await post2<BulkCheckDownloadResult>(downKind, download(number));
+    expect(done.body.XmlMsg.MessageHeader.SegmentOfResult).toBe('1');
+    return done.body.XmlMsg.MessageBody.BulkConfirmUnit;
+  };
+  const errorOf = async (kind: string, search: Record<string, string>) => {
+    const res = await post2<{ error: { code: string; message: string; field?: string } }>(kind, { XmlMsg: { MessageHeader: { MedicalInstitutionCode: FACILITY }, MessageBody: { QualificationConfirmSearchInfo: search } } });
+    return [res.status, res.body.error.field, res.body.error.message];
+  };
+
+  it('OQSmutic: one unit per person whose ticket of the month names this facility, with the ticket and the 照会番号', async () => {
+    const reg = await post2<ReferenceNumberResult>('OQSsiimm01', {
+      XmlMsg: { MessageHeader: { MedicalInstitutionCode: FACILITY }, MessageBody: { ReferenceNumberRegistrationInfo: { ReferenceNumber: 'K-0100', InsurerNumber: '12130001', InsuredIdentificationNumber: '1234567', InsuredBranchNumber: '' } } },
+    });
+    expect(reg.body.XmlMsg.MessageBody.ProcessingResultStatus).toBe('1');
+    expect(await retrieve('OQSmutic01', 'OQSmutic02', { MedicalTreatmentMonth: '202504' })).toEqual([
+      {
+        QualificationConfirmSearchInfo: { InsurerNumber: '12130001', InsuredIdentificationNumber: '1234567', Birthdate: '19700505', LimitApplicationCertificateRelatedConsFlg: '1' },
+        ProcessingResultStatus: '1',
+        QualificationValidity: '1',
+        ResultOfQualificationConfirmation: {
+          InsuredCardClassification: 'A1',
+          InsurerNumber: '12130001',
+          InsuredIdentificationNumber: '1234567',
+          PersonalFamilyClassification: '1',
+          InsuredName: '架空　三郎',
+          Name: '架空　三郎',
+          Sex1: '1',
+          Birthdate: '19700505',
+          QualificationDate: '20240401',
+          InsurerName: '架空市福祉事務所',
+          LimitApplicationCertificateRelatedConsFlg: '1',
+          LimitApplicationCertificateRelatedConsTime: '20250401170000',
+          PublicExpenseNumber: '12130001',
+          BeneficiaryNumber: '1234567',
+          WelfareOfficeName: '架空市福祉事務所',
+          PublicExpenseResultList: {
+            MedicalTicketInfo: [
+              {
+                TicketType: '01',
+                MedicalTicketValidDate: '20250401',
+                MedicalTicketExpirationDate: '20250430',
+                MedicalTreatmentMonth: '202504',
+                DesignatedMedicalInstitutionCode: '1310000000',
+                DesignatedMedicalInstitutionFlag: '0',
+                DesignatedMedicalInstitutionName: '架空診療所',
+                MedicalTreatmentType: '02',
+                SingleOrCombinedUse: '01',
+              },
+            ],
+          },
+          SpecificHealthCheckupsInfoConsFlg: '0',
+          PharmacistsInfoConsFlg: '0',
+          DiagnosisInfoConsFlg: '0',
+          OperationInfoConsFlg: '0',
+          ReferenceNumber: 'K-0100',
+        },
+        ReferenceNumber: 'K-0100',
+      },
+    ]);
+    // No ticket of May names this facility.
+    expect(await retrieve('OQSmutic01', 'OQSmutic02', { MedicalTreatmentMonth: '202505' })).toEqual([]);
+  });
+
+  it('OQSmutic: a malformed month is refused naming the field', async () => {
+    expect(await errorOf('OQSmutic01', { MedicalTreatmentMonth: '202513' })).toEqual([
+      400,
+      'XmlMsg.MessageBody.QualificationConfirmSearchInfo.MedicalTreatmentMonth',
+      'POST /v1/oqs/OQSmutic01: XmlMsg.MessageBody.QualificationConfirmSearchInfo.MedicalTreatmentMonth: must be yyyyMM (6 digits, month 01–12) (see src/protocol/oqs-messages.ts)',
+    ]);
+  });
+
+  it('OQSmuonq: the オンライン診療等 consents taken at home, by consent dates or by examination dates', async () => {
+    const res = await fetch(`${c2.url}/v1/home-consents`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ medicalInstitutionCode: FACILITY, personId: 'jiro', consent: NO_CONSENT, medicalTreatmentFlag: '3' }),
+    });
+    expect(res.status).toBe(200);
+    const ids = (units: BulkCheckDownloadResult['XmlMsg']['MessageBody']['BulkConfirmUnit']) => units.map((u) => u.QualificationConfirmSearchInfo.InsuredIdentificationNumber);
+    expect(ids(await retrieve('OQSmuonq01', 'OQSmuonq02', { ConsentDateFrom: '20250401', ConsentDateTo: '20250401', MedicalTreatmentFlag: '3' }))).toEqual(['0456']);
+    expect(ids(await retrieve('OQSmuonq01', 'OQSmuonq02', { ExaminationDateFrom: '20250301', ExaminationDateTo: '20250430', MedicalTreatmentFlag: '3' }))).toEqual(['0456']);
+    // The consent was for オンライン診療等 (3), not 訪問診療等 (2); and none on another day.
+    expect(await retrieve('OQSmuonq01', 'OQSmuonq02', { ConsentDateFrom: '20250401', ConsentDateTo: '20250401', MedicalTreatmentFlag: '2' })).toEqual([]);
+    expect(await retrieve('OQSmuonq01', 'OQSmuonq02', { ConsentDateFrom: '20250402', ConsentDateTo: '20250430', MedicalTreatmentFlag: '3' })).toEqual([]);
+  });
+
+  it('OQSmuonq: refuses no range, half a range, both ranges and a reversed range, naming the element', async () => {
+    const at = 'XmlMsg.MessageBody.QualificationConfirmSearchInfo';
+    const msg = (field: string, text: string) => `POST /v1/oqs/OQSmuonq01: ${at}.${field}: ${text} (see src/protocol/oqs-messages.ts)`;
+    expect(await errorOf('OQSmuonq01', { MedicalTreatmentFlag: '3' })).toEqual([
+      400,
+      `${at}.ConsentDateFrom`,
+      msg('ConsentDateFrom', '<ConsentDateFrom> is required (a range: ConsentDateFrom/ConsentDateTo or ExaminationDateFrom/ExaminationDateTo)'),
+    ]);
+    expect(await errorOf('OQSmuonq01', { ExaminationDateFrom: '20250401', MedicalTreatmentFlag: '3' })).toEqual([400, `${at}.ExaminationDateTo`, msg('ExaminationDateTo', '<ExaminationDateTo> is required with <ExaminationDateFrom>')]);
+    expect(await errorOf('OQSmuonq01', { ConsentDateFrom: '20250401', ConsentDateTo: '20250401', ExaminationDateFrom: '20250401', ExaminationDateTo: '20250401', MedicalTreatmentFlag: '3' })).toEqual([
+      400,
+      `${at}.ExaminationDateFrom`,
+      msg('ExaminationDateFrom', 'give ConsentDateFrom/ConsentDateTo or ExaminationDateFrom/ExaminationDateTo, not both'),
+    ]);
+    expect(await errorOf('OQSmuonq01', { ConsentDateFrom: '20250402', ConsentDateTo: '20250401', MedicalTreatmentFlag: '3' })).toEqual([400, `${at}.ConsentDateTo`, msg('ConsentDateTo', 'must not be before ConsentDateFrom (20250402)')]);
+  });
+});

@@ -1,5 +1,5 @@
 import type { Express } from 'express';
-import { jstDate, jstTimestamp, toYmd, type Clock } from '../../domain/index.js';
+import { isoDate, jstDate, jstTimestamp, toYmd, type Clock, type IsoDate } from '../../domain/index.js';
 import { NO_CONSENT } from '../../protocol/consent.js';
 import type { MedicalInfoKind } from '../../protocol/central-api.js';
 import {
@@ -15,6 +15,8 @@ import {
   type BulkRegistrationUnit,
   type BulkUploadResult,
   type HomeVisitUploadRequest,
+  type MedicalAidUploadRequest,
+  type OnlineCareUploadRequest,
   type MedicalInfoFileRequest,
   type MedicalInfoFileResult,
   type OqsMessageKind,
@@ -31,7 +33,7 @@ import type { FaultInjector, RequestContext } from './faults.js';
 import type { Exchange, Reply } from './lean-routes.js';
 import { medicalInfoMonths } from './medical-info-files.js';
 import { buildQualificationResult, type RatioFieldScope } from './qualification-result.js';
-import { ReferenceNumbers } from './reference-numbers.js';
+import { ReferenceNumbers, withReferenceNumber } from './reference-numbers.js';
 import { HomeConsents, registerHomeConsentRoute } from './home-consents.js';
 import type { EligibilityStore, InsuredCardMatch } from './store.js';
 
@@ -53,6 +55,11 @@ export interface OqsRouteOptions {
    * ever released to them (YZK/TKK files are refused).
    */
   qualificationOnlyFacilities?: readonly string[];
+  /**
+   * People (ids) OQSmutic01 looks through for 医療扶助 tickets of the asked month naming the facility
+   * (EligibilityStore cannot list its people); default none, so every OQSmutic02 result is empty.
+   */
+  medicalAidRecipients?: readonly string[];
 }
 
 export interface OqsRouteDeps extends OqsRouteOptions {
@@ -77,9 +84,23 @@ const ROUTE_OF: Record<OqsMessageKind, CentralRoute> = {
   TKKsiquc01: 'medical-info-files',
   OQSmuhvq01: 'bulk-checks',
   OQSmuhvq02: 'bulk-checks',
+  OQSmutic01: 'bulk-checks',
+  OQSmutic02: 'bulk-checks',
+  OQSmuonq01: 'bulk-checks',
+  OQSmuonq02: 'bulk-checks',
 };
 
-export function registerOqsRoutes(app: Express, deps: OqsRouteDeps): void {
+/** Uploads answered by a …02 download of BulkConfirmUnit. */
+type BulkConfirmUploadKind = 'OQSmuquc01' | 'OQSmuhvq01' | 'OQSmutic01' | 'OQSmuonq01';
+
+/** What the routes keep, for the card-check paths that must show it too (face files, OQSsiquc01). */
+export interface OqsRoutes {
+  /** 照会番号: pass `referenceNumber: referenceNumbers.get(facility, personId)` to buildQualificationResult. */
+  referenceNumbers: ReferenceNumbers;
+  homeConsents: HomeConsents;
+}
+
+export function registerOqsRoutes(app: Express, deps: OqsRouteDeps): OqsRoutes {
   const { clock, store } = deps;
   // One job list for both bulk kinds, so a ReceptionNumber names exactly one upload.
   const jobs = new BulkJobs<BulkConfirmUnit | BulkRegistrationUnit>({ processingMs: deps.bulkProcessingMs });
@@ -108,9 +129,9 @@ export function registerOqsRoutes(app: Express, deps: OqsRouteDeps): void {
       if (!lookup.ok) {
         return { QualificationConfirmSearchInfo: search, ProcessingResultStatus: '2', ProcessingResultMessage: `${lookup.field} ${lookup.message}` };
       }
-      const { document, personId } = cardDataResult({ faults: deps.faults, ratioFieldScope: deps.ratioFieldScope, header: h, search, date: lookup.date, match: lookup.match, now });
-      const body = document.XmlMsg.MessageBody;
-      const refNo = personId !== undefined ? referenceNumbers.get(h.MedicalInstitutionCode, personId) : undefined;
+      const answered = cardDataResult({ faults: deps.faults, ratioFieldScope: deps.ratioFieldScope, header: h, search, date: lookup.date, match: lookup.match, now });
+      const refNo = answered.personId !== undefined ? referenceNumbers.get(h.MedicalInstitutionCode, answered.personId) : undefined;
+      const body = withReferenceNumber(answered.document, refNo).XmlMsg.MessageBody;
       const result = body.ResultList?.ResultOfQualificationConfirmation[0];
       return {
         QualificationConfirmSearchInfo: search,
@@ -118,7 +139,7 @@ export function registerOqsRoutes(app: Express, deps: OqsRouteDeps): void {
         ...(body.ProcessingResultCode !== undefined ? { ProcessingResultCode: body.ProcessingResultCode } : {}),
         ...(body.ProcessingResultMessage !== undefined ? { ProcessingResultMessage: body.ProcessingResultMessage } : {}),
         ...(body.QualificationValidity !== undefined ? { QualificationValidity: body.QualificationValidity } : {}),
-        ...(result ? { ResultOfQualificationConfirmation: refNo !== undefined ? { ...result, ReferenceNumber: refNo } : result } : {}),
+        ...(result ? { ResultOfQualificationConfirmation: result } : {}),
         ...(refNo !== undefined ? { ReferenceNumber: refNo } : {}),
       };
     });
@@ -134,7 +155,7 @@ export function registerOqsRoutes(app: Express, deps: OqsRouteDeps): void {
   });
 
   /** The download header: 処理中 (2) until ready, then 正常終了 (1) with the counters; 9 for an unknown number. */
-  const downloadHeader = <U extends BulkConfirmUnit | BulkRegistrationUnit>(kind: 'OQSmuquc01' | 'OQSmuimm01' | 'OQSmuhvq01', request: BulkDownloadRequest): { header: OqsResultHeader; units: U[] } => {
+  const downloadHeader = <U extends BulkConfirmUnit | BulkRegistrationUnit>(kind: BulkConfirmUploadKind | 'OQSmuimm01', request: BulkDownloadRequest): { header: OqsResultHeader; units: U[] } => {
     const h = request.XmlMsg.MessageHeader;
     const number = request.XmlMsg.MessageBody.ReceptionNumber;
     const found = jobs.lookup(kind, number, h.MedicalInstitutionCode, clock.now());
@@ -166,46 +187,96 @@ export function registerOqsRoutes(app: Express, deps: OqsRouteDeps): void {
     };
   };
 
-  const bulkCheckDownload = (request: BulkDownloadRequest, kind: 'OQSmuquc01' | 'OQSmuhvq01' = 'OQSmuquc01'): BulkCheckDownloadResult => {
+  const bulkCheckDownload = (request: BulkDownloadRequest, kind: BulkConfirmUploadKind = 'OQSmuquc01'): BulkCheckDownloadResult => {
     const { header: h, units } = downloadHeader<BulkConfirmUnit>(kind, request);
     return { XmlMsg: { MessageHeader: h, MessageBody: { BulkConfirmUnit: units } } };
   };
+
+  /**
+   * One person's BulkConfirmUnit of a retrieval kind (訪問診療等, オンライン診療等, 医療扶助): the
+   * qualification on `date` with this facility's 照会番号, the search keys being the person's
+   * current card data (the request named no card).
+   */
+  const personUnit = (facility: string, personId: string, date: IsoDate, now: number): BulkConfirmUnit | undefined => {
+    const stored = store.get(personId);
+    if (!stored) return undefined;
+    const record = deps.faults.viewRecord(stored, date, { facility, via: 'certificate' });
+    const refNo = referenceNumbers.get(facility, record.person.id);
+    const built = deps.faults.adjustResult(
+      buildQualificationResult({
+        person: record.person,
+        qualifications: record.qualifications,
+        date,
+        now,
+        consent: NO_CONSENT,
+        certificateStatus: 'valid',
+        registered: record.registered,
+        medicalInstitutionCode: facility,
+        ...(deps.ratioFieldScope !== undefined ? { ratioFieldScope: deps.ratioFieldScope } : {}),
+        ...(refNo !== undefined ? { referenceNumber: refNo } : {}),
+      }),
+      record.person.id,
+    );
+    const body = built.XmlMsg.MessageBody;
+    const result = body.ResultList?.ResultOfQualificationConfirmation[0];
+    return {
+      QualificationConfirmSearchInfo: {
+        InsurerNumber: result?.InsurerNumber ?? '',
+        ...(result?.InsuredCardSymbol !== undefined ? { InsuredCardSymbol: result.InsuredCardSymbol } : {}),
+        InsuredIdentificationNumber: result?.InsuredIdentificationNumber ?? '',
+        ...(result?.InsuredBranchNumber !== undefined ? { InsuredBranchNumber: result.InsuredBranchNumber } : {}),
+        Birthdate: toYmd(record.person.birthDate),
+        LimitApplicationCertificateRelatedConsFlg: '1',
+      },
+      ProcessingResultStatus: body.ProcessingResultStatus,
+      ...(body.QualificationValidity !== undefined ? { QualificationValidity: body.QualificationValidity } : {}),
+      ...(result ? { ResultOfQualificationConfirmation: result } : {}),
+      ...(refNo !== undefined ? { ReferenceNumber: refNo } : {}),
+    };
+  };
+
+  /** The facility's consents taken at home (居宅同意取得型) in from..to with this 診療区分, one unit per person. */
+  const consentUnits = (facility: string, from: string, to: string, flag: '2' | '3', now: number): BulkConfirmUnit[] =>
+    homeConsents.between(facility, from, to, flag).flatMap((c) => personUnit(facility, c.personId, jstDate(now), now) ?? []);
 
   // ─── 訪問診療等 (居宅同意取得型): the consents taken at home in a date range ───
   const homeVisitUpload = (request: HomeVisitUploadRequest): BulkUploadResult => {
     const h = request.XmlMsg.MessageHeader;
     const q = request.XmlMsg.MessageBody.QualificationConfirmSearchInfo;
     const now = clock.now();
-    const units: BulkConfirmUnit[] = homeConsents.between(h.MedicalInstitutionCode, q.ConsentDateFrom, q.ConsentDateTo, q.MedicalTreatmentFlag).flatMap((c) => {
-      const stored = store.get(c.personId);
-      if (!stored) return [];
-      const record = deps.faults.viewRecord(stored, jstDate(now), { facility: h.MedicalInstitutionCode, via: 'certificate' });
-      const built = deps.faults.adjustResult(
-        buildQualificationResult({ person: record.person, qualifications: record.qualifications, date: jstDate(now), now, consent: NO_CONSENT, certificateStatus: 'valid', registered: record.registered, medicalInstitutionCode: h.MedicalInstitutionCode, ...(deps.ratioFieldScope !== undefined ? { ratioFieldScope: deps.ratioFieldScope } : {}) }),
-        record.person.id,
-      );
-      const body = built.XmlMsg.MessageBody;
-      const result = body.ResultList?.ResultOfQualificationConfirmation[0];
-      const refNo = referenceNumbers.get(h.MedicalInstitutionCode, record.person.id);
-      return [
-        {
-          // The person as the consent found them (their current card data).
-          QualificationConfirmSearchInfo: {
-            InsurerNumber: result?.InsurerNumber ?? '',
-            ...(result?.InsuredCardSymbol !== undefined ? { InsuredCardSymbol: result.InsuredCardSymbol } : {}),
-            InsuredIdentificationNumber: result?.InsuredIdentificationNumber ?? '',
-            ...(result?.InsuredBranchNumber !== undefined ? { InsuredBranchNumber: result.InsuredBranchNumber } : {}),
-            Birthdate: toYmd(record.person.birthDate),
-            LimitApplicationCertificateRelatedConsFlg: '1',
-          },
-          ProcessingResultStatus: body.ProcessingResultStatus,
-          ...(body.QualificationValidity !== undefined ? { QualificationValidity: body.QualificationValidity } : {}),
-          ...(result ? { ResultOfQualificationConfirmation: refNo !== undefined ? { ...result, ReferenceNumber: refNo } : result } : {}),
-          ...(refNo !== undefined ? { ReferenceNumber: refNo } : {}),
-        },
-      ];
-    });
+    const units = consentUnits(h.MedicalInstitutionCode, q.ConsentDateFrom, q.ConsentDateTo, q.MedicalTreatmentFlag, now);
     return receipt(h.MedicalInstitutionCode, h.ArbitraryFileIdentifier, jobs.submit('OQSmuhvq01', h.MedicalInstitutionCode, units, now));
+  };
+
+  // ─── オンライン診療等: by consent dates, or by examination dates — which we take to be the dates of
+  // the consents given at home for them (マイナ在宅受付Web is used at each online visit; ours) ───
+  const onlineCareUpload = (request: OnlineCareUploadRequest): BulkUploadResult => {
+    const h = request.XmlMsg.MessageHeader;
+    const q = request.XmlMsg.MessageBody.QualificationConfirmSearchInfo;
+    const now = clock.now();
+    // The schema guarantees exactly one complete range.
+    const from = (q.ConsentDateFrom ?? q.ExaminationDateFrom)!;
+    const to = (q.ConsentDateTo ?? q.ExaminationDateTo)!;
+    const units = consentUnits(h.MedicalInstitutionCode, from, to, q.MedicalTreatmentFlag, now);
+    return receipt(h.MedicalInstitutionCode, h.ArbitraryFileIdentifier, jobs.submit('OQSmuonq01', h.MedicalInstitutionCode, units, now));
+  };
+
+  // ─── 医療扶助: the people whose 医療券/調剤券 of the month name this facility ───
+  const medicalAidRecipients = deps.medicalAidRecipients ?? [];
+  const medicalAidUpload = (request: MedicalAidUploadRequest): BulkUploadResult => {
+    const h = request.XmlMsg.MessageHeader;
+    const ym = request.XmlMsg.MessageBody.QualificationConfirmSearchInfo.MedicalTreatmentMonth;
+    const month = `${ym.slice(0, 4)}-${ym.slice(4, 6)}`;
+    const now = clock.now();
+    const today = jstDate(now);
+    // Checked on today when the month is the current one, else on its first day (ours: not public).
+    const date = today.startsWith(month) ? today : isoDate(`${month}-01`);
+    const units = medicalAidRecipients.flatMap((personId) => {
+      const stored = store.get(personId);
+      const named = stored?.qualifications.some((q) => q.publicExpense?.tickets?.some((t) => t.month === month && t.designatedInstitutionCode === h.MedicalInstitutionCode));
+      return named ? (personUnit(h.MedicalInstitutionCode, personId, date, now) ?? []) : [];
+    });
+    return receipt(h.MedicalInstitutionCode, h.ArbitraryFileIdentifier, jobs.submit('OQSmutic01', h.MedicalInstitutionCode, units, now));
   };
 
   // ─── 照会番号 ───
@@ -330,6 +401,14 @@ export function registerOqsRoutes(app: Express, deps: OqsRouteDeps): void {
         return homeVisitUpload(request as HomeVisitUploadRequest);
       case 'OQSmuhvq02':
         return bulkCheckDownload(request as BulkDownloadRequest, 'OQSmuhvq01');
+      case 'OQSmutic01':
+        return medicalAidUpload(request as MedicalAidUploadRequest);
+      case 'OQSmutic02':
+        return bulkCheckDownload(request as BulkDownloadRequest, 'OQSmutic01');
+      case 'OQSmuonq01':
+        return onlineCareUpload(request as OnlineCareUploadRequest);
+      case 'OQSmuonq02':
+        return bulkCheckDownload(request as BulkDownloadRequest, 'OQSmuonq01');
     }
   };
 
@@ -350,4 +429,5 @@ export function registerOqsRoutes(app: Express, deps: OqsRouteDeps): void {
     if (!(await deps.edge(req, res, ROUTE_OF[kind], { medicalInstitutionCode: facility }))) return;
     deps.send(req, res, 200, answer(kind, parsed.data));
   });
+  return { referenceNumbers, homeConsents };
 }

@@ -439,3 +439,21 @@ describe('buildQualificationResult: exact bytes (element order included)', () =>
     expect(at(NOW - 1)).toBe('20250401092959');
   });
 });
+
+describe('buildQualificationResult: 照会番号 (ReferenceNumber, oqs-interface.md §2.3 / §2.6)', () => {
+  it('carries the registered number in every result of the person, after the consent flags', () => {
+    const second: Qualification = { ...koki, insurerNumber: '06130012', insurerKind: 'kyokai', number: '77', relation: 'insured' };
+    const rs = results(input({ referenceNumber: 'K-0001', qualifications: [koki, second] }));
+    expect(rs.map((r) => r.ReferenceNumber)).toEqual(['K-0001', 'K-0001']);
+    expect(JSON.stringify(rs[0])).toBe(
+      '{"InsuredCardClassification":"01","InsurerNumber":"39131015","InsuredIdentificationNumber":"00012345","PersonalFamilyClassification":"1","InsuredName":"架空　花子","Name":"架空　花子","NameKana":"ｶｸｳ ﾊﾅｺ","Sex1":"2","Birthdate":"19450303",' +
+        '"Address":"東京都架空市1-2-3","PostNumber":"100-0001","QualificationDate":"20200303","InsuredPartialContributionRatio":"010","InsurerName":"架空県後期高齢者医療広域連合","LimitApplicationCertificateRelatedConsFlg":"1","LimitApplicationCertificateRelatedConsTime":"20250401093000",' +
+        '"SpecificHealthCheckupsInfoConsFlg":"0","PharmacistsInfoConsFlg":"0","DiagnosisInfoConsFlg":"0","OperationInfoConsFlg":"0","ReferenceNumber":"K-0001"}',
+    );
+  });
+
+  it('has no ReferenceNumber key at all when none is registered, nor for an unregistered card', () => {
+    expect(Object.keys(first(input()))).not.toContain('ReferenceNumber');
+    expect(buildQualificationResult(input({ referenceNumber: 'K-0001', registered: false })).XmlMsg.MessageBody.ResultList).toBeUndefined();
+  });
+});

@@ -116,6 +116,11 @@ export interface QualificationResultInput {
   medicalInstitutionCode: string;
   arbitraryFileIdentifier?: string;
   ratioFieldScope?: RatioFieldScope;
+  /**
+   * 照会番号 this facility registered for the person (OQSsiimm01 / OQSmuimm01, reference-numbers.ts);
+   * carried as `ReferenceNumber` in every result of the person (oqs-interface.md §2.3, §2.6).
+   */
+  referenceNumber?: string | undefined;
 }
 
 /** The facility may fetch consented information for 24 hours after consent (rules.md §2.3). */
@@ -355,6 +360,7 @@ function resultRecord(input: QualificationResultInput, q: QualificationRecord, m
       out.OperationInfoAvailableTime = times.available;
     } else out.OperationInfoConsFlg = ConsentFlag.NO;
   }
+  if (input.referenceNumber !== undefined) out.ReferenceNumber = input.referenceNumber;
   return out;
 }
 

@@ -28,3 +28,29 @@ export class ReferenceNumbers {
     return this.#byPerson.get(medicalInstitutionCode)?.get(personId);
   }
 }
+
+/** A result document as central builds it (OQSsiquc01res, its face twin, a BulkConfirmUnit's source). */
+interface ResultDocumentLike {
+  XmlMsg: { MessageHeader: object; MessageBody: { ProcessingResultStatus: string; ResultList?: { ResultOfQualificationConfirmation: readonly object[] } | undefined } };
+}
+
+/**
+ * The document with `ReferenceNumber` in every ResultOfQualificationConfirmation (a copy: the
+ * input is left alone); the document itself when there is no number or no result. For answers
+ * built without `referenceNumber` in their input (buildQualificationResult), e.g. a check by
+ * card data (card-data-check.ts).
+ */
+export function withReferenceNumber<T extends ResultDocumentLike>(document: T, referenceNumber: string | undefined): T {
+  const list = document.XmlMsg.MessageBody.ResultList;
+  if (referenceNumber === undefined || !list || list.ResultOfQualificationConfirmation.length === 0) return document;
+  return {
+    ...document,
+    XmlMsg: {
+      ...document.XmlMsg,
+      MessageBody: {
+        ...document.XmlMsg.MessageBody,
+        ResultList: { ...list, ResultOfQualificationConfirmation: list.ResultOfQualificationConfirmation.map((r) => ({ ...r, ReferenceNumber: referenceNumber })) },
+      },
+    },
+  };
+}

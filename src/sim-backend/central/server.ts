@@ -29,6 +29,7 @@ import { buildQualificationResult, type RatioFieldScope } from './qualification-
 import { cardDataResult, lookupCardData } from './card-data-check.js';
 import { registerOqsRoutes, type OqsRouteOptions } from './oqs-routes.js';
 import { attachRevocationLists, registerCrlRoutes } from './crl-routes.js';
+import { ReferenceNumbers, withReferenceNumber } from './reference-numbers.js';
 import { registerConsentHistoryRoutes } from './consent-history-routes.js';
 import { verifyCardSignatureOffThread, verifyReaderAttestation } from './signature-check.js';
 import type { EligibilityRecord, EligibilityStore } from './store.js';
@@ -124,6 +125,8 @@ export async function startCentral(opts: CentralOptions): Promise<CentralServer>
   const faults = applyFaults(opts.faults ?? [], { rng: opts.rng ?? createRng(0), lookup: (id) => store.get(id) });
   const consents = opts.consents ?? new ConsentRegistry();
   const revocation = await attachRevocationLists(store, opts.crl, opts.trustAnchors);
+  // 照会番号 registered through the folder/JSON messages (oqs-routes.ts) appear in every result for that facility.
+  const referenceNumbers = opts.oqs?.referenceNumbers ?? new ReferenceNumbers();
 
   const app = express();
   app.disable('x-powered-by');
@@ -214,6 +217,7 @@ export async function startCentral(opts: CentralOptions): Promise<CentralServer>
       ...(check.graceEndsOn !== undefined ? { graceEndsOn: check.graceEndsOn } : {}),
       registered: record.registered,
       medicalInstitutionCode: check.medicalInstitutionCode,
+      referenceNumber: referenceNumbers.get(check.medicalInstitutionCode, record.person.id),
       ...(request.arbitraryFileIdentifier !== undefined ? { arbitraryFileIdentifier: request.arbitraryFileIdentifier } : {}),
       ...(opts.ratioFieldScope !== undefined ? { ratioFieldScope: opts.ratioFieldScope } : {}),
     });
@@ -438,14 +442,14 @@ export async function startCentral(opts: CentralOptions): Promise<CentralServer>
     if (!(await edge(req, res, 'qualification-checks', match ? { personId: match.record.person.id, insurerNumbers: [search.InsurerNumber], ...facility } : { insurerNumbers: [search.InsurerNumber], ...facility }))) {
       return;
     }
-    const { document } = cardDataResult({ faults, ratioFieldScope: opts.ratioFieldScope, header, search, date: lookup.date, match, now: clock.now() });
-    send(req, res, 200, document);
+    const { document, personId } = cardDataResult({ faults, ratioFieldScope: opts.ratioFieldScope, header, search, date: lookup.date, match, now: clock.now() });
+    send(req, res, 200, withReferenceNumber(document, personId !== undefined ? referenceNumbers.get(header.MedicalInstitutionCode, personId) : undefined));
   });
 
   // The other folder messages (一括照会, 照会番号, 薬剤/特定健診) as JSON: oqs-routes.ts.
   registerCrlRoutes(app, { lists: revocation, trustAnchors: opts.trustAnchors, send, sendError });
   registerConsentHistoryRoutes(app, { store, consents, send, sendError });
-  registerOqsRoutes(app, { clock, store, faults, consents, send, sendError, edge, ratioFieldScope: opts.ratioFieldScope, medicalInfoSeed: opts.medicalInfoSeed, ...opts.oqs });
+  registerOqsRoutes(app, { clock, store, faults, consents, send, sendError, edge, ratioFieldScope: opts.ratioFieldScope, medicalInfoSeed: opts.medicalInfoSeed, ...opts.oqs, referenceNumbers });
 
   app.use((req: Request, res: Response) => {
     sendError(req, res, 404, 'not-found', `${req.method} ${req.path} is not a central API route (see docs/protocols/backend-api.md)`);

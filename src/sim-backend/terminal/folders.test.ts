@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../domain/clock.js';
+import { isoDate } from '../../domain/index.js';
+import { NO_CONSENT } from '../../protocol/consent.js';
+import { buildQualificationResult } from '../central/qualification-result.js';
 import type { OqsQualificationRequest, OqsResultDocument } from '../../protocol/oqs-request.js';
 import { decodeOqsXml, encodeOqsRequestXml } from '../../protocol/oqs-xml.js';
 import type { CentralResult } from './central-client.js';
@@ -172,6 +175,67 @@ describe('folder gateway: face/', () => {
     const bytes = await readFile(join(gw.paths.face, name));
     expect(bytes.includes(Buffer.from([0x3c, 0x4e, 0x61, 0x6d, 0x65, 0x3e, 0x81, 0x9c]))).toBe(true); // <Name>●
     expect(events.at(-1)).toMatchObject({ kind: 'face-written', file: name, replaced });
+  });
+
+  it('writes the 照会番号 a facility registered as ReferenceNumber, after the observed elements (central result → face file)', async () => {
+    const { gw } = await gateway();
+    const message = buildQualificationResult({
+      person: { id: 'hanako', name: '架空　花子', nameKana: 'ｶｸｳ ﾊﾅｺ', birthDate: isoDate('1945-03-03'), sex: 2 },
+      qualifications: [
+        { insurerNumber: '39131015', insurerName: '架空県後期高齢者医療広域連合', insurerKind: 'koki', number: '00012345', relation: 'insured', cardClassification: '01', acquiredOn: isoDate('2020-03-03'), incomeClass: 'general' },
+      ],
+      date: isoDate('2025-04-01'),
+      now: Date.parse('2025-04-01T09:30:00+09:00'),
+      consent: NO_CONSENT,
+      certificateStatus: 'valid',
+      medicalInstitutionCode: '1310000000',
+      referenceNumber: 'K-0001',
+    });
+    const name = 'OQSsiquc01res_face_131000000000000000000000000002_20250401093000.xml';
+    await gw.writeFaceResult(name, message);
+    expect((await readFile(join(gw.paths.face, name))).toString('utf8')).toBe(
+      [
+        '<?xml version="1.0" encoding="UTF-8" standalone="no"?>',
+        '<XmlMsg>',
+        '    <MessageHeader>',
+        '        <ProcessExecutionTime>20250401093000</ProcessExecutionTime>',
+        '        <CharacterCodeIdentifier>0</CharacterCodeIdentifier>',
+        '        <SegmentOfResult>1</SegmentOfResult>',
+        '        <QualificationConfirmationDate>20250401</QualificationConfirmationDate>',
+        '        <ReferenceClassification>1</ReferenceClassification>',
+        '        <MedicalInstitutionCode>1310000000</MedicalInstitutionCode>',
+        '    </MessageHeader>',
+        '    <MessageBody>',
+        '        <ResultList>',
+        '            <ResultOfQualificationConfirmation>',
+        '                <DiagnosisInfoConsFlg>0</DiagnosisInfoConsFlg>',
+        '                <PersonalFamilyClassification>1</PersonalFamilyClassification>',
+        '                <Sex1>2</Sex1>',
+        '                <Name>架空　花子</Name>',
+        '                <InsurerNumber>39131015</InsurerNumber>',
+        '                <NameKana>ｶｸｳ ﾊﾅｺ</NameKana>',
+        '                <LimitApplicationCertificateRelatedConsFlg>1</LimitApplicationCertificateRelatedConsFlg>',
+        '                <InsuredCardClassification>01</InsuredCardClassification>',
+        '                <Birthdate>19450303</Birthdate>',
+        '                <InsuredIdentificationNumber>00012345</InsuredIdentificationNumber>',
+        '                <SpecificHealthCheckupsInfoConsFlg>0</SpecificHealthCheckupsInfoConsFlg>',
+        '                <PharmacistsInfoConsFlg>0</PharmacistsInfoConsFlg>',
+        '                <InsurerName>架空県後期高齢者医療広域連合</InsurerName>',
+        '                <InsuredName>架空　花子</InsuredName>',
+        '                <QualificationDate>20200303</QualificationDate>',
+        '                <InsuredPartialContributionRatio>010</InsuredPartialContributionRatio>',
+        '                <LimitApplicationCertificateRelatedConsTime>20250401093000</LimitApplicationCertificateRelatedConsTime>',
+        '                <OperationInfoConsFlg>0</OperationInfoConsFlg>',
+        '                <ReferenceNumber>K-0001</ReferenceNumber>',
+        '            </ResultOfQualificationConfirmation>',
+        '        </ResultList>',
+        '        <ProcessingResultStatus>1</ProcessingResultStatus>',
+        '        <QualificationValidity>1</QualificationValidity>',
+        '    </MessageBody>',
+        '</XmlMsg>',
+        '',
+      ].join('\n'),
+    );
   });
 });
 

@@ -20,6 +20,7 @@ import {
   type ReplacedCharacter,
 } from '../../protocol/oqs-xml.js';
 import { decodeOqsMessageRequest, encodeOqsMessageResult, isOqsMessageKind, OqsMessageKind } from '../../protocol/oqs-messages.js';
+import { resultFileName, zipEntryName, zipResult, type BulkResultFormat } from './bulk-zip.js';
 import type { CentralResult } from './central-client.js';
 import { oqsErrorResult, type RequestWithHeader } from './oqs-answer.js';
 
@@ -58,6 +59,11 @@ export interface FolderGatewayOptions {
    */
   answerMessage?(kind: OqsMessageKind, request: unknown): Promise<CentralResult<unknown>>;
   order?: OqsXmlElementOrder;
+  /**
+   * `zip`: results of the bulk download kinds (OQSmuquc02, OQSmutic02, OQSmuhvq02, OQSmuonq02)
+   * are written as `<kind>res_<suffix>.zip` holding the XML (bulk-zip.ts); default `xml`.
+   */
+  bulkResultFormat?: BulkResultFormat;
   /** Polling fallback beside fs.watch, real ms; default 200. */
   pollIntervalMs?: number;
   /** A request file is read once its size and mtime held still this long (real ms); default 20. */
@@ -133,6 +139,10 @@ export async function startFolderGateway(opts: FolderGatewayOptions): Promise<Fo
     await rename(temp, join(dir, name));
   };
 
+  /** A result into res/: as it is, or zipped when the name says .zip (the entry is the .xml name). */
+  const writeResult = (name: string, xml: Buffer): Promise<void> =>
+    writeAtomically(paths.res, name, name.endsWith('.zip') ? zipResult(zipEntryName(name), xml, opts.clock.now()) : xml);
+
   const encode = (message: OqsResultDocument) => encodeOqsResultXmlWithReport(message, { encoding: opts.encoding, ...(opts.order ? { order: opts.order } : {}) });
 
   /** Moves a request into req/error/, never over an earlier one of the same name. */
@@ -156,7 +166,7 @@ export async function startFolderGateway(opts: FolderGatewayOptions): Promise<Fo
 
   const refuse = async (name: string, resultName: string, code: OqsXmlErrorCode, message: string, where: string, request?: RequestWithHeader): Promise<void> => {
     const { bytes } = encode(errorResult({ code, message, where }, request));
-    await writeAtomically(paths.res, resultName, bytes);
+    await writeResult(resultName, bytes);
     const movedTo = await moveAside(name);
     stats.refused += 1;
     emit('request-refused', name, `${OQS_XML_ERROR_CODES[code]} ${code} at ${where}: ${message}; result ${resultName}; request moved to req/${ERROR_FOLDER}/${movedTo}`);
@@ -177,7 +187,7 @@ export async function startFolderGateway(opts: FolderGatewayOptions): Promise<Fo
       emit('request-moved-aside', name, `not a request file name (<kind>req_<suffix>.xml, e.g. ${QUALIFICATION_REQUEST_PREFIX}202504010001.xml); moved to req/${ERROR_FOLDER}/${movedTo}`);
       return;
     }
-    const resultName = `${match[1]}res_${match[2]}.xml`;
+    const resultName = resultFileName(match[1]!, match[2]!, opts.bulkResultFormat ?? 'xml');
     const kind = match[1]!;
     const other = isOqsMessageKind(kind) && opts.answerMessage ? kind : undefined;
     if (`${kind}req_` !== QUALIFICATION_REQUEST_PREFIX && other === undefined) {
@@ -224,7 +234,7 @@ export async function startFolderGateway(opts: FolderGatewayOptions): Promise<Fo
       return;
     }
     const { bytes, replaced } = encodeOqsMessageResult(kind, answer.value, { encoding: opts.encoding, ...(opts.order ? { order: opts.order } : {}) });
-    await writeAtomically(paths.res, resultName, bytes);
+    await writeResult(resultName, bytes);
     await unlink(path);
     stats.answered += 1;
     emit('request-answered', name, resultName, replaced);

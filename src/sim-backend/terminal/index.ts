@@ -6,3 +6,4 @@ export { ReceptionOutbox, type ReceptionPushBody, type AckOutcome } from './rece
 export { startFolderGateway, ERROR_FOLDER, type FolderGateway, type FolderGatewayOptions, type FolderEvent, type FolderStats } from './folders.js';
 export { createOqsAnswerer, oqsErrorResult, TERMINAL_MESSAGE_KINDS, type OqsAnswer, type OqsAnswerer } from './oqs-answer.js';
 export { OQS_HTTP_PREFIX, OQS_SOCKET_PATH } from './json-transports.js';
+export { resultFileName, zipResult, zipEntryName, ZIPPABLE_BULK_KINDS, type BulkResultFormat } from './bulk-zip.js';

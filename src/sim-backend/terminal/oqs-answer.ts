@@ -72,7 +72,7 @@ export function createOqsAnswerer(ctx: {
       const error: OqsXmlError =
         at === undefined && issue.path.length > 0
           ? { code: 'missing-element', message: `<${String(issue.path.at(-1))}> is required here and missing`, where }
-          : { code: 'invalid-value', message: `${where}: ${issue.message}`, where };
+          : { code: 'invalid-value', message: issue.message, where };
       return { status: 400, result: oqsErrorResult(ctx, error, headerOf(request)) };
     }
     const answer =

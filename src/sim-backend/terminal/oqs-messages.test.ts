@@ -135,7 +135,7 @@ describe('the same messages as JSON: POST /oqs/<kind> and WebSocket /oqs', () =>
     const missing = await http('OQSmuquc02', { XmlMsg: { MessageHeader: { MedicalInstitutionCode: FACILITY }, MessageBody: {} } });
     expect([missing.status, missing.body.XmlMsg.MessageHeader.SegmentOfResult, missing.body.XmlMsg.MessageHeader.ErrorCode]).toEqual([400, '9', 'MRX009']);
     expect(missing.body.XmlMsg.MessageHeader.ErrorMessage).toBe('XmlMsg/MessageBody/ReceptionNumber: <ReceptionNumber> is required here and missing');
-    const unknown = await http('OQSmutic01', uploadTree);
+    const unknown = await http('OQSmuxyz01', uploadTree);
     expect([unknown.status, unknown.body.XmlMsg.MessageHeader.ErrorCode]).toEqual([404, 'MRX012']);
   });
 

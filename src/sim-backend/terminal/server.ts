@@ -7,6 +7,7 @@ import { createCentralClient } from './central-client.js';
 import type { OqsXmlElementOrder, OqsXmlEncoding } from '../../protocol/oqs-xml.js';
 import { createFaceFileNamer } from './face-file-name.js';
 import { startFolderGateway, type FolderEvent, type FolderGateway } from './folders.js';
+import type { BulkResultFormat } from './bulk-zip.js';
 import { IdleWatch } from './idle-watch.js';
 import { acceptOqsSocket, handleOqsHttp, OQS_SOCKET_PATH } from './json-transports.js';
 import { createOqsAnswerer } from './oqs-answer.js';
@@ -40,6 +41,8 @@ export interface TerminalOptions {
     order?: OqsXmlElementOrder;
     /** Polling fallback beside fs.watch, real ms; default 200. */
     pollIntervalMs?: number;
+    /** `zip`: bulk download results (OQSmu…02res) as .zip holding the XML; default `xml` (bulk-zip.ts). */
+    bulkResultFormat?: BulkResultFormat;
   };
   onFolderEvent?: (event: FolderEvent) => void;
   /**
@@ -141,6 +144,7 @@ export async function startTerminal(opts: TerminalOptions): Promise<Terminal> {
         answerMessage: (kind, request) => central.answerMessage(kind, request),
         ...(opts.folders.order !== undefined ? { order: opts.folders.order } : {}),
         ...(opts.folders.pollIntervalMs !== undefined ? { pollIntervalMs: opts.folders.pollIntervalMs } : {}),
+        ...(opts.folders.bulkResultFormat !== undefined ? { bulkResultFormat: opts.folders.bulkResultFormat } : {}),
         ...(opts.onFolderEvent !== undefined ? { onEvent: opts.onFolderEvent } : {}),
       })
     : undefined;
