@@ -31,7 +31,8 @@ import { registerOqsRoutes, type OqsRouteOptions } from './oqs-routes.js';
 import { attachRevocationLists, registerCrlRoutes } from './crl-routes.js';
 import { ReferenceNumbers, withReferenceNumber } from './reference-numbers.js';
 import { registerConsentHistoryRoutes } from './consent-history-routes.js';
-import { verifyCardSignatureOffThread, verifyReaderAttestation } from './signature-check.js';
+import { verifyCardSignatureOn, verifyReaderAttestation } from './signature-check.js';
+import { SignatureWorker } from './signature-worker.js';
 import type { EligibilityRecord, EligibilityStore } from './store.js';
 
 export interface CentralTrafficEntry {
@@ -125,6 +126,7 @@ export async function startCentral(opts: CentralOptions): Promise<CentralServer>
   const faults = applyFaults(opts.faults ?? [], { rng: opts.rng ?? createRng(0), lookup: (id) => store.get(id) });
   const consents = opts.consents ?? new ConsentRegistry();
   const revocation = await attachRevocationLists(store, opts.crl, opts.trustAnchors);
+  const signatureWorker = new SignatureWorker();
   // 照会番号 registered through the folder/JSON messages (oqs-routes.ts) appear in every result for that facility.
   const referenceNumbers = opts.oqs?.referenceNumbers ?? new ReferenceNumbers();
 
@@ -292,7 +294,7 @@ export async function startCentral(opts: CentralOptions): Promise<CentralServer>
 
     if (body.method === 'pin') {
       const signature = base64Bytes(body.signature!);
-      if (!signature || !(await verifyCardSignatureOffThread(certificate, taken.nonce, signature))) {
+      if (!signature || !(await verifyCardSignatureOn(signatureWorker, certificate, taken.nonce, signature))) {
         refuse(cert.status, 'signature-invalid', 'the card signature does not verify over this challenge with the certificate\'s key', expiry);
         return;
       }
@@ -483,7 +485,7 @@ export async function startCentral(opts: CentralOptions): Promise<CentralServer>
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
-        server.close((err) => (err ? reject(err) : resolve()));
+        server.close((err) => void signatureWorker.close().then(() => (err ? reject(err) : resolve())));
       }),
   };
 }

@@ -1,7 +1,8 @@
 import { constants, createHash, generateKeyPairSync, privateEncrypt, sign, type KeyObject } from 'node:crypto';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attestationPayload } from '../../protocol/reader-link.js';
-import { verifyCardSignature, verifyCardSignatureOffThread, verifyReaderAttestation } from './signature-check.js';
+import { verifyCardSignature, verifyCardSignatureOn, verifyReaderAttestation } from './signature-check.js';
+import { SignatureWorker } from './signature-worker.js';
 import { createTestPki, type TestPki } from './test-pki.js';
 
 let pki: TestPki;
@@ -27,10 +28,12 @@ beforeAll(async () => {
   otherReaderSpki = new Uint8Array(other.publicKey.export({ type: 'spki', format: 'der' }));
 });
 
-// The same contract on the event loop and on libuv's thread pool (what central's hot path uses).
+// The same contract on the event loop and on the batching worker thread (what central's hot path uses).
+const signatureWorker = new SignatureWorker();
+afterAll(() => signatureWorker.close());
 const cardSignatureCheckers: Array<[string, (certificate: Uint8Array, n: Uint8Array, signature: Uint8Array) => Promise<boolean>]> = [
   ['verifyCardSignature', async (c, n, s) => verifyCardSignature(c, n, s)],
-  ['verifyCardSignatureOffThread', verifyCardSignatureOffThread],
+  ['verifyCardSignatureOn(SignatureWorker)', (c, n, s) => verifyCardSignatureOn(signatureWorker, c, n, s)],
 ];
 
 describe.each(cardSignatureCheckers)('%s (RSASSA-PKCS1-v1_5 SHA-256 over the nonce)', (_name, check) => {

@@ -1,6 +1,7 @@
 import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { attestationPayload, type AuthMethod } from '../../protocol/reader-link.js';
 import { parsedCertificate } from './certificate-cache.js';
+import type { SignatureWorker } from './signature-worker.js';
 
 /**
  * Checks that the card's private key signed the nonce: RSASSA-PKCS1-v1_5 with SHA-256 over the
@@ -46,21 +47,11 @@ export function verifyReaderAttestation(
   }
 }
 
-/**
- * verifyCardSignature on libuv's thread pool (node's async crypto job): the same check, but the
- * ~25 µs RSA public-key operation runs beside the event loop instead of on it, so a busy central
- * keeps parsing and answering other requests meanwhile. Never rejects.
- */
-export function verifyCardSignatureOffThread(certificateDer: Uint8Array, nonce: Uint8Array, signature: Uint8Array): Promise<boolean> {
+/** verifyCardSignature through a SignatureWorker (batched on its worker thread). Never rejects. */
+export function verifyCardSignatureOn(worker: SignatureWorker, certificateDer: Uint8Array, nonce: Uint8Array, signature: Uint8Array): Promise<boolean> {
   const key = publicKeyOfCertificate(certificateDer);
   if (!key || key.asymmetricKeyType !== 'rsa') return Promise.resolve(false);
-  return new Promise((resolve) => {
-    try {
-      verify('sha256', nonce, key, signature, (err, ok) => resolve(err === null && ok));
-    } catch {
-      resolve(false);
-    }
-  });
+  return worker.verify(key, nonce, signature);
 }
 
 function publicKeyOfCertificate(der: Uint8Array): KeyObject | undefined {
