@@ -89,6 +89,8 @@ export const RejectionReason = z.enum([
   'certificate-suspended',
   'certificate-untrusted',
   'certificate-not-yet-valid',
+  /** J-LIS revocation state unknown: the CRL central holds is past its nextUpdate (crl_stale_policy refuse). */
+  'certificate-status-unknown',
   'signature-invalid',
   'challenge-unknown',
   'challenge-expired',

@@ -8,6 +8,8 @@ export {
   type SimulatedJlis,
   type CreateSimulatedJlisOptions,
   type IssueAuthCertificateOptions,
+  JLIS_OCSP_SIGNER_SUBJECT,
+  type OcspSigner,
 } from './jlis-ca.js';
 export {
   MyNumberCard,

@@ -105,7 +105,27 @@ export interface SimulatedJlis {
    * = `at` + 24 h, every certificate revoked at or before `at`, with its reason code.
    */
   crlDer(at: number, opts?: { ca?: JlisCa }): Promise<Uint8Array>;
+  /**
+   * TEST ONLY: a delegated OCSP signer (RFC 6960 §4.2.2.2) issued by the CA (`ca`, default `auth`):
+   * extendedKeyUsage id-kp-OCSPSigning, id-pkix-ocsp-nocheck, keyUsage digitalSignature, valid
+   * 2015-01-01..2040-12-31 JST like the CA. The key pair comes from the key cache (label
+   * `jlis-<ca>-ocsp-signer`); the private key is handed out as PKCS#8 DER so a responder can sign.
+   */
+  issueOcspSigner(opts?: { ca?: JlisCa }): Promise<OcspSigner>;
 }
+
+export interface OcspSigner {
+  /** DER of the signer certificate. */
+  certificateDer: Uint8Array;
+  /** PKCS#8 DER of its RSA private key (test-only key material). */
+  privateKeyPkcs8Der: Uint8Array;
+}
+
+/** Subject of the simulated OCSP signer of a CA; TEST ONLY like the CA itself. */
+export const JLIS_OCSP_SIGNER_SUBJECT: Readonly<Record<JlisCa, string>> = {
+  auth: 'C=JP, O=JPKI, OU=JPKI OCSP responder for user authentication, OU=TEST ONLY - myna-rig simulated J-LIS (not a real CA)',
+  sign: 'C=JP, O=JPKI, OU=JPKI OCSP responder for digital signature, OU=TEST ONLY - myna-rig simulated J-LIS (not a real CA)',
+};
 
 export interface CreateSimulatedJlisOptions {
   /** Key-cache label of the auth CA key; default `jlis-auth-ca`. */
@@ -138,6 +158,12 @@ export async function createSimulatedJlis(opts: CreateSimulatedJlisOptions = {})
       const ca = crlOpts.ca ?? 'auth';
       return cas[ca].crl(registry.entriesAt(ca, at), at);
     },
+    async issueOcspSigner(signerOpts = {}) {
+      const ca = signerOpts.ca ?? 'auth';
+      const keys = await getRsaKeyPair(`jlis-${ca}-ocsp-signer`);
+      const certificateDer = await cas[ca].issueOcspSigner(keys.publicKey, JLIS_OCSP_SIGNER_SUBJECT[ca]);
+      return { certificateDer, privateKeyPkcs8Der: new Uint8Array(keys.privateKey.export({ type: 'pkcs8', format: 'der' })) };
+    },
     authCaCertificateDer: auth.der,
     authCaPublicKey: auth.publicKey,
     issueAuthCertificate: (issue) => auth.issue(issue, x509.KeyUsageFlags.digitalSignature, []),
@@ -155,7 +181,14 @@ interface RootCa {
   publicKey: KeyObject;
   issue(issue: IssueAuthCertificateOptions, keyUsage: number, extra: x509.Extension[]): Promise<Uint8Array>;
   crl(entries: ReadonlyArray<{ serialHex: string; reason: RevocationReason; at: number | undefined }>, at: number): Promise<Uint8Array>;
+  issueOcspSigner(publicKey: KeyObject, subject: string): Promise<Uint8Array>;
 }
+
+/** id-kp-OCSPSigning (RFC 6960 §4.2.2.2) and id-pkix-ocsp-nocheck (§4.2.2.2.1). */
+const ID_KP_OCSP_SIGNING = '1.3.6.1.5.5.7.3.9';
+const ID_PKIX_OCSP_NOCHECK = '1.3.6.1.5.5.7.48.1.5';
+/** Fixed serial of a CA's OCSP signer (the CA issues cards random 16-byte serials, so no clash). */
+const OCSP_SIGNER_SERIAL = '7f000001';
 
 async function createRootCa(cacheLabel: string, subject: string): Promise<RootCa> {
   const keys = await getRsaKeyPair(cacheLabel);
@@ -200,6 +233,26 @@ async function createRootCa(cacheLabel: string, subject: string): Promise<RootCa
           new x509.IssuerAlternativeNameExtension([{ type: 'dn', value: JPKI_SERVICE_DIRNAME }]),
           authorityKeyId,
           ...extra,
+        ],
+      });
+      return new Uint8Array(cert.rawData);
+    },
+    async issueOcspSigner(publicKey, subject): Promise<Uint8Array> {
+      const cert = await x509.X509CertificateGenerator.create({
+        serialNumber: OCSP_SIGNER_SERIAL,
+        issuer: caCert.subjectName,
+        subject,
+        notBefore: new Date(CA_NOT_BEFORE),
+        notAfter: new Date(CA_NOT_AFTER),
+        publicKey: await importPublicKey(publicKey),
+        signingKey: caKeys.privateKey,
+        signingAlgorithm: RSA_SHA256,
+        extensions: [
+          new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+          new x509.ExtendedKeyUsageExtension([ID_KP_OCSP_SIGNING], false),
+          // extnValue NULL (05 00): clients need not check the signer's own status.
+          new x509.Extension(ID_PKIX_OCSP_NOCHECK, false, new Uint8Array([0x05, 0x00])),
+          authorityKeyId,
         ],
       });
       return new Uint8Array(cert.rawData);

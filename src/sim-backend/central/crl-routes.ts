@@ -1,5 +1,6 @@
 import express, { type Express } from 'express';
-import { RevocationLists, type LoadedCrl } from './crl.js';
+import type { Clock } from '../../domain/index.js';
+import { isCrlStale, RevocationLists, type CrlStalePolicy, type LoadedCrl } from './crl.js';
 import type { Exchange, Reply } from './lean-routes.js';
 import type { EligibilityStore } from './store.js';
 
@@ -11,8 +12,13 @@ import type { EligibilityStore } from './store.js';
  */
 
 /** Makes the store consult CRLs; loads the start-up ones (throws naming the problem). */
-export async function attachRevocationLists(store: EligibilityStore, crls: Uint8Array | readonly Uint8Array[] | undefined, trustAnchors: readonly Uint8Array[]): Promise<RevocationLists> {
-  const lists = new RevocationLists();
+export async function attachRevocationLists(
+  store: EligibilityStore,
+  crls: Uint8Array | readonly Uint8Array[] | undefined,
+  trustAnchors: readonly Uint8Array[],
+  opts: { clock?: Clock; stalePolicy?: CrlStalePolicy } = {},
+): Promise<RevocationLists> {
+  const lists = new RevocationLists(opts);
   store.useRevocationSource(lists);
   const all = crls === undefined ? [] : crls instanceof Uint8Array ? [crls] : crls;
   for (const [i, der] of all.entries()) {
@@ -59,4 +65,42 @@ export function registerCrlRoutes(
     deps.send(req, res, 200, { loaded: summary(loaded.crl), replaced: loaded.replaced });
   });
   app.get('/admin/crl', (req, res) => deps.send(req, res, 200, { crls: deps.lists.loaded().map(summary) }));
+}
+
+/**
+ * CRL freshness (crl.ts, option `crl_stale_policy`): gives the lists the virtual clock and serves
+ * `GET /admin/crl-policy` → `{ policy, now, stale: [summary…], warnings: [StaleCrlWarning…] }` and
+ * `PUT /admin/crl-policy` `{ "policy": "refuse" | "warn" }` → the same.
+ */
+export function registerCrlFreshnessRoutes(
+  app: Express,
+  deps: {
+    lists: RevocationLists;
+    clock: Clock;
+    stalePolicy?: CrlStalePolicy | undefined;
+    send(req: Exchange, res: Reply, status: number, body: unknown): void;
+    sendError(req: Exchange, res: Reply, status: number, code: string, message: string, field?: string): void;
+  },
+): void {
+  deps.lists.useClock(deps.clock);
+  if (deps.stalePolicy !== undefined) deps.lists.setStalePolicy(deps.stalePolicy);
+  const view = () => {
+    const now = deps.clock.now();
+    return {
+      policy: deps.lists.stalePolicy,
+      now: new Date(now).toISOString(),
+      stale: deps.lists.loaded().filter((crl) => isCrlStale(crl, now)).map(summary),
+      warnings: deps.lists.warnings().map((w) => ({ ...w, at: new Date(w.at).toISOString() })),
+    };
+  };
+  app.get('/admin/crl-policy', (req, res) => deps.send(req, res, 200, view()));
+  app.put('/admin/crl-policy', (req, res) => {
+    const policy = (req.body as { policy?: unknown } | undefined)?.policy;
+    if (policy !== 'refuse' && policy !== 'warn') {
+      deps.sendError(req, res, 400, 'invalid-request', `PUT /admin/crl-policy: policy must be "refuse" or "warn", received ${JSON.stringify(policy) ?? 'nothing'}`, 'policy');
+      return;
+    }
+    deps.lists.setStalePolicy(policy);
+    deps.send(req, res, 200, view());
+  });
 }

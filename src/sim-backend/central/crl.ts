@@ -2,6 +2,7 @@ import { webcrypto } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { parsedCertificate } from './certificate-cache.js';
+import type { Clock } from '../../domain/index.js';
 import type { CertificateRegistryState } from './store.js';
 
 /**
@@ -10,6 +11,13 @@ import type { CertificateRegistryState } from './store.js';
  * entries kept by issuer + serial. `certificateHold` (6) means 一時利用停止 (suspended); any other
  * entry (none, cessationOfOperation for a returned card, …) means revoked. A newer CRL of the same
  * issuer replaces the older; an older one is refused.
+ *
+ * Freshness: a CRL whose nextUpdate has passed (virtual clock) is *stale*. RFC 5280 §6.3.3 makes a
+ * relying party fetch a fresh CRL then, and leaves the status undetermined when it cannot. The
+ * sources on the real オンライン資格確認 are silent, so this is option `crl_stale_policy`:
+ * `refuse` (default: revocation status unknown, the check is refused with `crl-stale`, because a
+ * card revoked after the stale list was issued must not pass) or `warn` (the stale list is still
+ * used and a warning is kept, the availability-first reading).
  */
 
 const cryptoEngine = new pkijs.CryptoEngine({ name: 'node', crypto: webcrypto as unknown as pkijs.CryptoEngineParameters['crypto'] });
@@ -25,6 +33,42 @@ export interface LoadedCrl {
   nextUpdate?: Date;
   /** Normalised serial hex → state. */
   entries: ReadonlyMap<string, Exclude<CertificateRegistryState, 'active'>>;
+  /** Normalised serial hex → revocationDate and RFC 5280 reasonCode (absent = unspecified), for OCSP. */
+  revocations: ReadonlyMap<string, { revokedAt: Date; reasonCode?: number }>;
+}
+
+/** rules: option `crl_stale_policy` (see the comment at the top of this file). */
+export type CrlStalePolicy = 'refuse' | 'warn';
+export const DEFAULT_CRL_STALE_POLICY: CrlStalePolicy = 'refuse';
+
+/** What the loaded CRLs say about one certificate at an instant. */
+export type RevocationStatus =
+  | {
+      state: CertificateRegistryState;
+      /** The issuer's CRL that answered; absent when no CRL of that issuer is loaded. */
+      crl?: LoadedCrl;
+      revokedAt?: Date;
+      reasonCode?: number;
+      /** Set when the answer came from a stale CRL under policy `warn`. */
+      warning?: string;
+    }
+  | { state: 'unknown'; reason: 'crl-stale'; message: string; crl: LoadedCrl };
+
+/** The answer when no CRL is loaded (shared: callers only read it). */
+const NO_CRL: RevocationStatus = Object.freeze({ state: 'active' });
+
+/** One use of a stale CRL under policy `warn`. */
+export interface StaleCrlWarning {
+  /** epoch ms (virtual) of the check. */
+  at: number;
+  issuer: string;
+  nextUpdate: string;
+  message: string;
+}
+
+/** True when the CRL's nextUpdate lies before `now`; the nextUpdate instant itself is still fresh. */
+export function isCrlStale(crl: LoadedCrl, now: number): boolean {
+  return crl.nextUpdate !== undefined && now > crl.nextUpdate.getTime();
 }
 
 export type CrlLoadResult = { ok: true; crl: LoadedCrl; replaced: boolean } | { ok: false; code: 'crl-malformed' | 'crl-untrusted' | 'crl-stale'; message: string };
@@ -84,20 +128,50 @@ export async function parseCrl(der: Uint8Array, trustAnchors: readonly Uint8Arra
   }
   if (!verified) return { ok: false, code: 'crl-untrusted', message: `the CRL signature does not verify with the key of ${issuer}; the file is corrupt or not from that CA` };
   const entries = new Map<string, Exclude<CertificateRegistryState, 'active'>>();
+  const revocations = new Map<string, { revokedAt: Date; reasonCode?: number }>();
   for (const entry of crl.revokedCertificates ?? []) {
     const serial = normalizeSerialHex(hexOf(entry.userCertificate.valueBlock.valueHexView));
     const reason = entry.crlEntryExtensions?.extensions.find((x) => x.extnID === REASON_CODE_OID)?.parsedValue as asn1js.Enumerated | undefined;
-    entries.set(serial, reason?.valueBlock.valueDec === CERTIFICATE_HOLD ? 'suspended' : 'revoked');
+    const reasonCode = reason?.valueBlock.valueDec;
+    entries.set(serial, reasonCode === CERTIFICATE_HOLD ? 'suspended' : 'revoked');
+    revocations.set(serial, { revokedAt: entry.revocationDate.value, ...(reasonCode !== undefined ? { reasonCode } : {}) });
   }
   return {
     ok: true,
-    crl: { issuerKey, issuer, thisUpdate: crl.thisUpdate.value, ...(crl.nextUpdate ? { nextUpdate: crl.nextUpdate.value } : {}), entries },
+    crl: { issuerKey, issuer, thisUpdate: crl.thisUpdate.value, ...(crl.nextUpdate ? { nextUpdate: crl.nextUpdate.value } : {}), entries, revocations },
   };
 }
 
 /** The latest verified CRL per issuer; what the store asks for a certificate's J-LIS state. */
 export class RevocationLists {
   readonly #byIssuer = new Map<string, LoadedCrl>();
+  #clock: Clock | undefined;
+  #policy: CrlStalePolicy;
+  readonly #warnings: StaleCrlWarning[] = [];
+
+  constructor(opts: { clock?: Clock; stalePolicy?: CrlStalePolicy } = {}) {
+    this.#clock = opts.clock;
+    this.#policy = opts.stalePolicy ?? DEFAULT_CRL_STALE_POLICY;
+  }
+
+  /** The clock freshness is judged by (stateOf has no instant of its own). Without one, nextUpdate is not judged by stateOf. */
+  useClock(clock: Clock): void {
+    this.#clock = clock;
+  }
+
+  get stalePolicy(): CrlStalePolicy {
+    return this.#policy;
+  }
+
+  setStalePolicy(policy: CrlStalePolicy): void {
+    if (policy !== 'refuse' && policy !== 'warn') throw new RangeError(`RevocationLists: crl_stale_policy must be "refuse" or "warn", received ${JSON.stringify(policy)}`);
+    this.#policy = policy;
+  }
+
+  /** Uses of a stale CRL under policy `warn`, oldest first (at most the last 100). */
+  warnings(): StaleCrlWarning[] {
+    return [...this.#warnings];
+  }
 
   /** Verifies and keeps a CRL; an older (or equally old) CRL of an issuer already loaded is refused. */
   async load(der: Uint8Array, trustAnchors: readonly Uint8Array[]): Promise<CrlLoadResult> {
@@ -115,7 +189,11 @@ export class RevocationLists {
     return { ok: true, crl: parsed.crl, replaced: current !== undefined };
   }
 
-  /** The state a loaded CRL gives this certificate; `active` when no CRL of its issuer lists it. */
+  /**
+   * The state a loaded CRL gives this certificate; `active` when no CRL of its issuer lists it.
+   * The store asks this (it has no `unknown` state): a stale CRL still answers here, and under
+   * policy `warn` the use is recorded; the refusal under `refuse` is `statusOf`'s `unknown`.
+   */
   stateOf(certificateDer: Uint8Array): CertificateRegistryState {
     if (this.#byIssuer.size === 0) return 'active';
     let key: string;
@@ -126,7 +204,60 @@ export class RevocationLists {
     }
     const hash = key.indexOf('#');
     const crl = this.#byIssuer.get(key.slice(0, hash));
+    if (crl && this.#clock && this.#policy === 'warn' && isCrlStale(crl, this.#clock.now())) this.#warn(crl, this.#clock.now());
     return crl?.entries.get(normalizeSerialHex(key.slice(hash + 1))) ?? 'active';
+  }
+
+  /** What the CRLs say about a certificate (DER) at `now`, with the staleness policy applied. */
+  statusOf(certificateDer: Uint8Array, now: number): RevocationStatus {
+    // The card-check hot path asks on every check; most centrals hold no CRL at all.
+    if (this.#byIssuer.size === 0) return NO_CRL;
+    let key: string;
+    try {
+      key = parsedCertificate(certificateDer, 'RevocationLists.statusOf').issuerSerialKey;
+    } catch {
+      return { state: 'active' };
+    }
+    const hash = key.indexOf('#');
+    return this.statusBySerial(key.slice(0, hash), key.slice(hash + 1), now);
+  }
+
+  /** As statusOf, by issuer Name DER (hex) and serial (hex, sign bytes and case ignored): what OCSP asks. */
+  statusBySerial(issuerKey: string, serialHex: string, now: number): RevocationStatus {
+    const crl = this.#byIssuer.get(issuerKey.toLowerCase());
+    if (!crl) return { state: 'active' };
+    let warning: string | undefined;
+    if (isCrlStale(crl, now)) {
+      const message = `the J-LIS CRL of ${crl.issuer} expired at its nextUpdate ${crl.nextUpdate!.toISOString()} (now ${new Date(now).toISOString()}); revocation status is unknown until a newer CRL is loaded (POST /admin/crl)`;
+      if (this.#policy === 'refuse') return { state: 'unknown', reason: 'crl-stale', message, crl };
+      warning = this.#warn(crl, now).message;
+    }
+    const serial = normalizeSerialHex(serialHex);
+    const state = crl.entries.get(serial) ?? 'active';
+    const detail = crl.revocations.get(serial);
+    return {
+      state,
+      crl,
+      ...(detail && state !== 'active' ? { revokedAt: detail.revokedAt, ...(detail.reasonCode !== undefined ? { reasonCode: detail.reasonCode } : {}) } : {}),
+      ...(warning !== undefined ? { warning } : {}),
+    };
+  }
+
+  /** The loaded CRLs whose nextUpdate has passed at `now`. */
+  staleAt(now: number): LoadedCrl[] {
+    return this.loaded().filter((crl) => isCrlStale(crl, now));
+  }
+
+  #warn(crl: LoadedCrl, now: number): StaleCrlWarning {
+    const warning: StaleCrlWarning = {
+      at: now,
+      issuer: crl.issuer,
+      nextUpdate: crl.nextUpdate!.toISOString(),
+      message: `crl_stale_policy warn: used the J-LIS CRL of ${crl.issuer} past its nextUpdate ${crl.nextUpdate!.toISOString()}; load a newer CRL (POST /admin/crl)`,
+    };
+    this.#warnings.push(warning);
+    if (this.#warnings.length > 100) this.#warnings.shift();
+    return warning;
   }
 
   loaded(): LoadedCrl[] {

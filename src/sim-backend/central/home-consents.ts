@@ -45,6 +45,16 @@ export class HomeConsents {
   }
 }
 
+/**
+ * The HomeConsents each app's POST /v1/home-consents records into (set by registerHomeConsentRoute),
+ * so the Web flow (home-consent-web.ts) registers where OQSmuhvq01/02 look without a second wiring.
+ */
+const homeConsentsByApp = new WeakMap<Express, HomeConsents>();
+
+export function homeConsentsOf(app: Express): HomeConsents | undefined {
+  return homeConsentsByApp.get(app);
+}
+
 export interface HomeConsentRouteDeps {
   clock: Clock;
   store: EligibilityStore;
@@ -58,6 +68,7 @@ export interface HomeConsentRouteDeps {
 }
 
 export function registerHomeConsentRoute(app: Express, deps: HomeConsentRouteDeps): void {
+  homeConsentsByApp.set(app, deps.homeConsents);
   app.post('/v1/home-consents', (req, res) => {
     const parsed = HomeConsentRequest.safeParse(req.body);
     if (!parsed.success) {

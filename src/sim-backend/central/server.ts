@@ -28,9 +28,11 @@ import { applyFaults, type CentralRoute, type FaultSpec, type RequestContext } f
 import { buildQualificationResult, type RatioFieldScope } from './qualification-result.js';
 import { cardDataResult, lookupCardData } from './card-data-check.js';
 import { registerOqsRoutes, type OqsRouteOptions } from './oqs-routes.js';
-import { attachRevocationLists, registerCrlRoutes } from './crl-routes.js';
 import { ReferenceNumbers, withReferenceNumber } from './reference-numbers.js';
+import { attachRevocationLists, registerCrlFreshnessRoutes, registerCrlRoutes } from './crl-routes.js';
 import { registerConsentHistoryRoutes } from './consent-history-routes.js';
+import { registerOcspRoutes } from './ocsp-routes.js';
+import { registerHomeWebRoutes } from './home-consent-web.js';
 import { verifyCardSignatureOn, verifyReaderAttestation } from './signature-check.js';
 import { SignatureWorker } from './signature-worker.js';
 import type { EligibilityRecord, EligibilityStore } from './store.js';
@@ -285,6 +287,12 @@ export async function startCentral(opts: CentralOptions): Promise<CentralServer>
       refuse(cert.status, cert.reason, cert.message ?? cert.reason, expiry);
       return;
     }
+    // A CRL past its nextUpdate leaves the revocation state unknown (crl.ts, crl_stale_policy).
+    const revocationStatus = revocation.statusOf(certificate, now);
+    if (revocationStatus.state === 'unknown') {
+      refuse(cert.status, 'certificate-status-unknown', revocationStatus.message, expiry);
+      return;
+    }
     const registryState = store.certificateState(certificate);
     if (registryState !== 'active') {
       const reason = REFUSED_STATUS[registryState]!;
@@ -450,6 +458,9 @@ export async function startCentral(opts: CentralOptions): Promise<CentralServer>
 
   // The other folder messages (一括照会, 照会番号, 薬剤/特定健診) as JSON: oqs-routes.ts.
   registerCrlRoutes(app, { lists: revocation, trustAnchors: opts.trustAnchors, send, sendError });
+  registerCrlFreshnessRoutes(app, { lists: revocation, clock, send, sendError });
+  registerOcspRoutes(app, { lists: revocation, clock, trustAnchors: opts.trustAnchors, send, sendError });
+  registerHomeWebRoutes(app, { clock, store, consents, faults, trustAnchors: opts.trustAnchors, graceEnd, lists: revocation, homeConsents: opts.oqs?.homeConsents, qualificationOnlyFacilities: opts.oqs?.qualificationOnlyFacilities, ratioFieldScope: opts.ratioFieldScope, challengeTtlMs: opts.challengeTtlMs, send, sendError });
   registerConsentHistoryRoutes(app, { store, consents, send, sendError });
   registerOqsRoutes(app, { clock, store, faults, consents, send, sendError, edge, ratioFieldScope: opts.ratioFieldScope, medicalInfoSeed: opts.medicalInfoSeed, ...opts.oqs, referenceNumbers });
 

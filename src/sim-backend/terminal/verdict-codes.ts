@@ -22,6 +22,8 @@ export const COMMUNICATION_ERROR: ReaderError = { errorCode: 'E-comm', message: 
  * - the certificate or the proof of identity cannot be verified → `E-auth` (our placeholder).
  * - the challenge is unknown, expired or reused → `E-comm`: the exchange with central broke down
  *   and a fresh session (re-placing the card) fixes it, as for an outage.
+ * - revocation status unknown (central's CRL out of date) → `E-comm`: nothing is wrong with the
+ *   card; the system side cannot answer, as in an outage.
  */
 export const REJECTION_ERRORS: Readonly<Record<RejectionReason, ReaderError>> = {
   'certificate-expired': { errorCode: '006', message: '利用者証明用電子証明書の失効・有効期限切れ' },
@@ -35,6 +37,7 @@ export const REJECTION_ERRORS: Readonly<Record<RejectionReason, ReaderError>> = 
   'challenge-unknown': COMMUNICATION_ERROR,
   'challenge-expired': COMMUNICATION_ERROR,
   'challenge-reused': COMMUNICATION_ERROR,
+  'certificate-status-unknown': COMMUNICATION_ERROR,
 };
 
 /** A rejection without a reason is an incomplete answer from central: treat it as E-auth. */
