@@ -30,8 +30,31 @@ export { registerOqsRoutes, type OqsRouteOptions } from './oqs-routes.js';
 export { BulkJobs, DEFAULT_BULK_PROCESSING_MS, type BulkJob, type BulkJobLookup } from './bulk-jobs.js';
 export { ReferenceNumbers } from './reference-numbers.js';
 export { HomeConsents, type HomeConsent } from './home-consents.js';
-export { RevocationLists, parseCrl, normalizeSerialHex, type LoadedCrl, type CrlLoadResult } from './crl.js';
-export { attachRevocationLists, registerCrlRoutes } from './crl-routes.js';
+export {
+  RevocationLists,
+  parseCrl,
+  normalizeSerialHex,
+  isCrlStale,
+  DEFAULT_CRL_STALE_POLICY,
+  type LoadedCrl,
+  type CrlLoadResult,
+  type CrlStalePolicy,
+  type RevocationStatus,
+  type StaleCrlWarning,
+} from './crl.js';
+export { attachRevocationLists, registerCrlRoutes, registerCrlFreshnessRoutes } from './crl-routes.js';
+export { answerOcspRequest, importOcspSigner, ocspStatusOnly, OCSP_RESPONSE_STATUS, type OcspResponseStatus, type OcspSigner, type OcspResult, type OcspContext } from './ocsp.js';
+export { registerOcspRoutes, type OcspResponder } from './ocsp-routes.js';
+export {
+  registerHomeWebRoutes,
+  HomeConsentLinkRequest,
+  HomeWebConsentRequest,
+  HomeWebConsentResponse,
+  HomeWebRejectionReason,
+  HomeConsentFetchRequest,
+  type HomeConsentLinkResponse,
+} from './home-consent-web.js';
+export { SignatureWorker } from './signature-worker.js';
 export { lookupCardData, cardDataResult } from './card-data-check.js';
 export type { PublicExpenseRecord, MedicalTicketRecord } from './qualification-result.js';
 export type { ViewContext } from './faults.js';
