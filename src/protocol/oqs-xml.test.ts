@@ -345,6 +345,16 @@ describe('check requests OQSsiquc01req (oqs-interface.md §2.2)', () => {
     });
   });
 
+  it('an invalid value names its path once: in `where`, not again in the message (regression)', () => {
+    // Error results write `<where>: <message>` (terminal/oqs-answer.ts); the message must not
+    // carry the path too. The ErrorMessage text itself: central/oqs-routes.test.ts.
+    expect(errorOf(utf8(REQUEST_UTF8.replace('19800115', '1980-01-15')))).toEqual({
+      code: 'invalid-value',
+      message: 'must be yyyyMMdd (8 digits) (received "1980-01-15")',
+      where: 'XmlMsg/MessageBody/QualificationConfirmSearchInfo/Birthdate',
+    });
+  });
+
   it('maps request file names to result file names, keeping the suffix', () => {
     expect(resultFileNameFor('OQSsiquc01req_202504010001.xml')).toBe('OQSsiquc01res_202504010001.xml');
     expect(resultFileNameFor('OQSmuquc02req_x.xml')).toBe('OQSmuquc02res_x.xml');

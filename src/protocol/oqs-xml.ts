@@ -504,7 +504,8 @@ function decodeWith<T>(
   let at: unknown = tree;
   for (const p of issue.path) at = at === undefined || at === null ? undefined : (at as Record<PropertyKey, unknown>)[p as PropertyKey];
   if (at === undefined) return fail('missing-element', `<${String(issue.path.at(-1))}> is required here and missing`, where);
-  return fail('invalid-value', `${where}: ${issue.message} (received ${JSON.stringify(at).slice(0, 60)})`, where);
+  // The path goes in `where` only: error results write `<where>: <message>` (oqs-answer.ts).
+  return fail('invalid-value', `${issue.message} (received ${JSON.stringify(at).slice(0, 60)})`, where);
 }
 
 /** A result file (face or res) → its tree. Elements this rig does not model are skipped. */

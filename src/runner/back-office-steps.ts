@@ -3,7 +3,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { jstDate } from '../domain/clock.js';
-import { BulkCheckDownloadResult, BulkUploadResult, decodeOqsMessageResult, encodeOqsMessageRequest, type OqsMessageKind } from '../protocol/oqs-messages.js';
+import { BulkCheckDownloadResult, BulkUploadResult, MedicalInfoFileResult, ReferenceNumberResult, decodeOqsMessageResult, encodeOqsMessageRequest, type OqsMessageKind } from '../protocol/oqs-messages.js';
 import { NO_CONSENT } from '../protocol/consent.js';
 import type { BackOfficeAnswer } from '../protocol/back-office.js';
 import type { QualificationConfirmSearchInfo } from '../protocol/oqs-request.js';
@@ -24,11 +24,21 @@ const FOLDER_ANSWER_TIMEOUT_MS = 5000;
 
 const ymd = (iso: string): string => iso.replaceAll('-', '');
 
-/** The persona's first qualification as 一括照会 search keys, ArbitraryIdentifier = persona key. */
-export function searchInfoFor(scenario: Scenario, key: string, step: number): QualificationConfirmSearchInfo {
-  const persona = scenario.personas[key];
+/** What a batch-check sends of a patient: the birth date and the first qualification's card data. */
+interface BookedPatient {
+  birthDate: string;
+  qualifications: ReadonlyArray<{ insurerNumber: string; symbol?: string | undefined; number: string; branch?: string | undefined }>;
+}
+
+/**
+ * The patient's first qualification as 一括照会 search keys, ArbitraryIdentifier = the key: a
+ * persona, else a person of `central.dataset` (a booked patient who brings no card to the rig).
+ */
+export function searchInfoFor(scenario: Scenario, key: string, step: number, dataset: ReadonlyMap<string, BookedPatient> = new Map()): QualificationConfirmSearchInfo {
+  const persona: BookedPatient | undefined = scenario.personas[key] ?? dataset.get(key);
   const q = persona?.qualifications[0];
-  if (!persona || !q) throw new Error(`step ${step}: batch-check: persona "${key}" has no qualification to send; add one under personas.${key}.qualifications`);
+  if (!persona) throw new Error(`step ${step}: no persona or dataset person "${key}"; declare it under personas or in central.dataset`);
+  if (!q) throw new Error(`step ${step}: "${key}" has no qualification to send; add one to its qualifications`);
   return {
     InsurerNumber: q.insurerNumber.padStart(8, ' '),
     ...(q.symbol !== undefined ? { InsuredCardSymbol: q.symbol } : {}),
@@ -106,7 +116,7 @@ export async function batchCheck(rig: Rig, scenario: Scenario, step: StepOf<'bat
   const request = {
     XmlMsg: {
       MessageHeader: { QualificationConfirmationDate: ymd(date ?? jstDate(rig.clock.now())), MedicalInstitutionCode: rig.medicalInstitutionCode, ArbitraryFileIdentifier: `batch-${index}` },
-      MessageBody: { QualificationConfirmSearchInfo: patients.map((p) => searchInfoFor(scenario, p, index)) },
+      MessageBody: { QualificationConfirmSearchInfo: patients.map((p) => searchInfoFor(scenario, p, index, rig.datasetPersons)) },
     },
   };
   const receipt = BulkUploadResult.safeParse(await sendOqs(rig, via, 'OQSmuquc01', request));
@@ -126,14 +136,91 @@ export async function batchDownload(rig: Rig, step: StepOf<'batch-download'>, in
   await deliver(rig, { kind: 'bulk-check-download', result: parsed.data });
 }
 
+/**
+ * 照会番号 registration (OQSsiimm01) of the patient's first qualification. The answer is the
+ * terminal's; a refusal (card data names nobody / several people, number held by another patient:
+ * docs/protocols/oqs-folders.md MRX042–044) fails the step with central's code and message.
+ */
+export async function registerReferenceNumber(rig: Rig, scenario: Scenario, step: StepOf<'register-reference-number'>, index: number): Promise<void> {
+  const { patient, number, via } = step['register-reference-number'];
+  const card = searchInfoFor(scenario, patient, index, rig.datasetPersons);
+  const request = {
+    XmlMsg: {
+      MessageHeader: { MedicalInstitutionCode: rig.medicalInstitutionCode, ArbitraryFileIdentifier: `refno-${index}` },
+      MessageBody: {
+        ReferenceNumberRegistrationInfo: {
+          ReferenceNumber: number,
+          InsurerNumber: card.InsurerNumber,
+          ...(card.InsuredCardSymbol !== undefined ? { InsuredCardSymbol: card.InsuredCardSymbol } : {}),
+          InsuredIdentificationNumber: card.InsuredIdentificationNumber,
+          ...(card.InsuredBranchNumber !== undefined ? { InsuredBranchNumber: card.InsuredBranchNumber } : {}),
+        },
+      },
+    },
+  };
+  const parsed = ReferenceNumberResult.safeParse(await sendOqs(rig, via, 'OQSsiimm01', request));
+  if (!parsed.success) throw new Error(`step ${index}: register-reference-number: the OQSsiimm01 answer does not match its tree: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
+  const { MessageHeader: h, MessageBody: b } = parsed.data.XmlMsg;
+  if (h.SegmentOfResult !== '1' || b.ProcessingResultStatus !== '1') {
+    const why = [h.ErrorCode, h.ErrorMessage, b.ProcessingResultCode, b.ProcessingResultMessage].filter((x) => x !== undefined && x !== '').join(' ');
+    throw new Error(`step ${index}: register-reference-number: central refused 照会番号 "${number}" for "${patient}": ${why || `SegmentOfResult ${h.SegmentOfResult}, ProcessingResultStatus ${b.ProcessingResultStatus}`}; check the patient's card data and that no other patient holds the number`);
+  }
+}
+
 async function postCentral(rig: Rig, path: string, body: unknown, contentType = 'application/json'): Promise<{ status: number; json: Record<string, unknown> }> {
   const response = await fetch(`${rig.centralUrl}${path}`, { method: 'POST', headers: { 'content-type': contentType }, body: JSON.stringify(body) });
   return { status: response.status, json: (await response.json()) as Record<string, unknown> };
 }
 
-export async function requestMedicalInfo(rig: Rig, step: StepOf<'request-medical-info'>, index: number): Promise<void> {
+/**
+ * The refusal code of a YZK/TKK result (ResultCode 2): MessageContents starts with our processing
+ * code (docs/protocols/oqs-folders.md): MRX045 is followed by central's refusal reason
+ * (`no-consent`, `consent-expired`, …); MRX048 is the 資格確認限定型 refusal; others keep their code.
+ */
+export function fileRefusal(messageContents: string | undefined): string {
+  const text = messageContents ?? '';
+  const refused = /^MRX045 ([a-z-]+):/.exec(text);
+  if (refused) return refused[1]!;
+  if (text.startsWith('MRX048')) return 'qualification-only-facility';
+  return /^(MRX\d{3})/.exec(text)?.[1] ?? 'file-refused';
+}
+
+/** Medical information as the terminal's result file (YZKsiquc01 / TKKsiquc01), read into the back-office answer. */
+async function medicalInfoFile(rig: Rig, scenario: Scenario, step: StepOf<'request-medical-info'>, index: number, via: Via): Promise<{ status: number; refusal?: string; entries?: number }> {
   const { patient, kind } = step['request-medical-info'];
+  const card = searchInfoFor(scenario, patient, index, rig.datasetPersons);
+  const fileKind = kind === 'checkup' ? 'TKKsiquc01' : 'YZKsiquc01';
+  const request = {
+    XmlMsg: {
+      MessageHeader: {
+        MedicalInstitutionCode: rig.medicalInstitutionCode,
+        InsurerNumber: card.InsurerNumber,
+        ...(card.InsuredCardSymbol !== undefined ? { InsuranceCardSymbol: card.InsuredCardSymbol } : {}),
+        InsuredPersonIdentificationNumber: card.InsuredIdentificationNumber,
+        ...(card.InsuredBranchNumber !== undefined ? { BranchNumber: card.InsuredBranchNumber } : {}),
+        ArbitraryFileIdentifier: `medinfo-${index}`,
+      },
+      // FileCategory 2: 薬剤 XML (or 特定健診 XML for TKK); 4: 薬剤+診療 XML.
+      MessageBody: { FileCategory: kind === 'diagnosis' ? '4' : '2' },
+    },
+  };
+  const parsed = MedicalInfoFileResult.safeParse(await sendOqs(rig, via, fileKind, request));
+  if (!parsed.success) throw new Error(`step ${index}: request-medical-info: the ${fileKind} answer does not match its tree: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
+  const { MessageHeader: h, MessageBody: b } = parsed.data.XmlMsg;
+  if (h.ResultCode !== '1') return { status: 403, refusal: fileRefusal(h.MessageContents) };
+  const months = kind === 'pharmacy' ? b.CzDiMonthInf : kind === 'diagnosis' ? b.MeTrMonthInf : b.SpHeMonthInf;
+  return { status: 200, entries: (months ?? []).reduce((n, m) => n + m.Entry.length, 0) };
+}
+
+export async function requestMedicalInfo(rig: Rig, scenario: Scenario, step: StepOf<'request-medical-info'>, index: number): Promise<void> {
+  const { patient, kind, via } = step['request-medical-info'];
   const releasedBefore = rig.consents.releases().length;
+  if (via !== 'central') {
+    const file = await medicalInfoFile(rig, scenario, step, index, via);
+    rig.backOffice.lastFetchReleased = rig.consents.releases().length > releasedBefore;
+    await deliver(rig, { kind: 'medical-info', patient, medicalKind: kind, ...file });
+    return;
+  }
   const { status, json } = await postCentral(rig, '/v1/medical-info', { medicalInstitutionCode: rig.medicalInstitutionCode, personId: patient, kind });
   if (status !== 200 && status !== 403) throw new Error(`step ${index}: request-medical-info: central answered HTTP ${status}: ${JSON.stringify(json)}`);
   // Read on central's side, not from the answer: "released" is what central recorded giving out.

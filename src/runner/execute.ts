@@ -3,7 +3,7 @@ import type { LoadedScenario } from '../scenarios/loader.js';
 import { faceEmbedding } from '../sim-reader/index.js';
 import { checkExpectation, type Observed } from './expect.js';
 import { assembleRig, type Rig } from './rig.js';
-import { batchCheck, batchDownload, homeConsent, loadCrl, requestMedicalInfo, revoke } from './back-office-steps.js';
+import { batchCheck, batchDownload, homeConsent, loadCrl, registerReferenceNumber, requestMedicalInfo, revoke } from './back-office-steps.js';
 import type { ExpectationFailure, ScenarioResult, StepRecord } from './results.js';
 import type { SutAdapter } from './sut-adapter.js';
 
@@ -40,8 +40,10 @@ async function perform(rig: Rig, step: Step, scenario: Scenario, index: number):
     await batchCheck(rig, scenario, step, index);
   } else if ('batch-download' in step) {
     await batchDownload(rig, step, index);
+  } else if ('register-reference-number' in step) {
+    await registerReferenceNumber(rig, scenario, step, index);
   } else if ('request-medical-info' in step) {
-    await requestMedicalInfo(rig, step, index);
+    await requestMedicalInfo(rig, scenario, step, index);
   } else if ('home-consent' in step) {
     await homeConsent(rig, step, index);
   } else if ('revoke' in step) {

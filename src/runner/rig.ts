@@ -9,7 +9,7 @@ import { createRng } from '../domain/rng.js';
 import { addYears, isoDate, type IsoDate } from '../domain/dates.js';
 import type { Person, Qualification } from '../domain/person.js';
 import { startCentral } from '../sim-backend/central/index.js';
-import { ConsentRegistry, EligibilityStore, addDataset, generatePopulation, loadDataset } from '../sim-backend/central/index.js';
+import { ConsentRegistry, EligibilityStore, addDataset, generatePopulation, loadDataset, type DatasetPerson } from '../sim-backend/central/index.js';
 import { startTerminal, type Terminal } from '../sim-backend/terminal/index.js';
 import { createMyNumberCard, createSimulatedJlis, getEcKeyPair, type CreateMyNumberCardOptions, type MyNumberCard, type SimulatedJlis } from '../sim-card/index.js';
 import { SimReader, type SimReaderOptions } from '../sim-reader/index.js';
@@ -18,6 +18,7 @@ import type { CardTransport } from '../protocol/card-transport.js';
 import type { ClinicRecord } from '../protocol/reception-outcome.js';
 import { readOqsXml } from '../protocol/oqs-xml.js';
 import { tapTransport } from './apdu-log.js';
+import { rememberingIssuer } from './issued-certificates.js';
 import type { ResultFile } from './results.js';
 import type { SutAdapter, SutSession } from './sut-adapter.js';
 import { createTrafficLog, type TrafficLog } from './traffic-log.js';
@@ -49,6 +50,8 @@ export interface Rig {
   backOffice: { receptionNumber?: string; lastFetchReleased?: boolean };
   /** Central's consent registry: consents (seeded previous ones included) and medical-info releases. */
   consents: ConsentRegistry;
+  /** The persons of `central.dataset` by id (empty without one): a batch-check may name them. */
+  datasetPersons: ReadonlyMap<string, DatasetPerson>;
   /** The result files the terminal has written to its face/ folder so far, as written. */
   resultFiles(): Promise<ResultFile[]>;
   close(): Promise<void>;
@@ -64,10 +67,24 @@ export interface RigOptions {
 const READER_ID = 'reader-1';
 
 let jlisPromise: Promise<SimulatedJlis> | undefined;
-/** The simulated J-LIS is the same for every scenario in a process (its keys are cached anyway). */
+/**
+ * The simulated J-LIS is the same for every scenario in a process (its keys are cached anyway),
+ * and so are the certificates it issued for the same key and validity (issued-certificates.ts).
+ */
 function sharedJlis(): Promise<SimulatedJlis> {
-  jlisPromise ??= createSimulatedJlis();
+  jlisPromise ??= createSimulatedJlis().then(rememberingIssuer);
   return jlisPromise;
+}
+
+let readerSpkiPromise: Promise<{ key: Awaited<ReturnType<typeof getEcKeyPair>>; spki: Uint8Array }> | undefined;
+/** The reader's attestation key and its SPKI DER (central's registered key), once per process. */
+function readerAttestation(): Promise<{ key: Awaited<ReturnType<typeof getEcKeyPair>>; spki: Uint8Array }> {
+  readerSpkiPromise ??= getEcKeyPair('reader-attestation-1').then((key) => ({
+    key,
+    spki: new Uint8Array(createPublicKey(key.privateKey).export({ type: 'spki', format: 'der' })),
+  }));
+  readerSpkiPromise.catch(() => (readerSpkiPromise = undefined));
+  return readerSpkiPromise;
 }
 
 export function personFromSpec(key: string, spec: PersonaSpec): Person {
@@ -181,9 +198,12 @@ export async function assembleRig(scenario: Scenario, adapter: SutAdapter, opts:
   // live in the J-LIS object and must not leak into the other scenarios of the process.
   const jlis = scenario.central?.crl === 'card-sim' ? await createSimulatedJlis() : await sharedJlis();
   const store = new EligibilityStore();
+  const datasetPersons = new Map<string, DatasetPerson>();
   if (scenario.central?.dataset !== undefined) {
     const base = opts.scenarioFile !== undefined ? dirname(opts.scenarioFile) : process.cwd();
-    addDataset(store, await loadDataset(resolve(base, scenario.central.dataset)));
+    const dataset = await loadDataset(resolve(base, scenario.central.dataset));
+    addDataset(store, dataset);
+    for (const p of dataset.persons) datasetPersons.set(p.id, p);
   }
   if (scenario.central?.population !== undefined) store.addSegment(generatePopulation(scenario.central.population));
   const cards = new Map<string, MyNumberCard>();
@@ -212,8 +232,7 @@ export async function assembleRig(scenario: Scenario, adapter: SutAdapter, opts:
     if (spec.card.certificateStatus !== 'good') store.setCertificateState(card.authCertificateDer, spec.card.certificateStatus);
   }
 
-  const readerKey = await getEcKeyPair('reader-attestation-1');
-  const readerSpki = new Uint8Array(createPublicKey(readerKey.privateKey).export({ type: 'spki', format: 'der' }));
+  const { key: readerKey, spki: readerSpki } = await readerAttestation();
 
   const closers: Array<() => Promise<void>> = [];
   const closeAll = async (): Promise<void> => {
@@ -313,6 +332,7 @@ export async function assembleRig(scenario: Scenario, adapter: SutAdapter, opts:
       medicalInstitutionCode: scenario.facility.medicalInstitutionCode,
       backOffice: {},
       consents,
+      datasetPersons,
       resultFiles,
       close: closeAll,
     };

@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { LineCounter, parseAllDocuments, isMap, isSeq, isScalar, type Document, type Node } from 'yaml';
+import { LineCounter, parse as parseYaml, parseAllDocuments, isMap, isSeq, isScalar, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { Scenario, STEP_NAMES, STEP_SCHEMAS, type StepName } from './schema.js';
 
@@ -90,6 +90,21 @@ function zodIssues(file: string, lc: LineCounter, doc: Document, error: z.ZodErr
   });
 }
 
+/**
+ * The person ids of a `central.dataset` file (YAML or JSON, `persons[].id`), so a batch-check may
+ * name them. Only the ids are read here: the dataset itself is validated by central when the rig
+ * starts, with its own errors. An unreadable or malformed file gives no ids.
+ */
+export function datasetPersonIds(file: string): string[] {
+  try {
+    const raw = parseYaml(readFileSync(file, 'utf8')) as { persons?: unknown } | null;
+    if (!raw || !Array.isArray(raw.persons)) return [];
+    return raw.persons.flatMap((p: unknown) => (typeof p === 'object' && p !== null && typeof (p as { id?: unknown }).id === 'string' ? [(p as { id: string }).id] : []));
+  } catch {
+    return [];
+  }
+}
+
 /** Checks that need more than one field: references between steps and personas. */
 function crossIssues(file: string, lc: LineCounter, doc: Document, s: Scenario): ScenarioIssue[] {
   const issues: ScenarioIssue[] = [];
@@ -100,14 +115,29 @@ function crossIssues(file: string, lc: LineCounter, doc: Document, s: Scenario):
   const personas = Object.keys(s.personas);
   const known = (key: string): boolean => personas.includes(key);
   const noPersona = (key: string): string => `no persona "${key}"; declared personas: ${personas.join(', ') || '(none)'}`;
-  if (s.central?.dataset !== undefined && !existsSync(resolve(dirname(file), s.central.dataset))) {
-    at(['central', 'dataset'], `no such file ${resolve(dirname(file), s.central.dataset)}; the path is relative to the scenario file`);
+  const datasetFile = s.central?.dataset !== undefined ? resolve(dirname(file), s.central.dataset) : undefined;
+  if (datasetFile !== undefined && !existsSync(datasetFile)) {
+    at(['central', 'dataset'], `no such file ${datasetFile}; the path is relative to the scenario file`);
   }
+  // A 一括照会 may name persons of the dataset as well as personas (booked patients with no card here).
+  const datasetIds = datasetFile !== undefined && existsSync(datasetFile) ? datasetPersonIds(datasetFile) : [];
   s.steps.forEach((step, i) => {
     if ('batch-check' in step) {
       step['batch-check'].patients.forEach((p, j) => {
-        if (!known(p)) at(['steps', i, 'batch-check', 'patients', j], noPersona(p));
+        if (known(p) || datasetIds.includes(p)) return;
+        const also = datasetFile !== undefined ? ` or person ids of ${s.central?.dataset}: ${datasetIds.join(', ') || '(none)'}` : '';
+        at(['steps', i, 'batch-check', 'patients', j], `${noPersona(p)}${also}`);
       });
+    }
+    if ('register-reference-number' in step) {
+      const p = step['register-reference-number'].patient;
+      if (!known(p) && !datasetIds.includes(p)) {
+        const also = datasetFile !== undefined ? ` or person ids of ${s.central?.dataset}: ${datasetIds.join(', ') || '(none)'}` : '';
+        at(['steps', i, 'register-reference-number', 'patient'], `${noPersona(p)}${also}`);
+      }
+    }
+    if ('request-medical-info' in step && step['request-medical-info'].kind === 'operation' && step['request-medical-info'].via !== 'central') {
+      at(['steps', i, 'request-medical-info', 'via'], 'operation information (手術情報) has no result file (YZK/TKK); use via: central');
     }
     if ('request-medical-info' in step && !known(step['request-medical-info'].patient)) at(['steps', i, 'request-medical-info', 'patient'], noPersona(step['request-medical-info'].patient));
     if ('home-consent' in step && !known(step['home-consent'].patient)) at(['steps', i, 'home-consent', 'patient'], noPersona(step['home-consent'].patient));

@@ -300,6 +300,7 @@ export const STEP_SCHEMAS = {
     .object({
       'batch-check': z
         .object({
+          /** Persona keys, or ids of persons in `central.dataset` (their first qualification is sent). */
           patients: z.array(personaKey).min(1),
           /** QualificationConfirmationDate; default the scenario's date. */
           date: isoDate.optional(),
@@ -312,11 +313,37 @@ export const STEP_SCHEMAS = {
   'batch-download': z
     .object({ 'batch-download': z.union([z.null(), z.literal(true), z.object({ via: oqsVia }).strict()]) })
     .strict(),
-  /** The doctor asks for the patient's medical information (POST /v1/medical-info); the answer goes to the reception's back office. */
+  /**
+   * 照会番号 registration (OQSsiimm01): the reception's back office registers its own patient
+   * number for the patient's first qualification (persona or `central.dataset` person); later
+   * results for that patient carry it as ReferenceNumber. A refused registration fails the step.
+   */
+  'register-reference-number': z
+    .object({
+      'register-reference-number': z
+        .object({
+          patient: personaKey,
+          /** The facility's own patient number (診察券番号 etc.), at most 50 characters. */
+          number: z.string({ error: 'must be the facility\'s patient number, quoted' }).min(1).max(50, 'must be at most 50 characters'),
+          via: oqsVia,
+        })
+        .strict(),
+    })
+    .strict(),
+  /**
+   * The doctor asks for the patient's medical information; the answer goes to the reception's back
+   * office. `via: central` (default) asks central's POST /v1/medical-info; `folder` / `http` / `ws`
+   * ask the terminal for the result file: YZKsiquc01 (pharmacy: 薬剤 XML; diagnosis: 薬剤+診療 XML,
+   * so both consents are needed) or TKKsiquc01 (checkup). Operation information has no file.
+   */
   'request-medical-info': z
     .object({
       'request-medical-info': z
-        .object({ patient: personaKey, kind: z.enum(['pharmacy', 'diagnosis', 'checkup', 'operation']) })
+        .object({
+          patient: personaKey,
+          kind: z.enum(['pharmacy', 'diagnosis', 'checkup', 'operation']),
+          via: z.enum(['central', 'folder', 'http', 'ws']).default('central'),
+        })
         .strict(),
     })
     .strict(),

@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatIssue, parseScenarioText } from './loader.js';
+import { datasetPersonIds, formatIssue, parseScenarioText } from './loader.js';
 
 const scenario = (head: string, steps: string): string => `id: examples/back-office
 title: back office
@@ -55,6 +58,53 @@ describe('back-office steps and the central block', () => {
   it('points at central.dataset when the fixture file does not exist, relative to the scenario file', () => {
     const r = parseScenarioText(scenario('central: { dataset: fixtures/none.yaml }', '  - batch-check: { patients: [hanako] }'), '/tmp/x/b.yaml');
     expect(r.issues.map(formatIssue)).toEqual(['/tmp/x/b.yaml:7:21: central.dataset: no such file /tmp/x/fixtures/none.yaml; the path is relative to the scenario file']);
+  });
+
+  it('lets a batch-check name persons of central.dataset, and names both lists when a patient is in neither', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'myna-rig-dataset-'));
+    try {
+      writeFileSync(join(dir, 'booked.json'), JSON.stringify({ persons: [{ id: 'kato' }, { id: 'mori' }] }));
+      const ok = parseScenarioText(scenario('central: { dataset: booked.json }', '  - batch-check: { patients: [hanako, kato, mori] }'), join(dir, 'b.yaml'));
+      expect(ok.issues.map(formatIssue)).toEqual([]);
+      const bad = parseScenarioText(scenario('central: { dataset: booked.json }', '  - batch-check: { patients: [kato, jiro] }'), join(dir, 'b.yaml'));
+      expect(bad.issues.map((i) => `${i.field}: ${i.message}`)).toEqual([
+        'steps.0.batch-check.patients.1: no persona "jiro"; declared personas: hanako or person ids of booked.json: kato, mori',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads no dataset ids from a file that is not a dataset', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'myna-rig-dataset-'));
+    try {
+      writeFileSync(join(dir, 'a.yaml'), 'persons: 3\n');
+      writeFileSync(join(dir, 'b.yaml'), '{ not yaml: [\n');
+      expect(datasetPersonIds(join(dir, 'a.yaml'))).toEqual([]);
+      expect(datasetPersonIds(join(dir, 'b.yaml'))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('loads register-reference-number with its default transport, and names an unknown patient', () => {
+    const ok = parseScenarioText(scenario('', '  - register-reference-number: { patient: hanako, number: K-000123 }\n  - batch-check: { patients: [hanako] }'), 'b.yaml');
+    expect(ok.issues.map(formatIssue)).toEqual([]);
+    expect(ok.scenarios[0]!.scenario.steps[0]).toEqual({ 'register-reference-number': { patient: 'hanako', number: 'K-000123', via: 'http' } });
+    const bad = parseScenarioText(scenario('', '  - register-reference-number: { patient: jiro, number: "51" }\n  - batch-check: { patients: [hanako] }'), 'b.yaml');
+    expect(bad.issues.map(formatIssue)).toEqual(['b.yaml:13:43: steps.0.register-reference-number.patient: no persona "jiro"; declared personas: hanako']);
+  });
+
+  it('refuses a 照会番号 longer than 50 characters', () => {
+    const r = parseScenarioText(scenario('', `  - register-reference-number: { patient: hanako, number: "${'9'.repeat(51)}" }\n  - batch-check: { patients: [hanako] }`), 'b.yaml');
+    expect(r.issues.map((i) => `${i.field}: ${i.message}`)).toEqual(['steps.0.register-reference-number.number: must be at most 50 characters']);
+  });
+
+  it('refuses operation information through the result files (it has none) and defaults the fetch to central', () => {
+    const r = parseScenarioText(scenario('', '  - request-medical-info: { patient: hanako, kind: operation, via: folder }\n  - batch-check: { patients: [hanako] }'), 'b.yaml');
+    expect(r.issues.map((i) => `${i.field}: ${i.message}`)).toEqual(['steps.0.request-medical-info.via: operation information (手術情報) has no result file (YZK/TKK); use via: central']);
+    const ok = parseScenarioText(scenario('', '  - request-medical-info: { patient: hanako, kind: operation }\n  - batch-check: { patients: [hanako] }'), 'b.yaml');
+    expect(ok.scenarios[0]!.scenario.steps[0]).toEqual({ 'request-medical-info': { patient: 'hanako', kind: 'operation', via: 'central' } });
   });
 
   it('refuses an unknown transport', () => {

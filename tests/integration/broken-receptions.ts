@@ -154,6 +154,20 @@ export const brokenBackOffices: Record<string, DecideBackOffice> = {
     return { ...out, batch: { state: 'done', validity, flagged } };
   },
   /**
+   * Reads OQSCD006 3 無効（新しい資格あり） as "insured after all" and does not flag the patient, so
+   * the visit is billed on the stale card data the clinic holds (T01/T70 done wrong).
+   */
+  'new-qualification-means-valid': (prev, answer) => {
+    const out = decideBackOffice(prev, answer);
+    if (answer.kind !== 'bulk-check-download' || !out.batch || out.batch.state !== 'done') return out;
+    const stale = new Set(
+      answer.result.XmlMsg.MessageBody.BulkConfirmUnit.filter((u) => u.QualificationValidity === QualificationValidity.INVALID_NEW_EXISTS).map(
+        (u) => u.QualificationConfirmSearchInfo.ArbitraryIdentifier ?? u.QualificationConfirmSearchInfo.InsuredIdentificationNumber,
+      ),
+    );
+    return { ...out, batch: { ...out.batch, flagged: out.batch.flagged.filter((key) => !stale.has(key)) } };
+  },
+  /**
    * Shows the medical information whenever the doctor asks, reading any answer as a release
    * (T63/T64 done wrong: the flags of this check, or the facility's 資格確認限定型, are what count).
    */

@@ -99,13 +99,15 @@ describe('built-in scenarios on the full rig', () => {
     'missing-expiry-means-expired': ['conformance/expiry-missing-still-valid'],
     'processing-means-final': ['conformance/batch-precheck-processing-not-invalid'],
     'family-shares-result': ['conformance/batch-child-invalid-parent-valid'],
-    'shows-cached-medical-info': ['conformance/medical-info-consent-withdrawn', 'conformance/medical-info-window-expired'],
+    'new-qualification-means-valid': ['conformance/batch-precheck-dataset-lost-and-changed'],
+    'shows-cached-medical-info': ['conformance/medical-info-consent-withdrawn', 'conformance/medical-info-window-expired', 'conformance/home-consent-drive-through-24h'],
     'ignores-refusal': [
       'conformance/consent-carried-over',
       'conformance/consent-no-carryover-before-2025-02',
       'conformance/qualification-only-facility',
       'conformance/medical-info-consent-withdrawn',
       'conformance/medical-info-window-expired',
+      'conformance/home-consent-drive-through-24h',
     ],
     'trusts-oqs-blindly': ['conformance/clinic-record-mis-linkage', 'conformance/clinic-record-old-surname', 'conformance/clinic-record-name-order'],
   };

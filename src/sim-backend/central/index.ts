@@ -1,4 +1,4 @@
-export { EligibilityStore, type EligibilitySegment, type InsuredCardKey, type InsuredCardMatch, type EligibilityRecord, type AddPersonOptions, type CertificateRegistryState } from './store.js';
+export { EligibilityStore, matchesPeopleFilter, type PeopleFilter, type EligibilitySegment, type InsuredCardKey, type InsuredCardMatch, type EligibilityRecord, type AddPersonOptions, type CertificateRegistryState } from './store.js';
 export { verifyCertificate, type CertificateCheckOptions, type CertificateCheckResult } from './certificate-check.js';
 export { verifyCardSignature, verifyReaderAttestation } from './signature-check.js';
 export {
@@ -54,7 +54,7 @@ export {
   HomeConsentFetchRequest,
   type HomeConsentLinkResponse,
 } from './home-consent-web.js';
-export { SignatureWorker } from './signature-worker.js';
+export { SignatureWorker, sharedSignatureWorker } from './signature-worker.js';
 export { lookupCardData, cardDataResult } from './card-data-check.js';
 export type { PublicExpenseRecord, MedicalTicketRecord } from './qualification-result.js';
 export type { ViewContext } from './faults.js';

@@ -3,6 +3,7 @@ import { VirtualClock, isoDate, type Person } from '../../domain/index.js';
 import { FULL_CONSENT, NO_CONSENT } from '../../protocol/consent.js';
 import type { BulkCheckDownloadResult, BulkReferenceNumberDownloadResult, BulkUploadResult, MedicalInfoFileResult, ReferenceNumberResult } from '../../protocol/oqs-messages.js';
 import { ConsentRegistry } from './consent-registry.js';
+import { generatePopulation } from './population.js';
 import type { QualificationRecord } from './qualification-result.js';
 import { startCentral, type CentralServer } from './server.js';
 import { EligibilityStore } from './store.js';
@@ -296,7 +297,11 @@ describe('医療扶助 (OQSmutic01/02) and オンライン診療等 (OQSmuonq01/
     store.addPerson(saburo, [aid('1234567', '2025-04', FACILITY)]);
     store.addPerson({ id: 'shiro', name: '架空　四郎', birthDate: isoDate('1960-01-01'), sex: 1 }, [aid('7654321', '2025-04', OTHER_FACILITY)]);
     store.addPerson(jiro, [kokuho]);
-    c2 = await startCentral({ clock: clock2, store, trustAnchors: [], oqs: { bulkProcessingMs: 1000, medicalAidRecipients: ['saburo', 'shiro', 'nobody'] } });
+    // A generated population (no 公費) beside them: looked through, never listed.
+    store.addSegment(generatePopulation({ size: 10_000, seed: 3 }));
+    // Added after the population: the whole store is searched, not a list of ids.
+    store.addPerson({ id: 'goro', name: '架空　五郎', birthDate: isoDate('1955-03-03'), sex: 1 }, [aid('5555555', '2025-05', FACILITY)]);
+    c2 = await startCentral({ clock: clock2, store, trustAnchors: [], oqs: { bulkProcessingMs: 1000 } });
   });
   afterAll(async () => {
     await c2?.close();
@@ -371,8 +376,12 @@ describe('医療扶助 (OQSmutic01/02) and オンライン診療等 (OQSmuonq01/
         ReferenceNumber: 'K-0100',
       },
     ]);
-    // No ticket of May names this facility.
-    expect(await retrieve('OQSmutic01', 'OQSmutic02', { MedicalTreatmentMonth: '202505' })).toEqual([]);
+    // May: only 五郎's ticket names this facility; none of June does.
+    const may = await retrieve('OQSmutic01', 'OQSmutic02', { MedicalTreatmentMonth: '202505' });
+    expect(may.map((u) => [u.QualificationConfirmSearchInfo.InsuredIdentificationNumber, u.QualificationConfirmSearchInfo.Birthdate, u.ResultOfQualificationConfirmation?.Name])).toEqual([
+      ['5555555', '19550303', '架空　五郎'],
+    ]);
+    expect(await retrieve('OQSmutic01', 'OQSmutic02', { MedicalTreatmentMonth: '202506' })).toEqual([]);
   });
 
   it('OQSmutic: a malformed month is refused naming the field', async () => {
@@ -413,5 +422,42 @@ describe('医療扶助 (OQSmutic01/02) and オンライン診療等 (OQSmuonq01/
       msg('ExaminationDateFrom', 'give ConsentDateFrom/ConsentDateTo or ExaminationDateFrom/ExaminationDateTo, not both'),
     ]);
     expect(await errorOf('OQSmuonq01', { ConsentDateFrom: '20250402', ConsentDateTo: '20250401', MedicalTreatmentFlag: '3' })).toEqual([400, `${at}.ConsentDateTo`, msg('ConsentDateTo', 'must not be before ConsentDateFrom (20250402)')]);
+  });
+});
+
+// Tests may join simulators (.dependency-cruiser.cjs); src/protocol tests may not, so the error
+// result text of oqs-xml.ts's errors is checked here.
+describe('terminal error results for an invalid value name the path once (regression: "path: path: …")', () => {
+  const ctx = { clock: new VirtualClock('2025-04-01T09:30:00+09:00'), medicalInstitutionCode: FACILITY };
+  const request = {
+    XmlMsg: {
+      MessageHeader: { QualificationConfirmationDate: '20250401', MedicalInstitutionCode: FACILITY },
+      MessageBody: {
+        QualificationConfirmSearchInfo: { InsurerNumber: '138057', InsuredIdentificationNumber: '0456', Birthdate: '1980-01-15', LimitApplicationCertificateRelatedConsFlg: '1' },
+      },
+    },
+  };
+
+  it('the folder: a req/ file with <Birthdate>1980-01-15</Birthdate>', async () => {
+    const { decodeOqsRequestXml } = await import('../../protocol/oqs-xml.js');
+    const { oqsErrorResult } = await import('../terminal/oqs-answer.js');
+    const file = `<?xml version="1.0" encoding="UTF-8"?>
+<XmlMsg><MessageHeader><QualificationConfirmationDate>20250401</QualificationConfirmationDate><MedicalInstitutionCode>${FACILITY}</MedicalInstitutionCode></MessageHeader>
+<MessageBody><QualificationConfirmSearchInfo><InsurerNumber>138057</InsurerNumber><InsuredIdentificationNumber>0456</InsuredIdentificationNumber><Birthdate>1980-01-15</Birthdate><LimitApplicationCertificateRelatedConsFlg>1</LimitApplicationCertificateRelatedConsFlg></QualificationConfirmSearchInfo></MessageBody></XmlMsg>`;
+    const decoded = decodeOqsRequestXml(Buffer.from(file, 'utf8'));
+    if (!('error' in decoded)) throw new Error('expected the file to be refused');
+    expect(oqsErrorResult(ctx, decoded.error).XmlMsg.MessageHeader.ErrorMessage).toBe(
+      'XmlMsg/MessageBody/QualificationConfirmSearchInfo/Birthdate: must be yyyyMMdd (8 digits) (received "1980-01-15")',
+    );
+  });
+
+  it('the JSON twin: the same tree', async () => {
+    const { createOqsAnswerer } = await import('../terminal/oqs-answer.js');
+    const unreached = () => Promise.reject(new Error('central is not asked for an invalid tree'));
+    const answer = await createOqsAnswerer({ ...ctx, central: { checkQualification: unreached, answerMessage: unreached } })('OQSsiquc01', request);
+    expect(answer.status).toBe(400);
+    expect((answer.result as { XmlMsg: { MessageHeader: { ErrorMessage?: string } } }).XmlMsg.MessageHeader.ErrorMessage).toBe(
+      'XmlMsg/MessageBody/QualificationConfirmSearchInfo/Birthdate: must be yyyyMMdd (8 digits)',
+    );
   });
 });

@@ -55,11 +55,6 @@ export interface OqsRouteOptions {
    * ever released to them (YZK/TKK files are refused).
    */
   qualificationOnlyFacilities?: readonly string[];
-  /**
-   * People (ids) OQSmutic01 looks through for 医療扶助 tickets of the asked month naming the facility
-   * (EligibilityStore cannot list its people); default none, so every OQSmutic02 result is empty.
-   */
-  medicalAidRecipients?: readonly string[];
 }
 
 export interface OqsRouteDeps extends OqsRouteOptions {
@@ -261,8 +256,7 @@ export function registerOqsRoutes(app: Express, deps: OqsRouteDeps): OqsRoutes {
     return receipt(h.MedicalInstitutionCode, h.ArbitraryFileIdentifier, jobs.submit('OQSmuonq01', h.MedicalInstitutionCode, units, now));
   };
 
-  // ─── 医療扶助: the people whose 医療券/調剤券 of the month name this facility ───
-  const medicalAidRecipients = deps.medicalAidRecipients ?? [];
+  // ─── 医療扶助: the people of the store whose 医療券/調剤券 of the month name this facility ───
   const medicalAidUpload = (request: MedicalAidUploadRequest): BulkUploadResult => {
     const h = request.XmlMsg.MessageHeader;
     const ym = request.XmlMsg.MessageBody.QualificationConfirmSearchInfo.MedicalTreatmentMonth;
@@ -271,11 +265,13 @@ export function registerOqsRoutes(app: Express, deps: OqsRouteDeps): OqsRoutes {
     const today = jstDate(now);
     // Checked on today when the month is the current one, else on its first day (ours: not public).
     const date = today.startsWith(month) ? today : isoDate(`${month}-01`);
-    const units = medicalAidRecipients.flatMap((personId) => {
-      const stored = store.get(personId);
-      const named = stored?.qualifications.some((q) => q.publicExpense?.tickets?.some((t) => t.month === month && t.designatedInstitutionCode === h.MedicalInstitutionCode));
-      return named ? (personUnit(h.MedicalInstitutionCode, personId, date, now) ?? []) : [];
-    });
+    const units: BulkConfirmUnit[] = [];
+    // Only people with 公費 are listed: a generated population (no 公費) is skipped unread.
+    for (const stored of store.people({ publicExpense: true })) {
+      const named = stored.qualifications.some((q) => q.publicExpense?.tickets?.some((t) => t.month === month && t.designatedInstitutionCode === h.MedicalInstitutionCode));
+      const unit = named ? personUnit(h.MedicalInstitutionCode, stored.person.id, date, now) : undefined;
+      if (unit) units.push(unit);
+    }
     return receipt(h.MedicalInstitutionCode, h.ArbitraryFileIdentifier, jobs.submit('OQSmutic01', h.MedicalInstitutionCode, units, now));
   };
 

@@ -1,6 +1,6 @@
 import { createRng, isIsoDate, type IncomeClass, type InsurerKind, type IsoDate, type Person, type Sex } from '../../domain/index.js';
 import type { QualificationRecord } from './qualification-result.js';
-import type { EligibilityRecord, EligibilitySegment, InsuredCardKey, InsuredCardMatch } from './store.js';
+import type { EligibilityRecord, EligibilitySegment, InsuredCardKey, InsuredCardMatch, PeopleFilter } from './store.js';
 
 /**
  * A large synthetic population held in columns (typed arrays, ~20 bytes a person) and turned into
@@ -168,6 +168,15 @@ export class Population implements EligibilitySegment {
     if (branch !== '' && branch !== own.branch) return [];
     const record = this.record(i);
     return [{ record, qualification: record.qualifications[0]! }];
+  }
+
+  /**
+   * Persons 0, 1, … made one at a time as the caller iterates. Generated people carry no 公費, so
+   * a `publicExpense` listing is empty at once (scanning a million would take seconds).
+   */
+  *people(filter: PeopleFilter = {}): Generator<EligibilityRecord, void, undefined> {
+    if (filter.publicExpense) return;
+    for (let i = 0; i < this.size; i++) yield this.record(i);
   }
 
   /** Person i as an EligibilityRecord, made fresh on every call. */

@@ -34,7 +34,7 @@ import { registerConsentHistoryRoutes } from './consent-history-routes.js';
 import { registerOcspRoutes } from './ocsp-routes.js';
 import { registerHomeWebRoutes } from './home-consent-web.js';
 import { verifyCardSignatureOn, verifyReaderAttestation } from './signature-check.js';
-import { SignatureWorker } from './signature-worker.js';
+import { sharedSignatureWorker, type SignatureWorker } from './signature-worker.js';
 import type { EligibilityRecord, EligibilityStore } from './store.js';
 
 export interface CentralTrafficEntry {
@@ -77,6 +77,8 @@ export interface CentralOptions {
   medicalInfoSeed?: number;
   /** 一括照会 / 照会番号 / 薬剤・特定健診 files (oqs-routes.ts). */
   oqs?: OqsRouteOptions;
+  /** Where card signatures are verified; default the process's shared worker thread (signature-worker.ts). Not closed with central. */
+  signatureWorker?: SignatureWorker;
   /** J-LIS CRL(s), DER, verified against trustAnchors at start; newer ones via POST /admin/crl (crl-routes.ts). */
   crl?: Uint8Array | readonly Uint8Array[];
 }
@@ -128,7 +130,7 @@ export async function startCentral(opts: CentralOptions): Promise<CentralServer>
   const faults = applyFaults(opts.faults ?? [], { rng: opts.rng ?? createRng(0), lookup: (id) => store.get(id) });
   const consents = opts.consents ?? new ConsentRegistry();
   const revocation = await attachRevocationLists(store, opts.crl, opts.trustAnchors);
-  const signatureWorker = new SignatureWorker();
+  const signatureWorker = opts.signatureWorker ?? sharedSignatureWorker();
   // 照会番号 registered through the folder/JSON messages (oqs-routes.ts) appear in every result for that facility.
   const referenceNumbers = opts.oqs?.referenceNumbers ?? new ReferenceNumbers();
 
@@ -496,7 +498,7 @@ export async function startCentral(opts: CentralOptions): Promise<CentralServer>
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
-        server.close((err) => void signatureWorker.close().then(() => (err ? reject(err) : resolve())));
+        server.close((err) => (err ? reject(err) : resolve()));
       }),
   };
 }

@@ -12,15 +12,15 @@ const workers: SignatureWorker[] = [];
 afterAll(async () => {
   await Promise.all(workers.map((w) => w.close()));
 });
-const fresh = (): SignatureWorker => {
-  const w = new SignatureWorker();
+const fresh = (threads?: number): SignatureWorker => {
+  const w = new SignatureWorker(threads === undefined ? {} : { threads });
   workers.push(w);
   return w;
 };
 
 describe('SignatureWorker (batched RSA PKCS#1 v1.5 / SHA-256 checks on a worker thread)', () => {
-  it('answers each check of one batch with its own verdict', async () => {
-    const w = fresh();
+  it.each([1, 2, 3])('answers each check of one batch with its own verdict (%i threads)', async (threads) => {
+    const w = fresh(threads);
     // 40 checks queued in one turn travel as one batch; every third one is signed over another nonce.
     const verdicts = await Promise.all(Array.from({ length: 40 }, (_, i) => w.verify(rsa.publicKey, nonce(i), signed(i % 3 === 0 ? i + 1 : i))));
     expect(verdicts.map((ok, i) => [i, ok]).filter(([, ok]) => !ok).map(([i]) => i)).toEqual([0, 3, 6, 9, 12, 15, 18, 21, 24, 27, 30, 33, 36, 39]);
@@ -52,4 +52,23 @@ describe('SignatureWorker (batched RSA PKCS#1 v1.5 / SHA-256 checks on a worker 
     expect(await w.verify(rsa.publicKey, nonce(7), signed(7))).toBe(true);
     expect(await w.verify(rsa.publicKey, nonce(7), signed(8))).toBe(false);
   });
+});
+
+describe('SignatureWorker and process lifetime', () => {
+  it('lets a process exit once idle, and keeps it alive while a check is in flight', async () => {
+    // A child process (tsx, like the CLI in development) that verifies once then leaves nothing else alive.
+    const { spawnSync } = await import('node:child_process');
+    const script = `
+      import { generateKeyPairSync, sign } from 'node:crypto';
+      import { SignatureWorker } from './src/sim-backend/central/signature-worker.ts';
+      const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      const data = new Uint8Array(32).fill(7);
+      const w = new SignatureWorker();
+      w.verify(publicKey, data, new Uint8Array(sign('sha256', data, privateKey))).then((ok) => console.log('verdict', ok));
+    `;
+    const started = Date.now();
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: new URL('../../../', import.meta.url), encoding: 'utf8', timeout: 20_000 });
+    expect([child.status, child.stdout.trim()]).toEqual([0, 'verdict true']);
+    expect(Date.now() - started).toBeLessThan(20_000);
+  }, 30_000);
 });

@@ -1,52 +1,53 @@
 import { verify, type KeyObject } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 
+interface Check {
+  key: KeyObject;
+  data: Uint8Array;
+  signature: Uint8Array;
+  resolve: (ok: boolean) => void;
+}
+
+/** One worker thread: the keys it has imported and its batches in flight. */
+interface Lane {
+  worker: Worker;
+  keyIds: WeakMap<KeyObject, number>;
+  inFlight: Map<number, Check[]>;
+}
+
+/** Default thread count: two keep a batch's wait short on a 2-core machine without crowding it. */
+export const DEFAULT_SIGNATURE_THREADS = 2;
+
 /**
- * RSA signature checks on one worker thread, in batches. Handing each check to libuv's thread
- * pool costs the event loop a thread wake-up and a callback per check (≈ a tenth of central's CPU
- * under load, by `perf`); here the checks queued during one turn of the event loop travel to the
- * worker as ONE transferred buffer, and their verdicts come back as one.
+ * RSA signature checks on worker threads, in batches. Handing each check to libuv's thread pool
+ * costs the event loop a thread wake-up and a callback per check (≈ a tenth of central's CPU under
+ * load, by `perf`); here the checks queued during one turn of the event loop are split across the
+ * threads, each share travelling as ONE transferred buffer, its verdicts coming back as one.
  *
  * Same contract as verifyCardSignature: RSASSA-PKCS1-v1_5 with SHA-256, false for anything that
- * does not verify, never rejects. If the worker cannot start or dies, checks fall back to the
+ * does not verify, never rejects. If a thread cannot start or dies, its checks fall back to the
  * event loop (still correct, only slower).
  */
 export class SignatureWorker {
-  #worker: Worker | undefined;
-  /** Key → its number on both sides; the worker imports each key once (SPKI DER). */
-  readonly #keyIds = new WeakMap<KeyObject, number>();
+  readonly #threads: number;
+  /** Started on first use: a central that never checks a PIN signature costs no thread. */
+  #lanes: Lane[] | undefined;
   #nextKeyId = 0;
-  #queue: Array<{ keyId: number; key: KeyObject; data: Uint8Array; signature: Uint8Array; resolve: (ok: boolean) => void }> = [];
-  readonly #inFlight = new Map<number, Array<{ key: KeyObject; data: Uint8Array; signature: Uint8Array; resolve: (ok: boolean) => void }>>();
+  #queue: Check[] = [];
   #nextBatch = 0;
   #flushScheduled = false;
 
-  constructor() {
-    try {
-      this.#worker = new Worker(WORKER_SOURCE, { eval: true });
-      this.#worker.unref();
-      this.#worker.on('message', (m: { batch: number; verdicts: Uint8Array }) => this.#settle(m.batch, m.verdicts));
-      // A dead worker must not strand a check: what it held is verified here instead.
-      this.#worker.on('error', () => this.#fallBack());
-      this.#worker.on('exit', () => this.#fallBack());
-    } catch {
-      this.#worker = undefined;
-    }
+  constructor(opts: { threads?: number } = {}) {
+    this.#threads = Math.max(1, Math.floor(opts.threads ?? DEFAULT_SIGNATURE_THREADS));
   }
 
   /** Whether `signature` is the RSA key's PKCS#1 v1.5 SHA-256 signature over `data`. */
   verify(key: KeyObject, data: Uint8Array, signature: Uint8Array): Promise<boolean> {
+    const lanes = (this.#lanes ??= this.#start());
     // The batch format carries 16-bit lengths; anything longer (never a card's) is checked here.
-    if (!this.#worker || data.length > 0xffff || signature.length > 0xffff) return Promise.resolve(verifyHere(key, data, signature));
-    let keyId = this.#keyIds.get(key);
-    if (keyId === undefined) {
-      keyId = this.#nextKeyId++;
-      this.#keyIds.set(key, keyId);
-      this.#worker.postMessage({ keyId, spki: key.export({ type: 'spki', format: 'der' }) });
-    }
-    const id = keyId;
+    if (lanes.length === 0 || data.length > 0xffff || signature.length > 0xffff) return Promise.resolve(verifyHere(key, data, signature));
     return new Promise((resolve) => {
-      this.#queue.push({ keyId: id, key, data, signature, resolve });
+      this.#queue.push({ key, data, signature, resolve });
       if (!this.#flushScheduled) {
         this.#flushScheduled = true;
         // After the poll phase: every request read in this turn joins the same batch.
@@ -55,11 +56,34 @@ export class SignatureWorker {
     });
   }
 
-  /** Stops the worker; checks still queued or in flight are verified here. */
+  /** Stops the threads; checks still queued or in flight are verified here. */
   async close(): Promise<void> {
-    const worker = this.#worker;
-    this.#fallBack();
-    await worker?.terminate();
+    const lanes = this.#lanes ?? [];
+    this.#lanes = [];
+    for (const lane of lanes) this.#fallBack(lane);
+    this.#drainHere();
+    await Promise.all(lanes.map((lane) => lane.worker.terminate()));
+  }
+
+  #start(): Lane[] {
+    const lanes: Lane[] = [];
+    for (let i = 0; i < this.#threads; i++) {
+      try {
+        const worker = new Worker(WORKER_SOURCE, { eval: true });
+        const lane: Lane = { worker, keyIds: new WeakMap(), inFlight: new Map() };
+        worker.on('message', (m: { batch: number; verdicts: Uint8Array }) => settle(lane, m.batch, m.verdicts));
+        // A dead thread must not strand a check: what it held is verified here instead.
+        worker.on('error', () => this.#retire(lane));
+        worker.on('exit', () => this.#retire(lane));
+        // An idle thread never keeps a process (or a runner's worker thread) alive; one with checks
+        // in flight does (#send / settle). After the listeners: adding one refs the worker again.
+        worker.unref();
+        lanes.push(lane);
+      } catch {
+        // No thread: the checks run on the event loop.
+      }
+    }
+    return lanes;
   }
 
   #flush(): void {
@@ -67,9 +91,28 @@ export class SignatureWorker {
     const items = this.#queue;
     if (items.length === 0) return;
     this.#queue = [];
-    if (!this.#worker) {
+    const lanes = this.#lanes ?? [];
+    if (lanes.length === 0) {
       for (const item of items) item.resolve(verifyHere(item.key, item.data, item.signature));
       return;
+    }
+    // An even share per thread, so the last verdict of the turn comes back soonest.
+    const used = Math.min(lanes.length, items.length);
+    const share = Math.ceil(items.length / used);
+    for (let i = 0; i < used; i++) this.#send(lanes[i]!, items.slice(i * share, (i + 1) * share));
+  }
+
+  #send(lane: Lane, items: Check[]): void {
+    if (items.length === 0) return;
+    const keyIds: number[] = [];
+    for (const item of items) {
+      let keyId = lane.keyIds.get(item.key);
+      if (keyId === undefined) {
+        keyId = this.#nextKeyId++;
+        lane.keyIds.set(item.key, keyId);
+        lane.worker.postMessage({ keyId, spki: item.key.export({ type: 'spki', format: 'der' }) });
+      }
+      keyIds.push(keyId);
     }
     // Layout per item: keyId u32, data length u16, signature length u16, data, signature.
     let size = 0;
@@ -78,34 +121,57 @@ export class SignatureWorker {
     const view = new DataView(buffer);
     const bytes = new Uint8Array(buffer);
     let at = 0;
-    for (const item of items) {
-      view.setUint32(at, item.keyId);
+    items.forEach((item, i) => {
+      view.setUint32(at, keyIds[i]!);
       view.setUint16(at + 4, item.data.length);
       view.setUint16(at + 6, item.signature.length);
       bytes.set(item.data, at + 8);
       bytes.set(item.signature, at + 8 + item.data.length);
       at += 8 + item.data.length + item.signature.length;
-    }
+    });
     const batch = this.#nextBatch++;
-    this.#inFlight.set(batch, items);
-    this.#worker.postMessage({ batch, count: items.length, buffer }, [buffer]);
+    if (lane.inFlight.size === 0) lane.worker.ref();
+    lane.inFlight.set(batch, items);
+    lane.worker.postMessage({ batch, count: items.length, buffer }, [buffer]);
   }
 
-  #settle(batch: number, verdicts: Uint8Array): void {
-    const items = this.#inFlight.get(batch);
-    if (!items) return;
-    this.#inFlight.delete(batch);
-    for (let i = 0; i < items.length; i++) items[i]!.resolve(verdicts[i] === 1);
+  /** A thread that died or errored: out of the rotation, its checks verified here. */
+  #retire(lane: Lane): void {
+    if (this.#lanes) this.#lanes = this.#lanes.filter((l) => l !== lane);
+    this.#fallBack(lane);
+    if (this.#lanes?.length === 0) this.#drainHere();
   }
 
-  #fallBack(): void {
-    this.#worker = undefined;
-    for (const items of this.#inFlight.values()) for (const item of items) item.resolve(verifyHere(item.key, item.data, item.signature));
-    this.#inFlight.clear();
+  #fallBack(lane: Lane): void {
+    for (const items of lane.inFlight.values()) for (const item of items) item.resolve(verifyHere(item.key, item.data, item.signature));
+    lane.inFlight.clear();
+  }
+
+  #drainHere(): void {
     const queued = this.#queue;
     this.#queue = [];
     for (const item of queued) item.resolve(verifyHere(item.key, item.data, item.signature));
   }
+}
+
+function settle(lane: Lane, batch: number, verdicts: Uint8Array): void {
+  const items = lane.inFlight.get(batch);
+  if (!items) return;
+  lane.inFlight.delete(batch);
+  if (lane.inFlight.size === 0) lane.worker.unref();
+  for (let i = 0; i < items.length; i++) items[i]!.resolve(verdicts[i] === 1);
+}
+
+let shared: SignatureWorker | undefined;
+
+/**
+ * The process's signature worker, shared by every central in it (a scenario run starts one central
+ * per scenario; a thread each would cost more than the checks). Never closed: it does not keep the
+ * process alive.
+ */
+export function sharedSignatureWorker(): SignatureWorker {
+  shared ??= new SignatureWorker();
+  return shared;
 }
 
 function verifyHere(key: KeyObject, data: Uint8Array, signature: Uint8Array): boolean {

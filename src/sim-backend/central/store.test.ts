@@ -1,6 +1,8 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { isoDate, type Person, type Qualification } from '../../domain/index.js';
-import { EligibilityStore } from './store.js';
+import { generatePopulation } from './population.js';
+import type { QualificationRecord } from './qualification-result.js';
+import { EligibilityStore, type EligibilityRecord, type EligibilitySegment, type PeopleFilter } from './store.js';
 import { createTestPki, type TestPki } from './test-pki.js';
 
 const person: Person = { id: 'hanako', name: '架空　花子', birthDate: isoDate('1980-01-15'), sex: 2 };
@@ -87,5 +89,73 @@ describe('EligibilityStore', () => {
     expect(store.certificateState(otherSerial)).toBe('active');
     store.setCertificateState(cert, 'active');
     expect(store.certificateState(cert)).toBe('active');
+  });
+});
+
+/** A segment over a fixed list that counts the records it hands out. */
+function listSegment(records: EligibilityRecord[]): EligibilitySegment & { made: number } {
+  const segment = {
+    made: 0,
+    size: records.length,
+    get: (id: string) => records.find((r) => r.person.id === id),
+    findByInsuredCard: () => [],
+    *people(filter?: PeopleFilter) {
+      // Leaves the filter to the store, as a segment may.
+      void filter;
+      for (const r of records) {
+        segment.made++;
+        yield r;
+      }
+    },
+  };
+  return segment;
+}
+
+const aid: QualificationRecord = {
+  ...qualification,
+  insurerNumber: '12130001',
+  number: '1234567',
+  publicExpense: { number: '12130001', beneficiaryNumber: '1234567', welfareOfficeName: '架空市福祉事務所' },
+};
+const someone = (id: string): Person => ({ id, name: `架空　${id}`, birthDate: isoDate('1970-05-05'), sex: 1 });
+
+describe('EligibilityStore.people', () => {
+  it('lists each person once, as get() answers: own people first, then segment people not overridden or shadowed', () => {
+    const store = new EligibilityStore();
+    store.addPerson(person, [qualification]);
+    store.addSegment(listSegment([{ person: someone('s1'), qualifications: [qualification], registered: true }, { person: someone('s2'), qualifications: [aid], registered: true }]));
+    store.addSegment(listSegment([{ person: someone('s2'), qualifications: [qualification], registered: true }, { person: someone('t1'), qualifications: [aid], registered: true }]));
+    store.setRegistered('s1', false);
+    expect([...store.people()].map((r) => [r.person.id, r.registered, r.qualifications[0]!.insurerNumber])).toEqual([
+      ['hanako', true, '138057'],
+      ['s1', false, '138057'],
+      ['s2', true, '12130001'],
+      ['t1', true, '12130001'],
+    ]);
+  });
+
+  it('with { publicExpense: true }, only people holding 公費, even when the segment leaves the filter to the store', () => {
+    const store = new EligibilityStore();
+    store.addPerson(person, [qualification]);
+    store.addPerson(someone('saburo'), [qualification, aid]);
+    store.addSegment(listSegment([{ person: someone('s1'), qualifications: [qualification], registered: true }, { person: someone('s2'), qualifications: [aid], registered: true }]));
+    expect([...store.people({ publicExpense: true })].map((r) => r.person.id)).toEqual(['saburo', 's2']);
+  });
+
+  it('a 1,000,000-person population is listed one record at a time, and skipped at once for 公費', () => {
+    const pop = generatePopulation({ size: 1_000_000, seed: 7 });
+    const store = new EligibilityStore();
+    store.addSegment(pop);
+    const made = vi.spyOn(pop, 'record');
+    const first: string[] = [];
+    for (const r of store.people()) {
+      first.push(r.person.id);
+      if (first.length === 3) break;
+    }
+    expect(first).toEqual(['G00000000', 'G00000001', 'G00000002']);
+    // Three records made, not a million: the listing is lazy.
+    expect(made).toHaveBeenCalledTimes(3);
+    expect([...store.people({ publicExpense: true })]).toEqual([]);
+    expect(made).toHaveBeenCalledTimes(3);
   });
 });

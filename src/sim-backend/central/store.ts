@@ -36,6 +36,23 @@ export interface EligibilitySegment {
   get(personId: string): EligibilityRecord | undefined;
   /** Records whose qualification has this insurer + 記号 + 番号 (+ 枝番 when given). */
   findByInsuredCard(card: InsuredCardKey): InsuredCardMatch[];
+  /**
+   * Every person of the segment, each record made as the caller reaches it (never all at once).
+   * With `filter`, the segment may leave out records that cannot match (e.g. skip a whole
+   * population that holds no 公費); the store checks the filter again, so leaving in is safe.
+   */
+  people(filter?: PeopleFilter): Iterable<EligibilityRecord>;
+}
+
+/** Which people a listing needs; an empty filter lists everyone. */
+export interface PeopleFilter {
+  /** Only people with a qualification that carries 公費 (`publicExpense`, e.g. 医療扶助). */
+  publicExpense?: boolean;
+}
+
+/** Whether a record passes a PeopleFilter. */
+export function matchesPeopleFilter(record: EligibilityRecord, filter: PeopleFilter): boolean {
+  return !filter.publicExpense || record.qualifications.some((q) => q.publicExpense !== undefined);
 }
 
 export interface AddPersonOptions {
@@ -109,6 +126,25 @@ export class EligibilityStore {
       for (const m of segment.findByInsuredCard(card)) matches.push({ record: this.#records.get(m.record.person.id) ?? m.record, qualification: m.qualification });
     }
     return matches;
+  }
+
+  /**
+   * Every person once, as get() would answer for their id: people added with addPerson (and
+   * segment people changed by setRegistered) first, in the order added, then each segment's other
+   * people in the segment's order. A generator: segment records are made one at a time as the
+   * caller iterates, so listing a million-person population never holds them all (stop early by
+   * leaving the loop). People added while iterating may or may not be listed.
+   */
+  *people(filter: PeopleFilter = {}): Generator<EligibilityRecord, void, undefined> {
+    for (const record of this.#records.values()) if (matchesPeopleFilter(record, filter)) yield record;
+    for (const [k, segment] of this.#segments.entries()) {
+      for (const record of segment.people(filter)) {
+        const id = record.person.id;
+        // get() answers the map first, then the first segment holding the id.
+        if (this.#records.has(id) || (k > 0 && this.#segments.slice(0, k).some((s) => s.get(id) !== undefined))) continue;
+        if (matchesPeopleFilter(record, filter)) yield record;
+      }
+    }
   }
 
   /** Number of people in the store (a segment's person overridden by setRegistered counts once). */

@@ -1,0 +1,155 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseScenarioText } from '../scenarios/loader.js';
+import type { Scenario } from '../scenarios/schema.js';
+import { BulkCheckDownloadResult } from '../protocol/oqs-messages.js';
+import { batchCheck, fileRefusal, registerReferenceNumber, requestMedicalInfo, sendOqs } from './back-office-steps.js';
+import { executeScenario } from './execute.js';
+import { assembleRig, type Rig } from './rig.js';
+import { referenceAdapter } from './sut-adapter.js';
+
+const SCENARIO = `id: unit/reference-number
+title: 照会番号
+source:
+  - seed: 000_dba35cb865ffb48d.txt
+    section: footnote
+at: 2025-06-02T09:00:00+09:00
+central: { bulkProcessingMs: 0 }
+personas:
+  hanako:
+    name: 佐藤　花子
+    birthDate: 1972-11-03
+    sex: 2
+    qualifications:
+      - { insurerNumber: "06139929", insurerName: 東京都情報サービス産業健康保険組合, insurerKind: kumiai, symbol: "501", number: "7781", branch: "00", acquiredOn: 2010-04-01 }
+  jiro:
+    name: 鈴木　次郎
+    birthDate: 1985-06-20
+    qualifications:
+      - { insurerNumber: "01130012", insurerName: 全国健康保険協会東京支部, insurerKind: kyokai, symbol: "20202020", number: "35", branch: "00", acquiredOn: 2012-10-01 }
+steps:
+  - register-reference-number: { patient: hanako, number: K-000123, via: folder }
+  - register-reference-number: { patient: jiro, number: K-000123 }
+  - batch-check: { patients: [hanako, jiro] }
+expect:
+  batch: { state: done }
+`;
+
+function loaded(): Scenario {
+  const r = parseScenarioText(SCENARIO, 'unit.yaml');
+  expect(r.issues).toEqual([]);
+  return r.scenarios[0]!.scenario;
+}
+
+type StepAt<K extends string> = Extract<Scenario['steps'][number], Record<K, unknown>>;
+
+describe('register-reference-number on a real rig (OQSsiimm01 through the terminal)', () => {
+  let rig: Rig | undefined;
+  afterEach(async () => {
+    await rig?.close();
+    rig = undefined;
+  });
+
+  it('registers the number over the folder gateway; the next 一括照会 answer for that patient carries it, the other patient’s none', async () => {
+    const scenario = loaded();
+    rig = await assembleRig(scenario, referenceAdapter());
+    await registerReferenceNumber(rig, scenario, scenario.steps[0] as StepAt<'register-reference-number'>, 0);
+    await batchCheck(rig, scenario, scenario.steps[2] as StepAt<'batch-check'>, 2);
+    const download = { XmlMsg: { MessageHeader: { MedicalInstitutionCode: '1310000017' }, MessageBody: { ReceptionNumber: rig.backOffice.receptionNumber } } };
+    const units = BulkCheckDownloadResult.parse(await sendOqs(rig, 'http', 'OQSmuquc02', download)).XmlMsg.MessageBody.BulkConfirmUnit;
+    expect(units.map((u) => [u.QualificationConfirmSearchInfo.ArbitraryIdentifier, u.ReferenceNumber])).toEqual([
+      ['hanako', 'K-000123'],
+      ['jiro', undefined],
+    ]);
+  }, 30_000);
+
+  it('fails the step with central’s code when the number is held by another patient here (MRX044)', async () => {
+    const scenario = loaded();
+    rig = await assembleRig(scenario, referenceAdapter());
+    await registerReferenceNumber(rig, scenario, scenario.steps[0] as StepAt<'register-reference-number'>, 0);
+    await expect(registerReferenceNumber(rig, scenario, scenario.steps[1] as StepAt<'register-reference-number'>, 1)).rejects.toThrow(
+      /^step 1: register-reference-number: central refused 照会番号 "K-000123" for "jiro": MRX044 /,
+    );
+  }, 30_000);
+});
+
+describe('fileRefusal: the refusal code of a YZK/TKK result file', () => {
+  it.each([
+    ['MRX045 consent-expired: 同意から24時間を過ぎています', 'consent-expired'],
+    ['MRX045 no-consent: 同意がありません', 'no-consent'],
+    ['MRX048 医療機関 1310000017 は資格確認限定型です。', 'qualification-only-facility'],
+    ['MRX047 該当する資格情報がありません', 'MRX047'],
+    [undefined, 'file-refused'],
+  ])('%s → %s', (contents, code) => {
+    expect(fileRefusal(contents)).toBe(code);
+  });
+});
+
+describe('request-medical-info through the terminal’s result files', () => {
+  let rig: Rig | undefined;
+  afterEach(async () => {
+    await rig?.close();
+    rig = undefined;
+  });
+
+  const HOME = SCENARIO.replace(
+    /steps:[\s\S]*$/,
+    `steps:
+  - home-consent: { patient: hanako, consent: { pharmacy: true } }
+  - request-medical-info: { patient: hanako, kind: pharmacy, via: folder }
+  - request-medical-info: { patient: hanako, kind: diagnosis, via: ws }
+  - request-medical-info: { patient: hanako, kind: checkup, via: http }
+expect:
+  medicalInfo: { shown: false }
+`,
+  );
+
+  it('hands the back office a YZK release, then the 薬剤+診療 file and the TKK file refused for want of consent', async () => {
+    const r = parseScenarioText(HOME, 'unit.yaml');
+    expect(r.issues).toEqual([]);
+    const scenario = r.scenarios[0]!.scenario;
+    const seen: unknown[] = [];
+    rig = await assembleRig(scenario, referenceAdapter());
+    const backOffice = rig.sut.backOffice!;
+    const deliver = backOffice.deliver.bind(backOffice);
+    backOffice.deliver = async (answer) => {
+      seen.push({ ...answer, ...('entries' in answer ? { entries: typeof answer.entries } : {}) });
+      return deliver(answer);
+    };
+    await fetch(`${rig.centralUrl}/v1/home-consents`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ medicalInstitutionCode: '1310000017', personId: 'hanako', consent: { diagnosis: false, pharmacy: true, checkup: false, operation: false }, medicalTreatmentFlag: '2' }),
+    });
+    for (const i of [1, 2, 3]) await requestMedicalInfo(rig, scenario, scenario.steps[i] as StepAt<'request-medical-info'>, i);
+    expect(seen).toEqual([
+      { kind: 'medical-info', patient: 'hanako', medicalKind: 'pharmacy', status: 200, entries: 'number' },
+      { kind: 'medical-info', patient: 'hanako', medicalKind: 'diagnosis', status: 403, refusal: 'no-consent' },
+      { kind: 'medical-info', patient: 'hanako', medicalKind: 'checkup', status: 403, refusal: 'no-consent' },
+    ]);
+  }, 30_000);
+});
+
+describe('a registered 照会番号 reaches the card check’s face/ result file', () => {
+  it('writes ReferenceNumber K-000123 into the result of hanako’s card check after the registration', async () => {
+    const text = SCENARIO.replace(
+      /steps:[\s\S]*$/,
+      `steps:
+  - register-reference-number: { patient: hanako, number: K-000123, via: ws }
+  - place-card: hanako
+  - choose: pin
+  - enter-pin: "1234"
+  - consent: agree-all
+expect:
+  outcome: { status: accepted }
+`,
+    );
+    const r = parseScenarioText(text, 'unit.yaml');
+    expect(r.issues).toEqual([]);
+    const result = await executeScenario(r.scenarios[0]!, { adapter: referenceAdapter(), seed: 1 });
+    expect(result.error).toBeUndefined();
+    expect(result.status).toBe('passed');
+    const face = (result.resultFiles ?? []).filter((f) => f.folder === 'face');
+    expect(face).toHaveLength(1);
+    expect(face[0]!.text).toContain('<ReferenceNumber>K-000123</ReferenceNumber>');
+  }, 30_000);
+});
