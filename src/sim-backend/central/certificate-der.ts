@@ -23,3 +23,8 @@ export function issuerAndSerialKey(cert: pkijs.Certificate): string {
 export function subjectPublicKeyInfoDer(cert: pkijs.Certificate): Uint8Array {
   return new Uint8Array(cert.subjectPublicKeyInfo.toSchema().toBER(false));
 }
+
+/** A serial number as hex, the way CRLs, OCSP and the store compare them: upper case, no leading zero bytes (sign padding). */
+export function normalizeSerialHex(hex: string): string {
+  return hex.toUpperCase().replace(/^0+(?=.)/, '');
+}

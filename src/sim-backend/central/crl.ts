@@ -2,6 +2,9 @@ import { webcrypto } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { parsedCertificate } from './certificate-cache.js';
+import { normalizeSerialHex } from './certificate-der.js';
+
+export { normalizeSerialHex };
 import type { Clock } from '../../domain/index.js';
 import type { CertificateRegistryState } from './store.js';
 
@@ -74,9 +77,6 @@ export function isCrlStale(crl: LoadedCrl, now: number): boolean {
 export type CrlLoadResult = { ok: true; crl: LoadedCrl; replaced: boolean } | { ok: false; code: 'crl-malformed' | 'crl-untrusted' | 'crl-stale'; message: string };
 
 /** Upper-case hex without leading zeros, so a DER INTEGER's sign byte never matters. */
-export function normalizeSerialHex(hex: string): string {
-  return hex.toUpperCase().replace(/^0+(?=.)/, '');
-}
 
 const hexOf = (bytes: ArrayBuffer | Uint8Array): string => Buffer.from(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes)).toString('hex');
 

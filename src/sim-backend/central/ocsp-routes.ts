@@ -25,6 +25,8 @@ export interface OcspResponder {
 export interface OcspRouteDeps {
   clock: Clock;
   lists: RevocationLists;
+  /** States set on the store (lost card, 一時停止) win over the CRLs, as in card checks. */
+  store?: { certificateStateBySerial(issuerNameHex: string, serialHex: string): 'revoked' | 'suspended' | undefined };
   trustAnchors: readonly Uint8Array[];
   send(req: Exchange, res: Reply, status: number, body: unknown): void;
   sendError(req: Exchange, res: Reply, status: number, code: string, message: string, field?: string): void;
@@ -36,7 +38,13 @@ const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
 export function registerOcspRoutes(app: Express, deps: OcspRouteDeps): OcspResponder {
   const signers = new Map<string, OcspSigner>();
   const answer = (der: Uint8Array): Promise<OcspResult> =>
-    answerOcspRequest(der, { trustAnchors: deps.trustAnchors, signers, now: deps.clock.now(), lookup: (issuerKey, serial, now) => deps.lists.statusBySerial(issuerKey, serial, now) });
+    answerOcspRequest(der, { trustAnchors: deps.trustAnchors, signers, now: deps.clock.now(), lookup: (issuerKey, serial, now) => {
+        const set = deps.store?.certificateStateBySerial(issuerKey, serial);
+        // A hold is certificateHold (6), as the simulated CA writes it in its CRL; a revocation gives no reason.
+        if (set !== undefined) return set === 'suspended' ? { state: set, reasonCode: 6 } : { state: set };
+        return deps.lists.statusBySerial(issuerKey, serial, now);
+      },
+    });
   const reply = async (res: Response, der: Uint8Array): Promise<void> => {
     const result = await answer(der);
     res.status(200).type('application/ocsp-response');

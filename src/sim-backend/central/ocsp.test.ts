@@ -118,6 +118,28 @@ describe('OCSP responder for the simulated J-LIS CA (RFC 6960)', () => {
     expect(statuses(decode((await post(foreign)).der).basic!)).toEqual([[2]]);
   });
 
+  it('answers from states set on the store too (lost card, 一時停止), which win over the CRL as in card checks', async () => {
+    const store = new EligibilityStore();
+    store.setCertificateState(cards.good, 'suspended');
+    const own = await startCentral({ clock, store, trustAnchors: [jlis.authCaCertificateDer], crl: await jlis.crlDer(Date.parse('2025-04-01T09:00:00+09:00')) });
+    try {
+      const put = await fetch(`${own.url}/admin/ocsp-signer`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ certificate: b64(signer.certificateDer), privateKey: b64(signer.privateKeyPkcs8Der) }) });
+      expect(put.status).toBe(200);
+      const ask = async () => {
+        const res = await fetch(`${own.url}/ocsp`, { method: 'POST', headers: { 'content-type': 'application/ocsp-request' }, body: await ocspRequest([cards.good, cards.revoked], jlis.authCaCertificateDer) });
+        return statuses(decode(new Uint8Array(await res.arrayBuffer())).basic!).map(([status, , reason]) => [status, reason]);
+      };
+      // The store's hold: revoked (1) with certificateHold (6); the CRL's revocation stays.
+      expect(await ask()).toEqual([[1, 6], [1, undefined]]);
+      store.setCertificateState(cards.good, 'revoked');
+      expect(await ask()).toEqual([[1, undefined], [1, undefined]]);
+      store.setCertificateState(cards.good, 'active');
+      expect(await ask()).toEqual([[0, undefined], [1, undefined]]);
+    } finally {
+      await own.close();
+    }
+  });
+
   it('answers GET /ocsp/<url-encoded base64> the same way', async () => {
     const request = await ocspRequest([cards.revoked], jlis.authCaCertificateDer);
     const res = await fetch(`${central.url}/ocsp/${encodeURIComponent(b64(request))}`);

@@ -1,5 +1,6 @@
 import type { Person } from '../../domain/index.js';
 import { parsedCertificate } from './certificate-cache.js';
+import { normalizeSerialHex } from './certificate-der.js';
 import type { QualificationRecord } from './qualification-result.js';
 
 /** What J-LIS says about a certificate besides its dates (失効 / 一時停止). */
@@ -71,6 +72,8 @@ export class EligibilityStore {
   readonly #links = new Map<string, string>();
   /** certificate key → state other than active */
   readonly #certificateStates = new Map<string, Exclude<CertificateRegistryState, 'active'>>();
+  /** The same states by issuer + normalised serial, for OCSP (certificateStateBySerial). */
+  readonly #certificateStatesBySerial = new Map<string, Exclude<CertificateRegistryState, 'active'>>();
   /** insurer + 記号 + 番号 → person ids holding such a record (保険者番号 + 記号・番号, the real key). */
   readonly #cards = new Map<string, string[]>();
   readonly #segments: EligibilitySegment[] = [];
@@ -190,8 +193,23 @@ export class EligibilityStore {
   /** Revoke or suspend a certificate (lost card, 一時停止), or make it active again. */
   setCertificateState(certificateDer: Uint8Array, state: CertificateRegistryState): void {
     const key = certificateKey(certificateDer, 'setCertificateState');
-    if (state === 'active') this.#certificateStates.delete(key);
-    else this.#certificateStates.set(key, state);
+    const bySerial = serialKey(key);
+    if (state === 'active') {
+      this.#certificateStates.delete(key);
+      this.#certificateStatesBySerial.delete(bySerial);
+    } else {
+      this.#certificateStates.set(key, state);
+      this.#certificateStatesBySerial.set(bySerial, state);
+    }
+  }
+
+  /**
+   * A state set with setCertificateState, found the way OCSP names a certificate: issuer Name DER
+   * (hex) and serial (hex; case and sign bytes ignored). Undefined when none was set: the CRLs
+   * answer then.
+   */
+  certificateStateBySerial(issuerNameHex: string, serialHex: string): Exclude<CertificateRegistryState, 'active'> | undefined {
+    return this.#certificateStatesBySerial.get(`${issuerNameHex.toLowerCase()}#${normalizeSerialHex(serialHex)}`);
   }
 
   certificateState(certificateDer: Uint8Array): CertificateRegistryState {
@@ -215,6 +233,12 @@ export class EligibilityStore {
 
 function cardKey(card: InsuredCardKey): string {
   return `${card.insurerNumber.trim()}|${card.symbol?.trim() ?? ''}|${card.number.trim()}`;
+}
+
+/** issuerAndSerialKey (issuer hex # serial hex) with the serial normalised. */
+function serialKey(issuerSerialKey: string): string {
+  const hash = issuerSerialKey.indexOf('#');
+  return `${issuerSerialKey.slice(0, hash).toLowerCase()}#${normalizeSerialHex(issuerSerialKey.slice(hash + 1))}`;
 }
 
 function certificateKey(der: Uint8Array, where: string): string {
