@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Express } from 'express';
 import { z } from 'zod';
 import { jstDate, jstTimestamp, type CertGraceEnd, type Clock } from '../../domain/index.js';
-import { CertificateCheckStatus } from '../../protocol/central-api.js';
+import { CertificateCheckStatus, RejectionReason } from '../../protocol/central-api.js';
 import { ConsentChoices, NO_CONSENT } from '../../protocol/consent.js';
 import { judgeCertificate } from './certificate-check.js';
 import { Challenges } from './challenges.js';
@@ -64,22 +64,11 @@ export const HomeWebConsentRequest = z.object({
 });
 export type HomeWebConsentRequest = z.infer<typeof HomeWebConsentRequest>;
 
-export const HomeWebRejectionReason = z.enum([
-  'certificate-expired',
-  'certificate-revoked',
-  'certificate-suspended',
-  'certificate-untrusted',
-  'certificate-not-yet-valid',
-  /** The J-LIS CRL is past its nextUpdate (crl_stale_policy refuse). */
-  'certificate-status-unknown',
-  'signature-invalid',
-  'challenge-unknown',
-  'challenge-expired',
-  'challenge-reused',
-  'card-not-linked',
-  /** No 健康保険証利用登録: the card identifies the person but nothing can be consented to. */
-  'not-registered',
-]);
+/**
+ * The card check's reasons (no reader here, so no attestation), plus `not-registered`: without
+ * 健康保険証利用登録 the card identifies the person but nothing can be consented to.
+ */
+export const HomeWebRejectionReason = z.enum([...RejectionReason.exclude(['attestation-invalid']).options, 'not-registered']);
 export type HomeWebRejectionReason = z.infer<typeof HomeWebRejectionReason>;
 
 export const HomeWebConsentResponse = z.union([
