@@ -210,7 +210,7 @@ async function measured(run: () => Promise<LoadReport>, pid: number): Promise<Me
 
 /** Runs the load generator in its own process against `url`. */
 async function load(url: string, challenges: Array<[string, string]>): Promise<LoadReport> {
-  const plan: LoadPlan = {
+  return runPlan({
     url,
     connections,
     bodyHead,
@@ -221,14 +221,27 @@ async function load(url: string, challenges: Array<[string, string]>): Promise<L
     fixed: { rate: TARGET, seconds: fixedSeconds },
     maxSeconds: 3,
     sweep: { rates: SWEEP, stepSeconds: 2, p99BoundMs: P99_BOUND_MS, minShare: MIN_SHARE },
-  };
+  });
+}
+
+/**
+ * Capacity alone (1 s warm-up, 3 s without a rate limit) with `more` connections: with one request
+ * in flight per connection, a server whose check passes through two stages (the event loop, then
+ * the signature threads) is bounded by connections ÷ latency before it runs out of CPU, so the
+ * figure at twice the connections shows how much of the headline capacity is that bound.
+ */
+async function loadCapacity(url: string, challenges: Array<[string, string]>, more: number): Promise<LoadReport> {
+  return runPlan({ url, connections: more, bodyHead, bodyTail, signatures, challenges, warmupSeconds: 1, fixed: { rate: 1000, seconds: 0 }, maxSeconds: 3, sweep: { rates: [], stepSeconds: 0, p99BoundMs: P99_BOUND_MS, minShare: MIN_SHARE } });
+}
+
+async function runPlan(plan: LoadPlan): Promise<LoadReport> {
   const file = join(work, 'plan.json');
   writeFileSync(file, JSON.stringify(plan));
   const child = spawn(process.execPath, [client === 'raw' ? rawLoadJs! : autocannonLoadJs!, file], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  if (code !== 0) throw new Error(`bench/backend-http-load.ts exited with ${code} against ${url}`);
+  if (code !== 0) throw new Error(`bench/backend-http-load.ts exited with ${code} against ${plan.url}`);
   return JSON.parse(out) as LoadReport;
 }
 
@@ -236,11 +249,25 @@ try {
   // Central first, with 4 challenges per connection to start the nextChallenge chain.
   const seeds = await Promise.all(Array.from({ length: connections * 4 }, () => centralChallenge()));
   const sim = await measured(() => load(central.url, seeds), centralProcess.child.pid!);
-  const staticSeeds = Array.from({ length: connections * 4 }, (): [string, string] => [firstId, firstNonce]);
-  const base = await measured(() => load(bareUrl, staticSeeds), bareProcess.child.pid!);
+  const more = connections * 2;
+  // The raw client only (autocannon's plan has no capacity-only run).
+  const wider = client === 'raw';
+  const simWide = wider ? await loadCapacity(central.url, await Promise.all(Array.from({ length: more * 4 }, () => centralChallenge())), more) : undefined;
+  const staticSeeds = (n: number): Array<[string, string]> => Array.from({ length: n * 4 }, (): [string, string] => [firstId, firstNonce]);
+  const base = await measured(() => load(bareUrl, staticSeeds(connections)), bareProcess.child.pid!);
+  const baseWide = wider ? await loadCapacity(bareUrl, staticSeeds(more), more) : undefined;
   const mbUrl = await startMountebank();
-  const stub = await measured(() => load(mbUrl, staticSeeds), mb!.pid!);
+  const stub = await measured(() => load(mbUrl, staticSeeds(connections)), mb!.pid!);
+  const stubWide = wider ? await loadCapacity(mbUrl, staticSeeds(more), more) : undefined;
   report(sim, base, stub);
+  if (simWide && baseWide && stubWide) {
+    const ratio = (a: RunNumbers, b: RunNumbers): string => (b.errors > 0 || b.achieved <= 0 ? 'n/a' : (a.achieved / b.achieved).toFixed(2));
+    console.log(`\ncapacity with ${more} connections (no rate limit, 3 s; the headline above is ${connections}):`);
+    for (const [name, r] of [['central', simWide.max], ['bare', baseWide.max], ['Mountebank', stubWide.max]] as const) {
+      console.log(`  ${name.padEnd(11)} achieved ${Math.round(r.achieved)} /s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms${r.refused > 0 ? `, ${r.refused} not accepted` : ''}${r.errors > 0 ? `, ${r.errors} errors` : ''}`);
+    }
+    console.log(`  ratio central / bare: ${ratio(simWide.max, baseWide.max)}   central / Mountebank: ${ratio(simWide.max, stubWide.max)}`);
+  }
 } finally {
   mb?.kill('SIGTERM');
   await stopServerProcess(bareProcess);

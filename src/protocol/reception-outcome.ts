@@ -68,5 +68,10 @@ export const ClinicRecord = z.object({
   insurerNumber: z.string().optional(),
   /** 被保険者番号 the clinic last recorded. */
   number: z.string().optional(),
+  /**
+   * The clinic's own patient number (照会番号, e.g. the 診察券番号) it registered for this patient
+   * (OQSsiimm01); results then carry it as ReferenceNumber. Added (additive) for T12-style checks.
+   */
+  referenceNumber: z.string().max(50).optional(),
 });
 export type ClinicRecord = z.infer<typeof ClinicRecord>;

@@ -169,6 +169,36 @@ describe('reference reception: the clinic\'s own patient record (T10, T12, T32)'
   });
 });
 
+describe('reference reception: the 照会番号 (ReferenceNumber) against the clinic\'s charts', () => {
+  const taro = { name: '山田　太郎', insurerNumber: '01130012', number: '1024', referenceNumber: 'K-000123' };
+  const yoshiko = { name: '鈴木　良子', insurerNumber: '39131015', number: '00918273', referenceNumber: 'K-000456' };
+
+  it('holds a result whose number is another patient\'s chart: pending, the card\'s chart on screen, nothing billed', () => {
+    expect(decide(undefined, result({ ReferenceNumber: 'K-000456' }), { clinicRecords: [taro, yoshiko] })).toEqual({
+      status: 'pending',
+      reason: 'reference-number-mismatch',
+      qualificationValidity: '1',
+      displayedName: '山田　太郎',
+      warnings: ['照会番号 K-000456 は別の患者（鈴木　良子）のカルテです'],
+    });
+  });
+
+  it('holds a result whose number differs from the one on the patient\'s own chart', () => {
+    expect(decide(undefined, result({ ReferenceNumber: 'K-999999' }), { clinicRecords: [taro, yoshiko] })).toMatchObject({
+      status: 'pending',
+      reason: 'reference-number-mismatch',
+      warnings: ['照会番号 K-999999 はカルテの照会番号 K-000123 と異なります'],
+    });
+  });
+
+  it('accepts a result carrying the patient\'s own number, or no number, or a number when the chart has none', () => {
+    expect(decide(undefined, result({ ReferenceNumber: 'K-000123' }), { clinicRecords: [taro, yoshiko] })).toMatchObject({ status: 'accepted', copayRatio: 30 });
+    expect(decide(undefined, result({}), { clinicRecords: [taro, yoshiko] })).toMatchObject({ status: 'accepted', copayRatio: 30 });
+    const { referenceNumber: _none, ...unnumbered } = taro;
+    expect(decide(undefined, result({ ReferenceNumber: 'K-000777' }), { clinicRecords: [unnumbered] })).toMatchObject({ status: 'accepted', copayRatio: 30 });
+  });
+});
+
 describe('reference reception: a smartphone refused in the certificate grace (F25)', () => {
   it('sends the patient to the physical card when the refusal is E-phone, and only then', () => {
     const phone: TerminalToReception = { ...notice('certificate-rejected'), errorCode: 'E-phone' } as TerminalToReception;

@@ -67,6 +67,16 @@ function compareWithClinicRecord(outcome: ReceptionOutcome, message: OqsResultMe
   const record = chooseRecord(message.XmlMsg.MessageBody.ResultList?.ResultOfQualificationConfirmation ?? []);
   if (!record) return outcome;
   const mine = clinicRecordFor(records, record);
+  const referenceMismatch = checkReferenceNumber(records, record, mine);
+  if (referenceMismatch) {
+    return {
+      status: 'pending',
+      reason: 'reference-number-mismatch',
+      qualificationValidity: outcome.qualificationValidity,
+      displayedName: mine?.name ?? record.Name,
+      warnings: [referenceMismatch],
+    };
+  }
   if (!mine) return outcome;
   const oqsName = `資格確認の氏名: ${record.Name}`;
   const nameDiffers = !sameName(mine.name, record.Name) || (mine.nameKana !== undefined && record.NameKana !== undefined && !sameName(mine.nameKana, record.NameKana));
@@ -85,6 +95,22 @@ function compareWithClinicRecord(outcome: ReceptionOutcome, message: OqsResultMe
     };
   }
   return outcome;
+}
+
+/**
+ * The 照会番号 (ReferenceNumber) of a result names the chart the clinic registered for that person
+ * (docs/protocols/oqs-folders.md). When it names another chart than the one the card data leads to
+ * — or the chart holds another number — the registration linked the wrong patient: opening the
+ * chart by the number would bill or show another patient (T12 within the clinic; our rule: hold
+ * for staff, never pick one chart silently). A result without the number says nothing here.
+ */
+function checkReferenceNumber(records: readonly ClinicRecord[], record: ResultOfQualificationConfirmation, mine: ClinicRecord | undefined): string | undefined {
+  const number = record.ReferenceNumber?.trim();
+  if (!number) return undefined;
+  const charted = records.find((r) => r.referenceNumber?.trim() === number);
+  if (charted && mine && charted !== mine) return `照会番号 ${number} は別の患者（${charted.name}）のカルテです`;
+  if (mine?.referenceNumber !== undefined && mine.referenceNumber.trim() !== number) return `照会番号 ${number} はカルテの照会番号 ${mine.referenceNumber.trim()} と異なります`;
+  return undefined;
 }
 
 function decideOnNotice(

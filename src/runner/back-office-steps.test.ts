@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseScenarioText } from '../scenarios/loader.js';
 import type { Scenario } from '../scenarios/schema.js';
 import { BulkCheckDownloadResult } from '../protocol/oqs-messages.js';
-import { batchCheck, fileRefusal, registerReferenceNumber, requestMedicalInfo, sendOqs } from './back-office-steps.js';
+import { zipSync } from 'fflate';
+import { batchCheck, batchDownload, fileRefusal, registerReferenceNumber, requestMedicalInfo, sendOqs, xmlFromZip } from './back-office-steps.js';
 import { executeScenario } from './execute.js';
 import { assembleRig, type Rig } from './rig.js';
 import { referenceAdapter } from './sut-adapter.js';
@@ -152,4 +153,41 @@ expect:
     expect(face).toHaveLength(1);
     expect(face[0]!.text).toContain('<ReferenceNumber>K-000123</ReferenceNumber>');
   }, 30_000);
+});
+
+describe('一括照会 over the folder gateway with terminal.folders.bulkResultFormat: zip', () => {
+  let rig: Rig | undefined;
+  afterEach(async () => {
+    await rig?.close();
+    rig = undefined;
+  });
+
+  it('reads the OQSmuquc02 result from its .zip in res/ and hands it to the reception', async () => {
+    const text = SCENARIO.replace('central: { bulkProcessingMs: 0 }', 'central: { bulkProcessingMs: 0 }\nterminal: { folders: { bulkResultFormat: zip } }');
+    const r = parseScenarioText(text, 'unit.yaml');
+    expect(r.issues).toEqual([]);
+    const scenario = r.scenarios[0]!.scenario;
+    expect(scenario.terminal).toEqual({ folders: { bulkResultFormat: 'zip' } });
+    rig = await assembleRig(scenario, referenceAdapter());
+    await batchCheck(rig, scenario, { 'batch-check': { patients: ['hanako', 'jiro'], via: 'folder' } }, 0);
+    await batchDownload(rig, { 'batch-download': { via: 'folder' } }, 1);
+    const desk = await rig.sut.backOffice!.outcome();
+    // Both are insured on the scenario date: OQSCD006 1 有効, nobody flagged.
+    expect(desk.batch).toEqual({ state: 'done', validity: { hanako: '1', jiro: '1' }, flagged: [] });
+  }, 30_000);
+});
+
+describe('xmlFromZip: the result XML inside a zipped bulk result', () => {
+  const xml = new TextEncoder().encode('<?xml version="1.0"?><XmlMsg/>');
+  it('returns the entry named as the .xml file', () => {
+    expect(xmlFromZip(zipSync({ 'OQSmuquc02res_a.xml': xml }), 'OQSmuquc02res_a.xml', 'res/OQSmuquc02res_a.zip')).toEqual(xml);
+  });
+  it('says which entry is missing and which are there', () => {
+    expect(() => xmlFromZip(zipSync({ 'other.xml': xml }), 'OQSmuquc02res_a.xml', 'res/OQSmuquc02res_a.zip')).toThrow(
+      'res/OQSmuquc02res_a.zip: no entry OQSmuquc02res_a.xml in the zip (entries: other.xml); the terminal writes the result XML under the .xml name',
+    );
+  });
+  it('says when the bytes are no zip', () => {
+    expect(() => xmlFromZip(xml, 'OQSmuquc02res_a.xml', 'res/OQSmuquc02res_a.zip')).toThrow(/^res\/OQSmuquc02res_a\.zip: not a readable zip \(/);
+  });
 });

@@ -1,6 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { unzipSync } from 'fflate';
 import WebSocket from 'ws';
 import { jstDate } from '../domain/clock.js';
 import { BulkCheckDownloadResult, BulkUploadResult, MedicalInfoFileResult, ReferenceNumberResult, decodeOqsMessageResult, encodeOqsMessageRequest, type OqsMessageKind } from '../protocol/oqs-messages.js';
@@ -8,6 +9,7 @@ import { NO_CONSENT } from '../protocol/consent.js';
 import type { BackOfficeAnswer } from '../protocol/back-office.js';
 import type { QualificationConfirmSearchInfo } from '../protocol/oqs-request.js';
 import type { Scenario, Step } from '../scenarios/schema.js';
+import { readAuthCertificate, selectJpkiAp, verifyPinAndSign } from '../sim-reader/index.js';
 import type { Rig } from './rig.js';
 
 /**
@@ -61,19 +63,38 @@ async function viaFolder(rig: Rig, kind: OqsMessageKind, request: unknown): Prom
   // Written aside and renamed in, as a careful reception system does.
   await writeFile(tmp, encodeOqsMessageRequest(kind, request, { encoding: 'utf8' }));
   await rename(tmp, join(req, `${kind}req_${suffix}.xml`));
-  const answer = join(rig.folderRoot, 'res', `${kind}res_${suffix}.xml`);
+  const name = `${kind}res_${suffix}.xml`;
+  const answer = join(rig.folderRoot, 'res', name);
+  // With bulkResultFormat zip the terminal writes bulk download results as <name>.zip instead
+  // (docs/protocols/oqs-folders.md "Bulk results as .zip"): a client watches for both names.
+  const zipped = join(rig.folderRoot, 'res', `${kind}res_${suffix}.zip`);
   const deadline = Date.now() + FOLDER_ANSWER_TIMEOUT_MS;
   for (;;) {
-    const bytes = await readFile(answer).catch(() => undefined);
-    if (bytes) {
-      await rm(answer, { force: true });
+    const xml = await readFile(answer).catch(() => undefined);
+    const zip = xml ? undefined : await readFile(zipped).catch(() => undefined);
+    if (xml || zip) {
+      await rm(xml ? answer : zipped, { force: true });
+      const bytes = xml ?? xmlFromZip(zip!, name, zipped);
       const decoded = decodeOqsMessageResult(kind, bytes);
-      if ('error' in decoded) throw new Error(`${kind}res_${suffix}.xml from the terminal does not decode: ${decoded.error.message}`);
+      if ('error' in decoded) throw new Error(`${xml ? name : `${name} in ${kind}res_${suffix}.zip`} from the terminal does not decode: ${decoded.error.message}`);
       return decoded.result;
     }
-    if (Date.now() > deadline) throw new Error(`no ${kind}res_${suffix}.xml in ${join(rig.folderRoot, 'res')} within ${FOLDER_ANSWER_TIMEOUT_MS} ms; is the terminal's folder gateway running?`);
+    if (Date.now() > deadline) throw new Error(`no ${name} (nor .zip) in ${join(rig.folderRoot, 'res')} within ${FOLDER_ANSWER_TIMEOUT_MS} ms; is the terminal's folder gateway running?`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** The one XML entry of a zipped result: named as the .xml file it stands for (oqs-folders.md). */
+export function xmlFromZip(zip: Uint8Array, entryName: string, where: string): Uint8Array {
+  let entries: Record<string, Uint8Array>;
+  try {
+    entries = unzipSync(zip);
+  } catch (e) {
+    throw new Error(`${where}: not a readable zip (${(e as Error).message}); the terminal writes one deflated entry ${entryName}`, { cause: e });
+  }
+  const entry = entries[entryName];
+  if (!entry) throw new Error(`${where}: no entry ${entryName} in the zip (entries: ${Object.keys(entries).join(', ') || 'none'}); the terminal writes the result XML under the .xml name`);
+  return entry;
 }
 
 async function viaHttp(rig: Rig, kind: OqsMessageKind, request: unknown): Promise<unknown> {
@@ -259,4 +280,63 @@ export async function loadCrl(rig: Rig, index: number): Promise<void> {
   const der = await rig.jlis.crlDer(rig.clock.now());
   const { status, json } = await postCentral(rig, '/admin/crl', { crl: Buffer.from(der).toString('base64') });
   if (status !== 200) throw new Error(`step ${index}: load-crl: central refused the CRL with HTTP ${status}: ${JSON.stringify(json)}`);
+}
+
+// ─── 居宅同意取得型 Web flow (docs/protocols/backend-api.md "居宅同意取得型 Web flow") ───
+
+export async function homeLink(rig: Rig, step: StepOf<'home-link'>, index: number): Promise<void> {
+  const value = step['home-link'];
+  const flag = typeof value === 'object' && value !== null ? value.flag : '2';
+  const { status, json } = await postCentral(rig, '/v1/home-consent-links', { medicalInstitutionCode: rig.medicalInstitutionCode, medicalTreatmentFlag: flag });
+  if (status !== 201 || typeof json.token !== 'string') throw new Error(`step ${index}: home-link: central answered HTTP ${status}: ${JSON.stringify(json)}`);
+  rig.backOffice.homeLinkToken = json.token;
+}
+
+/**
+ * The patient's device on the facility's URL: a challenge, the card's certificate and its
+ * signature over the nonce after the PIN (real APDUs on the persona's card), then the consent.
+ */
+export async function homeConsentWeb(rig: Rig, step: StepOf<'home-consent-web'>, index: number): Promise<void> {
+  const { patient, pin, consent } = step['home-consent-web'];
+  const token = rig.backOffice.homeLinkToken;
+  if (token === undefined) throw new Error(`step ${index}: home-consent-web: no facility URL yet; put a home-link step before it`);
+  const card = rig.transports.get(patient);
+  if (!card) throw new Error(`step ${index}: home-consent-web: no card for persona "${patient}"`);
+  const base = `/v1/home/${encodeURIComponent(token)}`;
+  const challenge = await postCentral(rig, `${base}/challenges`, {});
+  if (challenge.status !== 200 || typeof challenge.json.nonce !== 'string' || typeof challenge.json.challengeId !== 'string') {
+    throw new Error(`step ${index}: home-consent-web: POST ${base}/challenges answered HTTP ${challenge.status}: ${JSON.stringify(challenge.json)}`);
+  }
+  await selectJpkiAp(card);
+  const certificate = await readAuthCertificate(card);
+  const signed = await verifyPinAndSign(card, pin, new Uint8Array(Buffer.from(challenge.json.nonce, 'base64')));
+  if (signed.kind !== 'signed') {
+    throw new Error(`step ${index}: home-consent-web: the card of "${patient}" refused the PIN (${signed.kind === 'wrong' ? `wrong, ${signed.triesLeft} tries left` : 'locked'}); give the persona's card.pin`);
+  }
+  const { status, json } = await postCentral(rig, `${base}/consents`, {
+    certificate: Buffer.from(certificate).toString('base64'),
+    challengeId: challenge.json.challengeId,
+    signature: Buffer.from(signed.signature).toString('base64'),
+    consent: { ...NO_CONSENT, ...consent },
+  });
+  if (status !== 200 || json.accepted !== true || typeof json.checkId !== 'string') {
+    throw new Error(`step ${index}: home-consent-web: central did not accept the consent of "${patient}" (HTTP ${status}): ${JSON.stringify(json.rejection ?? json)}`);
+  }
+  rig.backOffice.homeChecks ??= {};
+  rig.backOffice.homeChecks[patient] = json.checkId;
+}
+
+/** The facility fetches the qualification of the patient's last Web consent; central's answer is kept for `traffic.homeQualification`. */
+export async function homeFetch(rig: Rig, step: StepOf<'home-fetch'>, index: number): Promise<void> {
+  const { patient } = step['home-fetch'];
+  const checkId = rig.backOffice.homeChecks?.[patient];
+  if (checkId === undefined) throw new Error(`step ${index}: home-fetch: no Web consent of "${patient}" yet; put a home-consent-web step before it`);
+  const { status, json } = await postCentral(rig, `/v1/home-consents/${encodeURIComponent(checkId)}/qualification`, { medicalInstitutionCode: rig.medicalInstitutionCode });
+  if (status === 200) {
+    rig.backOffice.homeQualification = 'served';
+    return;
+  }
+  const code = (json.error as { code?: unknown } | undefined)?.code;
+  if (typeof code !== 'string') throw new Error(`step ${index}: home-fetch: central answered HTTP ${status} without an error code: ${JSON.stringify(json)}`);
+  rig.backOffice.homeQualification = code;
 }

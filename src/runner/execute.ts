@@ -3,7 +3,7 @@ import type { LoadedScenario } from '../scenarios/loader.js';
 import { faceEmbedding } from '../sim-reader/index.js';
 import { checkExpectation, type Observed } from './expect.js';
 import { assembleRig, type Rig } from './rig.js';
-import { batchCheck, batchDownload, homeConsent, loadCrl, registerReferenceNumber, requestMedicalInfo, revoke } from './back-office-steps.js';
+import { batchCheck, batchDownload, homeConsent, homeConsentWeb, homeFetch, homeLink, loadCrl, registerReferenceNumber, requestMedicalInfo, revoke } from './back-office-steps.js';
 import type { ExpectationFailure, ScenarioResult, StepRecord } from './results.js';
 import type { SutAdapter } from './sut-adapter.js';
 
@@ -27,7 +27,7 @@ export function durationMs(text: string): number {
 export function describeStep(step: Step): string {
   const [key, value] = Object.entries(step)[0] as [string, unknown];
   if (key === 'enter-pin') return 'enter-pin: ****';
-  if (key === 'place-phone' && typeof value === 'object' && value !== null && 'pin' in value) return `place-phone: ${JSON.stringify({ ...value, pin: '****' })}`;
+  if ((key === 'place-phone' || key === 'home-consent-web') && typeof value === 'object' && value !== null && 'pin' in value) return `${key}: ${JSON.stringify({ ...value, pin: '****' })}`;
   if (value === null || value === true) return key;
   return `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`;
 }
@@ -46,6 +46,12 @@ async function perform(rig: Rig, step: Step, scenario: Scenario, index: number):
     await requestMedicalInfo(rig, scenario, step, index);
   } else if ('home-consent' in step) {
     await homeConsent(rig, step, index);
+  } else if ('home-link' in step) {
+    await homeLink(rig, step, index);
+  } else if ('home-consent-web' in step) {
+    await homeConsentWeb(rig, step, index);
+  } else if ('home-fetch' in step) {
+    await homeFetch(rig, step, index);
   } else if ('revoke' in step) {
     revoke(rig, step, index);
   } else if ('load-crl' in step) {
@@ -142,7 +148,10 @@ async function observe(rig: Rig): Promise<Observed & { reader: Record<string, un
     reader: { ...rig.reader.screen() },
     batch: desk?.batch as Record<string, unknown> | undefined,
     medicalInfo: desk?.medicalInfo as Record<string, unknown> | undefined,
-    traffic: rig.backOffice.lastFetchReleased === undefined ? {} : { medicalInfoReleased: rig.backOffice.lastFetchReleased },
+    traffic: {
+      ...(rig.backOffice.lastFetchReleased === undefined ? {} : { medicalInfoReleased: rig.backOffice.lastFetchReleased }),
+      ...(rig.backOffice.homeQualification === undefined ? {} : { homeQualification: rig.backOffice.homeQualification }),
+    },
   };
 }
 

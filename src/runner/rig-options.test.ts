@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { PersonaSpec, Scenario } from '../scenarios/schema.js';
-import { ConsentRegistry } from '../sim-backend/central/index.js';
-import { cardExtras, certificateDates, clinicRecordsOf, readerOptions, seedPreviousConsents } from './rig.js';
+import { VirtualClock } from '../domain/clock.js';
+import { ConsentRegistry, EligibilityStore, startCentral } from '../sim-backend/central/index.js';
+import { cardExtras, certificateDates, clinicRecordsOf, readerOptions, seedPreviousConsents, setCrlStalePolicy, terminalFolderOptions } from './rig.js';
 
 const persona = (card: Record<string, unknown>): PersonaSpec => PersonaSpec.parse({ name: '中村　和子', birthDate: '1953-05-20', card });
 
@@ -93,5 +94,28 @@ describe('rig: persona card facts and reader options as the simulators take them
     expect(clinicRecordsOf(scenario)).toEqual({ clinicRecords: [{ name: '佐藤　花子', nameKana: 'ｻﾄｳ ﾊﾅｺ', insurerNumber: '06139929', number: '7781' }] });
     expect(clinicRecordsOf(Scenario.parse({ ...base, personas: { yoshiko: { name: '鈴木　良子', birthDate: '1948-02-14' } } }))).toEqual({});
     expect(Scenario.safeParse({ ...base, personas: { h: { name: 'x', birthDate: '1972-11-03', clinicRecord: { name: 'x', insurerNumber: '123' } } } }).success).toBe(false);
+  });
+
+  it('passes terminal.folders.bulkResultFormat to the terminal only when written, and refuses other formats', () => {
+    const base = { id: 'x/y', title: 't', source: [{ seed: '002_d06b874673e3a680.txt', section: 's' }], at: '2025-06-03T09:00:00+09:00', personas: {}, steps: [{ ack: null }], expect: {} };
+    expect(terminalFolderOptions(Scenario.parse(base))).toEqual({});
+    expect(terminalFolderOptions(Scenario.parse({ ...base, terminal: { folders: { bulkResultFormat: 'zip' } } }))).toEqual({ bulkResultFormat: 'zip' });
+    expect(Scenario.safeParse({ ...base, terminal: { folders: { bulkResultFormat: 'gzip' } } }).success).toBe(false);
+    expect(Scenario.safeParse({ ...base, central: { crlStalePolicy: 'ignore' } }).success).toBe(false);
+  });
+
+  it('sets central\'s stale-CRL policy through PUT /admin/crl-policy, as central.crlStalePolicy asks', async () => {
+    const central = await startCentral({ clock: new VirtualClock('2025-05-12T10:00:00+09:00'), store: new EligibilityStore(), trustAnchors: [] });
+    try {
+      const policy = async (): Promise<unknown> => ((await (await fetch(`${central.url}/admin/crl-policy`)).json()) as { policy: unknown }).policy;
+      expect(await policy()).toBe('refuse');
+      await setCrlStalePolicy(central.url, 'warn');
+      expect(await policy()).toBe('warn');
+      await setCrlStalePolicy(central.url, 'refuse');
+      expect(await policy()).toBe('refuse');
+      await expect(setCrlStalePolicy(central.url, 'never' as 'warn')).rejects.toThrow(/^central\.crlStalePolicy: PUT .*\/admin\/crl-policy \{"policy":"never"\} answered HTTP 400/);
+    } finally {
+      await central.close();
+    }
   });
 });

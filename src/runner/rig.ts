@@ -47,7 +47,14 @@ export interface Rig {
    * Back-office state across steps: the last 一括照会 ReceptionNumber, and whether central released
    * medical information for the last `request-medical-info` step (absent before the first).
    */
-  backOffice: { receptionNumber?: string; lastFetchReleased?: boolean };
+  backOffice: {
+    receptionNumber?: string;
+    lastFetchReleased?: boolean;
+    /** 居宅同意取得型 Web flow: the facility's URL token (home-link), each patient's last Web consent, central's answer to the last home-fetch. */
+    homeLinkToken?: string;
+    homeChecks?: Record<string, string>;
+    homeQualification?: string;
+  };
   /** Central's consent registry: consents (seeded previous ones included) and medical-info releases. */
   consents: ConsentRegistry;
   /** The persons of `central.dataset` by id (empty without one): a batch-check may name them. */
@@ -164,6 +171,21 @@ export function centralOqsOptions(scenario: Scenario): { oqs?: { bulkProcessingM
   };
 }
 
+/** The scenario's `terminal.folders` settings as startTerminal's `folders` options (absent ones left to the terminal). */
+export function terminalFolderOptions(scenario: Scenario): { bulkResultFormat?: 'xml' | 'zip' } {
+  const format = scenario.terminal?.folders?.bulkResultFormat;
+  return format !== undefined ? { bulkResultFormat: format } : {};
+}
+
+/**
+ * `central.crlStalePolicy`: central's answer to a CRL past its nextUpdate, set the way an operator
+ * would (PUT /admin/crl-policy, docs/protocols/backend-api.md "CRL freshness").
+ */
+export async function setCrlStalePolicy(centralUrl: string, policy: 'refuse' | 'warn'): Promise<void> {
+  const response = await fetch(`${centralUrl}/admin/crl-policy`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ policy }) });
+  if (response.status !== 200) throw new Error(`central.crlStalePolicy: PUT ${centralUrl}/admin/crl-policy {"policy":"${policy}"} answered HTTP ${response.status}: ${await response.text()}`);
+}
+
 /**
  * Each persona's `previousConsent` as a consent central recorded at an earlier visit (checkId
  * `prior-<persona>`), so the terminal can offer it on the carry-over screen (reader-flow K0/N15).
@@ -268,12 +290,13 @@ export async function assembleRig(scenario: Scenario, adapter: SutAdapter, opts:
       ...(scenario.central?.crl === 'card-sim' ? { crl: await jlis.crlDer(clock.now()) } : {}),
     });
     closers.push(() => central.close());
+    if (scenario.central?.crlStalePolicy !== undefined) await setCrlStalePolicy(central.url, scenario.central.crlStalePolicy);
     const terminal = await startTerminal({
       clock,
       centralUrl: central.url,
       medicalInstitutionCode: scenario.facility.medicalInstitutionCode,
       onTraffic: (e) => traffic.fromTerminal(e),
-      folders: { root: folderRoot },
+      folders: { root: folderRoot, ...terminalFolderOptions(scenario) },
       ...(scenario.central?.qualificationOnly ? { qualificationOnly: true } : {}),
       ...(scenario.options.carryoverFrom !== undefined ? { carryoverFrom: scenario.options.carryoverFrom } : {}),
       onFolderEvent: (e) => {

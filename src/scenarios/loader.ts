@@ -145,6 +145,17 @@ function crossIssues(file: string, lc: LineCounter, doc: Document, s: Scenario):
     if (('revoke' in step || 'load-crl' in step) && s.central?.crl === undefined) {
       at(['steps', i], `${'revoke' in step ? 'revoke' : 'load-crl'} needs the scenario's own J-LIS CRL: add "central: { crl: card-sim }"`);
     }
+    if ('home-consent-web' in step) {
+      if (!known(step['home-consent-web'].patient)) at(['steps', i, 'home-consent-web', 'patient'], noPersona(step['home-consent-web'].patient));
+      if (!s.steps.slice(0, i).some((x) => 'home-link' in x)) at(['steps', i], 'home-consent-web needs an earlier home-link step (the patient consents on the facility\'s URL it issues)');
+    }
+    if ('home-fetch' in step) {
+      const p = step['home-fetch'].patient;
+      if (!known(p)) at(['steps', i, 'home-fetch', 'patient'], noPersona(p));
+      else if (!s.steps.slice(0, i).some((x) => 'home-consent-web' in x && x['home-consent-web'].patient === p)) {
+        at(['steps', i], `home-fetch needs an earlier home-consent-web step of "${p}" (it fetches that consent's qualification)`);
+      }
+    }
     if ('batch-download' in step && !s.steps.slice(0, i).some((x) => 'batch-check' in x)) {
       at(['steps', i], 'batch-download needs an earlier batch-check step (it downloads with that upload\'s ReceptionNumber)');
     }

@@ -109,6 +109,8 @@ export const ClinicRecordSpec = z
     nameKana: z.string().optional(),
     insurerNumber: z.string().regex(/^(\d{6}|\d{8})$/, 'must be a 6- or 8-digit insurer number, quoted').optional(),
     number: z.string().optional(),
+    /** The 照会番号 (診察券番号 etc.) the clinic keeps on this chart; compare with ReferenceNumber in results. */
+    referenceNumber: z.string().min(1).max(50, 'must be at most 50 characters').optional(),
   })
   .strict();
 
@@ -205,6 +207,8 @@ export const TrafficExpectation = z
   .object({
     /** Whether central released medical information for the last `request-medical-info` step (its consent registry's releases). */
     medicalInfoReleased: Matcher.optional(),
+    /** What central answered the last `home-fetch`: `served`, or its refusal code (home-consent-expired, home-consent-not-found, …). */
+    homeQualification: Matcher.optional(),
   })
   .strict();
 
@@ -363,6 +367,38 @@ export const STEP_SCHEMAS = {
         .strict(),
     })
     .strict(),
+  /**
+   * 居宅同意取得型 Web flow, facility side: central issues the facility's URL for マイナ在宅受付Web
+   * (POST /v1/home-consent-links); the token is kept for `home-consent-web`.
+   */
+  'home-link': z
+    .object({ 'home-link': z.union([z.null(), z.literal(true), z.object({ flag: z.enum(['2', '3']).default('2') }).strict()]) })
+    .strict(),
+  /**
+   * 居宅同意取得型 Web flow, the patient's device: a challenge from the facility's URL, the card
+   * signs its nonce after the PIN (real APDUs), the consent is posted with the certificate. A
+   * wrong PIN, a locked card or central's refusal fails the step with the reason.
+   */
+  'home-consent-web': z
+    .object({
+      'home-consent-web': z
+        .object({
+          patient: personaKey,
+          pin: pin4,
+          consent: z
+            .object({ diagnosis: z.boolean(), pharmacy: z.boolean(), checkup: z.boolean(), operation: z.boolean() })
+            .partial()
+            .strict(),
+        })
+        .strict(),
+    })
+    .strict(),
+  /**
+   * 居宅同意取得型 Web flow, facility side: the qualification of the patient's last Web consent
+   * (POST /v1/home-consents/:checkId/qualification, served for 24 h). What central answered is
+   * checked with `traffic.homeQualification` (served, or the refusal code).
+   */
+  'home-fetch': z.object({ 'home-fetch': z.object({ patient: personaKey }).strict() }).strict(),
   /** J-LIS records the persona's user-authentication certificate as revoked / suspended / returned (needs central.crl). */
   revoke: z
     .object({
@@ -465,6 +501,25 @@ export const Scenario = z
         qualificationOnly: z.boolean().optional(),
         /** `card-sim`: central starts with the card simulator's J-LIS CRL (revocations made by `revoke` steps are published by `load-crl`). */
         crl: z.literal('card-sim').optional(),
+        /**
+         * What central does with a CRL past its nextUpdate (PUT /admin/crl-policy after start):
+         * `refuse` (central's default: revocation status unknown, the card check is refused and the
+         * reader shows a communication error) or `warn` (the stale list is still used, with a warning).
+         */
+        crlStalePolicy: z.enum(['refuse', 'warn']).optional(),
+      })
+      .strict()
+      .optional(),
+    /** The emulated 資格確認端末: its shared folder's settings (docs/protocols/oqs-folders.md). */
+    terminal: z
+      .object({
+        folders: z
+          .object({
+            /** `zip`: bulk download results (OQSmuquc02 …) are written to res/ as `<kind>res_<suffix>.zip` holding the XML; default `xml`. */
+            bulkResultFormat: z.enum(['xml', 'zip']).optional(),
+          })
+          .strict()
+          .optional(),
       })
       .strict()
       .optional(),

@@ -42,6 +42,42 @@ describe('back-office steps and the central block', () => {
     expect(steps[4]).toEqual({ revoke: { patient: 'hanako', reason: 'revoked' } });
   });
 
+  it('loads the 居宅同意取得型 Web steps (home-link, home-consent-web, home-fetch) with their defaults', () => {
+    const r = parseScenarioText(
+      scenario(
+        '',
+        `  - home-link:
+  - home-link: { flag: "3" }
+  - home-consent-web: { patient: hanako, pin: "4826", consent: { pharmacy: true } }
+  - home-fetch: { patient: hanako }`,
+      ),
+      'b.yaml',
+    );
+    expect(r.issues.map(formatIssue)).toEqual([]);
+    const steps = r.scenarios[0]!.scenario.steps;
+    expect(steps).toEqual([
+      { 'home-link': null },
+      { 'home-link': { flag: '3' } },
+      { 'home-consent-web': { patient: 'hanako', pin: '4826', consent: { pharmacy: true } } },
+      { 'home-fetch': { patient: 'hanako' } },
+    ]);
+  });
+
+  it('refuses a Web consent before any home-link, a home-fetch before that patient\'s Web consent, and an unquoted PIN', () => {
+    const r = parseScenarioText(
+      scenario('', '  - home-consent-web: { patient: hanako, pin: "4826", consent: {} }\n  - home-fetch: { patient: hanako }\n  - home-link:\n  - home-fetch: { patient: jiro }'),
+      'b.yaml',
+    );
+    expect(r.issues.map(formatIssue)).toEqual([
+      "b.yaml:13:5: steps.0: home-consent-web needs an earlier home-link step (the patient consents on the facility's URL it issues)",
+      'b.yaml:16:28: steps.3.home-fetch.patient: no persona "jiro"; declared personas: hanako',
+    ]);
+    const early = parseScenarioText(scenario('', '  - home-link:\n  - home-fetch: { patient: hanako }'), 'b.yaml');
+    expect(early.issues.map(formatIssue)).toEqual(['b.yaml:14:5: steps.1: home-fetch needs an earlier home-consent-web step of "hanako" (it fetches that consent\'s qualification)']);
+    const unquoted = parseScenarioText(scenario('', '  - home-link:\n  - home-consent-web: { patient: hanako, pin: 4826, consent: {} }'), 'b.yaml');
+    expect(unquoted.issues.map((i) => i.field)).toEqual(['steps.1.home-consent-web.pin']);
+  });
+
   it('names an unknown persona in a batch-check at its line and column', () => {
     const r = parseScenarioText(scenario('', '  - batch-check: { patients: [hanako, jiro] }'), 'b.yaml');
     expect(r.issues.map(formatIssue)).toEqual(['b.yaml:13:39: steps.0.batch-check.patients.1: no persona "jiro"; declared personas: hanako']);

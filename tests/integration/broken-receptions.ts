@@ -116,6 +116,17 @@ export const brokenReceptions: Record<string, Decide> = {
    * (T10, T12, T32 done wrong).
    */
   'trusts-oqs-blindly': (prev, msg) => decide(prev, msg),
+  /**
+   * Compares the name and insurer with the clinic's charts but never the 照会番号: a result whose
+   * ReferenceNumber names another patient's chart is taken and billed (T12 inside the clinic done wrong).
+   */
+  'ignores-reference-number': (prev, msg, context) => {
+    if (msg.type !== 'qualification.result') return decide(prev, msg, context);
+    const body = msg.message.XmlMsg.MessageBody;
+    const list = body.ResultList?.ResultOfQualificationConfirmation.map(({ ReferenceNumber: _dropped, ...rest }) => rest);
+    const stripped = { ...msg, message: { XmlMsg: { ...msg.message.XmlMsg, MessageBody: { ...body, ...(list ? { ResultList: { ResultOfQualificationConfirmation: list } } : {}) } } } };
+    return decide(prev, stripped, context);
+  },
   /** Reads an empty 有効期限 as an expired insurance card (T09 done wrong). */
   'missing-expiry-means-expired': (prev, msg) => {
     const out = decide(prev, msg);

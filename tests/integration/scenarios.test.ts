@@ -48,6 +48,7 @@ describe('built-in scenarios on the full rig', () => {
       'conformance/chip-broken',
       'conformance/foreign-resident-not-displayed',
       'conformance/card-suspended-crl',
+      'conformance/crl-stale-refused-then-fresh',
     ],
     'ignores-certificate-rejection': [
       'conformance/cert-expired-beyond-grace',
@@ -100,7 +101,12 @@ describe('built-in scenarios on the full rig', () => {
     'processing-means-final': ['conformance/batch-precheck-processing-not-invalid'],
     'family-shares-result': ['conformance/batch-child-invalid-parent-valid'],
     'new-qualification-means-valid': ['conformance/batch-precheck-dataset-lost-and-changed'],
-    'shows-cached-medical-info': ['conformance/medical-info-consent-withdrawn', 'conformance/medical-info-window-expired', 'conformance/home-consent-drive-through-24h'],
+    'shows-cached-medical-info': [
+      'conformance/medical-info-consent-withdrawn',
+      'conformance/medical-info-window-expired',
+      'conformance/home-consent-drive-through-24h',
+      'conformance/home-consent-web-card-signed',
+    ],
     'ignores-refusal': [
       'conformance/consent-carried-over',
       'conformance/consent-no-carryover-before-2025-02',
@@ -108,8 +114,15 @@ describe('built-in scenarios on the full rig', () => {
       'conformance/medical-info-consent-withdrawn',
       'conformance/medical-info-window-expired',
       'conformance/home-consent-drive-through-24h',
+      'conformance/home-consent-web-card-signed',
     ],
-    'trusts-oqs-blindly': ['conformance/clinic-record-mis-linkage', 'conformance/clinic-record-old-surname', 'conformance/clinic-record-name-order'],
+    'trusts-oqs-blindly': [
+      'conformance/clinic-record-mis-linkage',
+      'conformance/clinic-record-old-surname',
+      'conformance/clinic-record-name-order',
+      'conformance/reference-number-other-patient',
+    ],
+    'ignores-reference-number': ['conformance/reference-number-other-patient'],
   };
 
   const adapterFor = (name: string): ReturnType<typeof referenceAdapter> =>
