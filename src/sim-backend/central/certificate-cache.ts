@@ -132,6 +132,12 @@ export function certificateBytes(base64: string): Uint8Array | undefined {
   return bytes;
 }
 
+/** Strict base64 (standard alphabet, optional padding) → bytes; undefined when it is not. Read-only. */
+export function strictBase64Bytes(text: string): Uint8Array | undefined {
+  if (!isStrictBase64(text)) return undefined;
+  return Buffer.from(text, 'base64');
+}
+
 /** Empties the cache (tests, or a caller that wants to measure cold parses). */
 export function clearCertificateCache(): void {
   cache.clear();

@@ -4,6 +4,7 @@ import { jstTimestamp } from '../../domain/index.js';
 import { PreviousConsentRequest, type PreviousConsentResponse } from '../../protocol/central-api.js';
 import { certificateBytes } from './certificate-cache.js';
 import type { ConsentRegistry } from './consent-registry.js';
+import { decodeBody } from './body-decode.js';
 import type { Exchange, Reply } from './lean-routes.js';
 import type { EligibilityStore } from './store.js';
 
@@ -36,14 +37,9 @@ export function answerPreviousConsent(deps: Pick<ConsentHistoryDeps, 'store' | '
 /** `POST /v1/previous-consents` (central-api.ts PreviousConsentRequest → PreviousConsentResponse). */
 export function registerConsentHistoryRoutes(app: Express, deps: ConsentHistoryDeps): void {
   app.post(PREVIOUS_CONSENTS_PATH, (req, res) => {
-    const parsed = (PreviousConsentRequest as z.ZodType<PreviousConsentRequest>).safeParse(req.body);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const field = issue && issue.path.length > 0 ? issue.path.map(String).join('.') : undefined;
-      deps.sendError(req, res, 400, 'invalid-request', `POST ${PREVIOUS_CONSENTS_PATH}: ${field ?? 'the body'}: ${issue?.message ?? 'invalid'} (see src/protocol/central-api.ts)`, field);
-      return;
-    }
-    const answer = answerPreviousConsent(deps, parsed.data);
+    const body = decodeBody(req, res, PreviousConsentRequest as z.ZodType<PreviousConsentRequest>, deps.sendError);
+    if (!body) return;
+    const answer = answerPreviousConsent(deps, body);
     if ('error' in answer) {
       deps.sendError(req, res, 400, 'invalid-request', `POST ${PREVIOUS_CONSENTS_PATH}: ${answer.error}`, 'certificate');
       return;

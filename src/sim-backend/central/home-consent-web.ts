@@ -4,12 +4,15 @@ import { z } from 'zod';
 import { jstDate, jstTimestamp, type CertGraceEnd, type Clock } from '../../domain/index.js';
 import { CertificateCheckStatus, RejectionReason } from '../../protocol/central-api.js';
 import { ConsentChoices, NO_CONSENT } from '../../protocol/consent.js';
+import { certificateBytes, strictBase64Bytes } from './certificate-cache.js';
 import { judgeCertificate } from './certificate-check.js';
+import { jlisRefusal } from './jlis-refusal.js';
 import { Challenges } from './challenges.js';
 import type { ConsentRegistry } from './consent-registry.js';
 import type { RevocationLists } from './crl.js';
 import type { FaultInjector } from './faults.js';
 import { homeConsentsOf, type HomeConsents } from './home-consents.js';
+import { decodeBody } from './body-decode.js';
 import type { Exchange, Reply } from './lean-routes.js';
 import { buildQualificationResult, CONSENT_ACCESS_WINDOW_MS, type RatioFieldScope } from './qualification-result.js';
 import { verifyCardSignature } from './signature-check.js';
@@ -121,10 +124,6 @@ export interface HomeWebRouteDeps {
   sendError(req: Exchange, res: Reply, status: number, code: string, message: string, field?: string): void;
 }
 
-const REFUSED: Partial<Record<string, HomeWebRejectionReason>> = { revoked: 'certificate-revoked', suspended: 'certificate-suspended' };
-
-const base64Bytes = (text: string): Uint8Array | undefined => (/^[A-Za-z0-9+/]*={0,2}$/.test(text) ? new Uint8Array(Buffer.from(text, 'base64')) : undefined);
-
 export function registerHomeWebRoutes(app: Express, deps: HomeWebRouteDeps): void {
   const { clock, store } = deps;
   const links = new Map<string, HomeLink>();
@@ -132,14 +131,8 @@ export function registerHomeWebRoutes(app: Express, deps: HomeWebRouteDeps): voi
   const qualificationOnly = new Set(deps.qualificationOnlyFacilities ?? []);
   const homeConsents = (): HomeConsents | undefined => deps.homeConsents ?? homeConsentsOf(app);
 
-  const decode = <T>(req: Exchange, res: Reply, schema: z.ZodType<T>): T | undefined => {
-    const parsed = schema.safeParse(req.body);
-    if (parsed.success) return parsed.data;
-    const issue = parsed.error.issues[0];
-    const field = issue && issue.path.length > 0 ? issue.path.map(String).join('.') : '';
-    deps.sendError(req, res, 400, 'invalid-request', `${req.method} ${req.path}: ${field || 'the body'}: ${issue?.message ?? 'invalid'} (see src/sim-backend/central/home-consent-web.ts)`, field || undefined);
-    return undefined;
-  };
+  const decode = <T>(req: Exchange, res: Reply, schema: z.ZodType<T>): T | undefined =>
+    decodeBody(req, res, schema, deps.sendError, 'src/sim-backend/central/home-consent-web.ts');
   /** The live link of a patient request, or undefined after answering 404. */
   const linkOf = (req: Exchange & { params: Record<string, string> }, res: Reply): HomeLink | undefined => {
     const link = links.get(String(req.params.token));
@@ -181,8 +174,8 @@ export function registerHomeWebRoutes(app: Express, deps: HomeWebRouteDeps): voi
     if (!link) return;
     const body = decode(req, res, HomeWebConsentRequest);
     if (!body) return;
-    const certificate = base64Bytes(body.certificate);
-    const signature = base64Bytes(body.signature);
+    const certificate = certificateBytes(body.certificate);
+    const signature = strictBase64Bytes(body.signature);
     if (!certificate || !signature) {
       const field = certificate ? 'signature' : 'certificate';
       deps.sendError(req, res, 400, 'invalid-request', `${req.path}: "${field}" is not base64`, field);
@@ -203,14 +196,9 @@ export function registerHomeWebRoutes(app: Express, deps: HomeWebRouteDeps): voi
       refuse(cert.reason as HomeWebRejectionReason, cert.message ?? cert.reason);
       return;
     }
-    const revocation = deps.lists?.statusOf(certificate, now);
-    if (revocation?.state === 'unknown') {
-      refuse('certificate-status-unknown', revocation.message);
-      return;
-    }
-    const registryState = store.certificateState(certificate);
-    if (registryState !== 'active') {
-      refuse(REFUSED[registryState]!, `J-LIS reports the certificate as ${registryState}; the holder must contact the municipality`);
+    const jlis = jlisRefusal(store, deps.lists, certificate, now);
+    if (jlis) {
+      refuse(jlis.reason, jlis.message);
       return;
     }
     if (!verifyCardSignature(certificate, taken.nonce, signature)) {

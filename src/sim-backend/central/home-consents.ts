@@ -5,6 +5,7 @@ import { HomeConsentRequest, type HomeConsentResponse } from '../../protocol/cen
 import { NO_CONSENT } from '../../protocol/consent.js';
 import type { ConsentRegistry } from './consent-registry.js';
 import type { FaultInjector } from './faults.js';
+import { decodeBody } from './body-decode.js';
 import type { Exchange, Reply } from './lean-routes.js';
 import { buildQualificationResult, type RatioFieldScope } from './qualification-result.js';
 import type { EligibilityStore } from './store.js';
@@ -70,14 +71,8 @@ export interface HomeConsentRouteDeps {
 export function registerHomeConsentRoute(app: Express, deps: HomeConsentRouteDeps): void {
   homeConsentsByApp.set(app, deps.homeConsents);
   app.post('/v1/home-consents', (req, res) => {
-    const parsed = HomeConsentRequest.safeParse(req.body);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const field = issue && issue.path.length > 0 ? issue.path.map(String).join('.') : '';
-      deps.sendError(req, res, 400, 'invalid-request', `POST /v1/home-consents: ${field || 'the body'}: ${issue?.message ?? 'invalid'} (see src/protocol/central-api.ts)`, field || undefined);
-      return;
-    }
-    const body = parsed.data;
+    const body = decodeBody(req, res, HomeConsentRequest, deps.sendError);
+    if (!body) return;
     const stored = deps.store.get(body.personId);
     if (!stored) {
       deps.sendError(req, res, 404, 'person-not-found', `POST /v1/home-consents: no person "${body.personId}" in the store`, 'personId');

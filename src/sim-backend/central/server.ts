@@ -17,10 +17,12 @@ import {
   type RejectionReason,
 } from '../../protocol/central-api.js';
 import type { OqsResultMessage } from '../../protocol/oqs-result.js';
-import { certificateBytes, isStrictBase64 } from './certificate-cache.js';
+import { certificateBytes, strictBase64Bytes } from './certificate-cache.js';
 import { judgeCertificate } from './certificate-check.js';
 import { plainPinCheck } from './card-check-request.js';
 import { leanRoutes, type Exchange, type Reply } from './lean-routes.js';
+import { decodeBody } from './body-decode.js';
+import { jlisRefusal } from './jlis-refusal.js';
 import { Challenges, csprngBytes } from './challenges.js';
 import { ConsentRegistry } from './consent-registry.js';
 import { syntheticMedicalInfo } from './medical-info.js';
@@ -110,14 +112,6 @@ interface Refusal {
   message: string;
 }
 
-const REFUSED_STATUS: Partial<Record<CertificateCheckStatus, RejectionReason>> = {
-  'expired-beyond-grace': 'certificate-expired',
-  'not-yet-valid': 'certificate-not-yet-valid',
-  revoked: 'certificate-revoked',
-  suspended: 'certificate-suspended',
-  untrusted: 'certificate-untrusted',
-};
-
 /** The emulated オンライン資格確認等システム (central side) as an HTTP JSON server. */
 export async function startCentral(opts: CentralOptions): Promise<CentralServer> {
   const { clock, store } = opts;
@@ -147,21 +141,7 @@ export async function startCentral(opts: CentralOptions): Promise<CentralServer>
     send(req, res, status, body);
   };
   /** Decodes a body with a contract schema; on failure answers 400 naming the field. */
-  const decode = <T>(req: Exchange, res: Reply, schema: z.ZodType<T>): T | undefined => {
-    const parsed = schema.safeParse(req.body);
-    if (parsed.success) return parsed.data;
-    const issue = parsed.error.issues[0];
-    const field = issue && issue.path.length > 0 ? issue.path.map(String).join('.') : '';
-    sendError(
-      req,
-      res,
-      400,
-      'invalid-request',
-      `${req.method} ${req.path}: ${field || 'the body'}: ${issue?.message ?? 'invalid'} (see src/protocol/central-api.ts)`,
-      field || undefined,
-    );
-    return undefined;
-  };
+  const decode = <T>(req: Exchange, res: Reply, schema: z.ZodType<T>): T | undefined => decodeBody(req, res, schema, sendError);
 
   /**
    * The faults at a request edge: the refusal, if any, after any injected latency. Without latency
@@ -289,21 +269,15 @@ export async function startCentral(opts: CentralOptions): Promise<CentralServer>
       refuse(cert.status, cert.reason, cert.message ?? cert.reason, expiry);
       return;
     }
-    // A CRL past its nextUpdate leaves the revocation state unknown (crl.ts, crl_stale_policy).
-    const revocationStatus = revocation.statusOf(certificate, now);
-    if (revocationStatus.state === 'unknown') {
-      refuse(cert.status, 'certificate-status-unknown', revocationStatus.message, expiry);
-      return;
-    }
-    const registryState = store.certificateState(certificate);
-    if (registryState !== 'active') {
-      const reason = REFUSED_STATUS[registryState]!;
-      refuse(registryState, reason, `J-LIS reports the certificate as ${registryState}; the holder must contact the municipality`, expiry);
+    // A stale CRL (revocation status unknown), a revocation or a hold (jlis-refusal.ts).
+    const jlis = jlisRefusal(store, revocation, certificate, now);
+    if (jlis) {
+      refuse(jlis.registryState ?? cert.status, jlis.reason, jlis.message, expiry);
       return;
     }
 
     if (body.method === 'pin') {
-      const signature = base64Bytes(body.signature!);
+      const signature = strictBase64Bytes(body.signature!);
       if (!signature || !(await verifyCardSignatureOn(signatureWorker, certificate, taken.nonce, signature))) {
         refuse(cert.status, 'signature-invalid', 'the card signature does not verify over this challenge with the certificate\'s key', expiry);
         return;
@@ -311,7 +285,7 @@ export async function startCentral(opts: CentralOptions): Promise<CentralServer>
     } else {
       const attestation = body.attestation!;
       const readerKey = readerKeys[attestation.readerId];
-      const signature = base64Bytes(attestation.signature);
+      const signature = strictBase64Bytes(attestation.signature);
       if (!readerKey) {
         refuse(cert.status, 'attestation-invalid', `reader "${attestation.readerId}" is not registered with the central system`, expiry);
         return;
@@ -515,11 +489,6 @@ function checkDate(now: number): IsoDate {
   return date;
 }
 
-/** Strict base64 (standard alphabet, optional padding) → bytes; undefined when it is not. Read-only. */
-function base64Bytes(text: string): Uint8Array | undefined {
-  if (!isStrictBase64(text)) return undefined;
-  return Buffer.from(text, 'base64');
-}
 
 /** A Buffer over the same memory (no copy), for its base64 encoders. */
 function bytesView(bytes: Uint8Array): Buffer {
