@@ -89,13 +89,18 @@ export async function runScenarios(scenarios: LoadedScenario[], opts: RunOptions
 
   const results: (ScenarioResult | undefined)[] = new Array(scenarios.length);
   let nextToReport = 0;
-  const flush = async (): Promise<void> => {
-    // Report in file order whatever order scenarios finish in, so output is stable.
-    while (nextToReport < results.length && results[nextToReport]) {
-      await reporter.onScenarioEnd(results[nextToReport]!);
-      nextToReport += 1;
-    }
-  };
+  // Report in file order whatever order scenarios finish in, so output is stable. Lanes finish
+  // while an earlier report is still being written (reporters are async: recordings, files), so
+  // reports go through one chain: each scenario is reported exactly once, never concurrently.
+  let reporting: Promise<void> = Promise.resolve();
+  const flush = (): Promise<void> =>
+    (reporting = reporting.then(async () => {
+      while (nextToReport < results.length && results[nextToReport]) {
+        const r = results[nextToReport]!;
+        nextToReport += 1;
+        await reporter.onScenarioEnd(r);
+      }
+    }));
 
   let next = 0;
   const lane = async (): Promise<void> => {
@@ -112,6 +117,7 @@ export async function runScenarios(scenarios: LoadedScenario[], opts: RunOptions
 
   // After an interruption some slots are empty: report the ones that did finish.
   const done = results.filter((r): r is ScenarioResult => r !== undefined);
+  await reporting;
   for (const r of results.slice(nextToReport)) if (r) await reporter.onScenarioEnd(r);
   const run: RunResult = {
     tool: { name: 'myna-rig', version: toolVersion() },
