@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { Server } from 'node:net';
 import type { Duplex } from 'node:stream';
 
 /** Every server of the rig binds here unless told otherwise. */
@@ -17,7 +17,7 @@ export async function listenOn(server: Server, host: string, port: number, who: 
     });
   });
   const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error(`${who}: the HTTP server has no TCP address after listen`);
+  if (address === null || typeof address === 'string') throw new Error(`${who}: the server has no TCP address after listen`);
   return `${host.includes(':') ? `[${host}]` : host}:${address.port}`;
 }
 

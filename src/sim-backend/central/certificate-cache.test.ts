@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import * as pkijs from 'pkijs';
 import { VirtualClock, isoDate } from '../../domain/index.js';
 import { CardCheckResponse, ChallengeResponse } from '../../protocol/central-api.js';
-import { certificateBytes, clearCertificateCache, isStrictBase64, parsedCertificate } from './certificate-cache.js';
+import { certificateBytes, clearCertificateCache, isStrictBase64, parsedCertificate, strictBase64Bytes } from './certificate-cache.js';
 import { judgeCertificate, verifyCertificate } from './certificate-check.js';
 import { startCentral, type CentralServer } from './server.js';
 import { EligibilityStore } from './store.js';
@@ -158,6 +158,23 @@ describe('isStrictBase64 / certificateBytes: the standard alphabet, at most two 
   ])('%j → %s', (text, ok) => {
     expect(isStrictBase64(text)).toBe(ok);
     expect(certificateBytes(text) !== undefined).toBe(ok);
+    expect(strictBase64Bytes(text) !== undefined).toBe(ok);
+  });
+
+  it('strictBase64Bytes decodes the non-canonical forms it accepts as the regex judged them', () => {
+    // "QR==" has stray low bits (canonical "QQ=="); "QUI" lacks its padding: both still "AB…".
+    expect(Array.from(strictBase64Bytes('QR==')!)).toEqual([0x41]);
+    expect(Array.from(strictBase64Bytes('QUI')!)).toEqual([0x41, 0x42]);
+  });
+
+  it('certificateBytes tells apart texts of one length with the same ending (its cache key)', () => {
+    const tail = 'B'.repeat(60);
+    const a = `QUJD${tail}`;
+    const b = `REVG${tail}`;
+    expect(Array.from(certificateBytes(a)!.slice(0, 3))).toEqual([0x41, 0x42, 0x43]);
+    expect(Array.from(certificateBytes(b)!.slice(0, 3))).toEqual([0x44, 0x45, 0x46]);
+    expect(Array.from(certificateBytes(a)!.slice(0, 3))).toEqual([0x41, 0x42, 0x43]);
+    expect(certificateBytes(a)).toBe(certificateBytes(a));
   });
 
   it('decodes what it accepts: "QUJD" is the bytes of "ABC"', () => {

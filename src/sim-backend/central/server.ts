@@ -20,7 +20,8 @@ import type { OqsResultMessage } from '../../protocol/oqs-result.js';
 import { certificateBytes, strictBase64Bytes } from './certificate-cache.js';
 import { judgeCertificate } from './certificate-check.js';
 import { plainPinCheck } from './card-check-request.js';
-import { leanRoutes, type Exchange, type Reply } from './lean-routes.js';
+import { startFastLane } from './http-fast-lane.js';
+import { hotRoutes, type Exchange, type Reply } from './lean-routes.js';
 import { decodeBody } from './body-decode.js';
 import { jlisRefusal } from './jlis-refusal.js';
 import { Challenges, csprngBytes } from './challenges.js';
@@ -458,22 +459,20 @@ export async function startCentral(opts: CentralOptions): Promise<CentralServer>
   // Express recognises an error handler by its four parameters.
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => answerError(err, req, res));
 
-  // The reader's three hot calls skip express when the request is plain (see lean-routes.ts).
-  const lean = leanRoutes({ challenge: postChallenge, cardCheck: postCardCheck, qualification: postQualification, onError: answerError,
+  // The reader's three hot calls are served off the socket when the request is plain
+  // (http-fast-lane.ts); every other request, and every connection after an unusual one, goes to
+  // node:http and express.
+  const fallback = http.createServer((req, res) => void app(req, res));
+  const lane = startFastLane({
+    route: hotRoutes({ challenge: postChallenge, cardCheck: postCardCheck, qualification: postQualification }),
+    onError: answerError,
     bodyLimit: BODY_LIMIT,
-    fallback: (req, res) => void app(req, res),
+    fallback,
   });
-  const server = http.createServer((req, res) => {
-    if (!lean(req, res)) void app(req, res);
-  });
-  const authority = await listenOn(server, opts.host ?? LOOPBACK_HOST, opts.port ?? 0, 'central');
+  const authority = await listenOn(lane.server, opts.host ?? LOOPBACK_HOST, opts.port ?? 0, 'central');
   return {
     url: `http://${authority}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((err) => (err ? reject(err) : resolve()));
-      }),
+    close: () => lane.close(),
   };
 }
 

@@ -1,0 +1,219 @@
+import http from 'node:http';
+import net from 'node:net';
+import { strictJson, type Exchange, type HotRoute, type Reply } from './lean-routes.js';
+
+export interface FastLaneOptions {
+  /** The handler for `POST <path>`, or undefined when the path is not a hot one (node:http takes it). */
+  route(path: string): HotRoute | undefined;
+  /** Answers an error a handler threw (the same answer express's error handler gives). */
+  onError(err: unknown, req: Exchange, res: Reply): void;
+  /** Largest body the lane reads, in bytes; a longer one goes to node:http (express answers 413). */
+  bodyLimit: number;
+  /** Takes every connection the lane hands off. Never listens itself. */
+  fallback: http.Server;
+  /** Closes a connection idle this long between requests, as node:http's keepAliveTimeout. Default 5 s. */
+  keepAliveTimeoutMs?: number;
+}
+
+export interface FastLane {
+  /** Listen on this one; it owns every connection until it hands one to `fallback`. */
+  server: net.Server;
+  /** Stops listening and closes every connection, the lane's and those handed off. */
+  close(): Promise<void>;
+}
+
+/** node:http's default limit of a request head (--max-http-header-size). */
+const MAX_HEAD_BYTES = 16 * 1024;
+const HEAD_END = Buffer.from('\r\n\r\n');
+const REQUEST_LINE = /^POST (\/[!-~]*) HTTP\/1\.1$/;
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** A header value node:http would accept as is: visible ASCII, spaces and tabs inside. */
+const PLAIN_VALUE = /^[\x21-\x7e](?:[\x20-\x7e\t]*[\x21-\x7e])?$|^$/;
+const PLAIN_JSON = /^application\/json\s*(?:;\s*charset="?utf-8"?\s*)?$/i;
+const DIGITS = /^\d{1,15}$/;
+
+type Head = { route: HotRoute; path: string; bodyStart: number; bodyLength: number };
+
+/**
+ * The reader's hot calls (challenge, card check, qualification) served straight off the socket:
+ * node:http's per-request streams, header objects and response machinery cost more than the
+ * check's own work (bench/backend-http.ts). The lane reads only the plainest request — `POST`, a
+ * hot path without a query, HTTP/1.1, Host, one Content-Length within the limit, Content-Type
+ * application/json (utf-8), keep-alive, no Transfer-Encoding, Content-Encoding, Expect or Upgrade,
+ * only visible-ASCII header values — and a body that is strict JSON. At the first request that is
+ * anything else, it hands the connection, with every byte not yet answered, to node:http (and
+ * express behind it) for good, so each unusual or malformed request gets node:http's and express's
+ * exact answer. Pipelined requests are answered in order, one at a time.
+ */
+export function startFastLane(opts: FastLaneOptions): FastLane {
+  const keepAliveMs = opts.keepAliveTimeoutMs ?? 5_000;
+  const keepAliveHeader = `Connection: keep-alive\r\nKeep-Alive: timeout=${Math.floor(keepAliveMs / 1000)}\r\n\r\n`;
+  const open = new Set<net.Socket>();
+  const server = net.createServer({ noDelay: true }, (socket) => {
+    open.add(socket);
+    socket.once('close', () => open.delete(socket));
+    serve(socket);
+  });
+
+  function serve(socket: net.Socket): void {
+    let pending: Buffer | undefined;
+    let busy = false;
+    let handedOff = false;
+
+    const onData = (chunk: Buffer): void => {
+      pending = pending === undefined ? chunk : Buffer.concat([pending, chunk]);
+      // A pipelining client may run ahead of the answers; stop reading until it is caught up.
+      if (busy && pending.length > MAX_HEAD_BYTES + opts.bodyLimit) socket.pause();
+      if (!busy) next();
+    };
+    const onError = (): void => {
+      socket.destroy();
+    };
+    const onTimeout = (): void => {
+      // Idle between requests (or stuck in a partial one): close, as node:http does. A request
+      // being answered (an injected latency, say) is not cut short.
+      if (!busy) socket.destroy();
+    };
+    socket.on('data', onData);
+    socket.on('error', onError);
+    socket.on('timeout', onTimeout);
+    socket.setTimeout(keepAliveMs);
+
+    function handOff(): void {
+      handedOff = true;
+      socket.off('data', onData);
+      socket.off('error', onError);
+      socket.off('timeout', onTimeout);
+      socket.setTimeout(0);
+      socket.pause();
+      if (pending !== undefined) socket.unshift(pending);
+      pending = undefined;
+      opts.fallback.emit('connection', socket);
+      socket.resume();
+    }
+
+    /** Answers the requests buffered so far, one at a time; hands off at the first foreign one. */
+    function next(): void {
+      while (!busy && pending !== undefined && !handedOff) {
+        const head = readHead(pending, opts);
+        if (head === 'incomplete') return;
+        if (head === 'foreign') return handOff();
+        const end = head.bodyStart + head.bodyLength;
+        if (pending.length < end) return;
+        const body = strictJson(pending.subarray(head.bodyStart, end));
+        if (body === undefined) return handOff();
+        pending = pending.length === end ? undefined : pending.subarray(end);
+        busy = true;
+        const exchange: Exchange = { method: 'POST', path: head.path, body, params: head.route.params };
+        let answered = false;
+        const reply: Reply = {
+          status: (code) => ({
+            json: (answer) => {
+              if (answered) throw new Error(`central: ${head.path} answered twice`);
+              answered = true;
+              send(socket, code, answer);
+              done();
+              return undefined;
+            },
+          }),
+        };
+        head.route.handler(exchange, reply).catch((err: unknown) => {
+          if (!answered) opts.onError(err, exchange, reply);
+        });
+      }
+    }
+
+    function done(): void {
+      busy = false;
+      if (socket.isPaused()) socket.resume();
+      // Inside next()'s loop (answered synchronously) the loop goes on by itself; later, this does.
+      queueMicrotask(next);
+    }
+  }
+
+  let dateSecond = -1;
+  let dateText = '';
+  /** The Date header, made once a second as node:http does. */
+  const date = (): string => {
+    const now = Date.now();
+    const second = Math.floor(now / 1000);
+    if (second !== dateSecond) {
+      dateSecond = second;
+      dateText = new Date(second * 1000).toUTCString();
+    }
+    return dateText;
+  };
+
+  function send(socket: net.Socket, code: number, answer: unknown): void {
+    if (socket.destroyed) return;
+    const body = Buffer.from(JSON.stringify(answer), 'utf8');
+    const head = `HTTP/1.1 ${code} ${http.STATUS_CODES[code] ?? 'Unknown'}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${body.length}\r\nDate: ${date()}\r\n${keepAliveHeader}`;
+    socket.cork();
+    socket.write(head, 'latin1');
+    socket.write(body);
+    socket.uncork();
+  }
+
+  return {
+    server,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        for (const socket of open) socket.destroy();
+        opts.fallback.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
+  };
+}
+
+/**
+ * The request head at the start of `bytes`: a hot request the lane serves, 'incomplete' (read on),
+ * or 'foreign' (node:http must take the connection from here).
+ */
+function readHead(bytes: Buffer, opts: FastLaneOptions): Head | 'incomplete' | 'foreign' {
+  const end = bytes.indexOf(HEAD_END);
+  if (end < 0) return bytes.length > MAX_HEAD_BYTES ? 'foreign' : 'incomplete';
+  if (end > MAX_HEAD_BYTES) return 'foreign';
+  const lines = bytes.toString('latin1', 0, end).split('\r\n');
+  const request = REQUEST_LINE.exec(lines[0]!);
+  if (!request) return 'foreign';
+  const path = request[1]!;
+  const route = opts.route(path);
+  if (!route) return 'foreign';
+  let host = 0;
+  let length: string | undefined;
+  let type: string | undefined;
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    const colon = line.indexOf(':');
+    if (colon <= 0) return 'foreign';
+    const name = line.slice(0, colon);
+    if (!TOKEN.test(name)) return 'foreign';
+    const value = line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, '');
+    if (!PLAIN_VALUE.test(value)) return 'foreign';
+    switch (name.toLowerCase()) {
+      case 'host':
+        host += 1;
+        break;
+      case 'content-length':
+        if (length !== undefined || !DIGITS.test(value)) return 'foreign';
+        length = value;
+        break;
+      case 'content-type':
+        if (type !== undefined) return 'foreign';
+        type = value;
+        break;
+      case 'connection':
+        if (value.toLowerCase() !== 'keep-alive') return 'foreign';
+        break;
+      case 'transfer-encoding':
+      case 'content-encoding':
+      case 'expect':
+      case 'upgrade':
+        return 'foreign';
+    }
+  }
+  if (host !== 1 || length === undefined || type === undefined || !PLAIN_JSON.test(type)) return 'foreign';
+  const bodyLength = Number(length);
+  if (bodyLength === 0 || bodyLength > opts.bodyLimit) return 'foreign';
+  return { route, path, bodyStart: end + HEAD_END.length, bodyLength };
+}
