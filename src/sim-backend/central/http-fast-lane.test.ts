@@ -25,7 +25,7 @@ let lane: FastLane;
 let port: number;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-function startLane(keepAliveTimeoutMs?: number): FastLane {
+function startLane(keepAliveTimeoutMs?: number, requestTimeoutMs?: number): FastLane {
   const fallback = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -50,6 +50,7 @@ function startLane(keepAliveTimeoutMs?: number): FastLane {
     bodyLimit: 1024,
     fallback,
     ...(keepAliveTimeoutMs !== undefined ? { keepAliveTimeoutMs } : {}),
+    ...(requestTimeoutMs !== undefined ? { requestTimeoutMs } : {}),
   });
 }
 
@@ -247,6 +248,22 @@ describe('connections end as node:http would end them', () => {
     const [answer] = await c.answers(1);
     expect(answer).toMatchObject({ status: 200, json: { via: 'lane' } });
     await short.close();
+  });
+
+  it('answers 408 and closes when a request trickles in for longer than the request timeout', async () => {
+    const slow = startLane(10_000, 100);
+    const c = new Client(await listen(slow));
+    const request = post('/hot', '{}');
+    c.send(request.slice(0, 10));
+    await sleep(60);
+    c.send(request.slice(10, 20));
+    await sleep(80);
+    c.send(request.slice(20));
+    const [answer] = await c.answers(1);
+    expect(answer).toMatchObject({ status: 408, json: undefined });
+    await sleep(30);
+    expect(c.closed).toBe(true);
+    await slow.close();
   });
 
   it('close() ends the lane\'s connections and those handed to node:http', async () => {

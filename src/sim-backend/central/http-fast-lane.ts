@@ -13,6 +13,12 @@ export interface FastLaneOptions {
   fallback: http.Server;
   /** Closes a connection idle this long between requests, as node:http's keepAliveTimeout. Default 5 s. */
   keepAliveTimeoutMs?: number;
+  /**
+   * A request still not whole this long after its first byte is answered 408 and its connection
+   * closed, as node:http's headersTimeout does (default 60 s): a client that trickles a byte now
+   * and then cannot hold a connection open forever.
+   */
+  requestTimeoutMs?: number;
 }
 
 export interface FastLane {
@@ -47,6 +53,7 @@ type Head = { route: HotRoute; path: string; bodyStart: number; bodyLength: numb
  */
 export function startFastLane(opts: FastLaneOptions): FastLane {
   const keepAliveMs = opts.keepAliveTimeoutMs ?? 5_000;
+  const requestTimeoutMs = opts.requestTimeoutMs ?? 60_000;
   const keepAliveHeader = `Connection: keep-alive\r\nKeep-Alive: timeout=${Math.floor(keepAliveMs / 1000)}\r\n\r\n`;
   const open = new Set<net.Socket>();
   const server = net.createServer({ noDelay: true }, (socket) => {
@@ -59,8 +66,15 @@ export function startFastLane(opts: FastLaneOptions): FastLane {
     let pending: Buffer | undefined;
     let busy = false;
     let handedOff = false;
+    /** When the request not yet whole began (Date.now()), 0 when none is partial. */
+    let partialSince = 0;
 
     const onData = (chunk: Buffer): void => {
+      if (partialSince !== 0 && Date.now() - partialSince > requestTimeoutMs) {
+        socket.off('data', onData);
+        socket.end('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n');
+        return;
+      }
       pending = pending === undefined ? chunk : Buffer.concat([pending, chunk]);
       // A pipelining client may run ahead of the answers; stop reading until it is caught up.
       if (busy && pending.length > MAX_HEAD_BYTES + opts.bodyLimit) socket.pause();
@@ -96,10 +110,11 @@ export function startFastLane(opts: FastLaneOptions): FastLane {
     function next(): void {
       while (!busy && pending !== undefined && !handedOff) {
         const head = readHead(pending, opts);
-        if (head === 'incomplete') return;
+        if (head === 'incomplete') return markPartial();
         if (head === 'foreign') return handOff();
         const end = head.bodyStart + head.bodyLength;
-        if (pending.length < end) return;
+        if (pending.length < end) return markPartial();
+        partialSince = 0;
         const body = strictJson(pending.subarray(head.bodyStart, end));
         if (body === undefined) return handOff();
         pending = pending.length === end ? undefined : pending.subarray(end);
@@ -121,6 +136,10 @@ export function startFastLane(opts: FastLaneOptions): FastLane {
           if (!answered) opts.onError(err, exchange, reply);
         });
       }
+    }
+
+    function markPartial(): void {
+      if (partialSince === 0) partialSince = Date.now();
     }
 
     function done(): void {
@@ -146,12 +165,15 @@ export function startFastLane(opts: FastLaneOptions): FastLane {
 
   function send(socket: net.Socket, code: number, answer: unknown): void {
     if (socket.destroyed) return;
-    const body = Buffer.from(JSON.stringify(answer), 'utf8');
-    const head = `HTTP/1.1 ${code} ${http.STATUS_CODES[code] ?? 'Unknown'}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${body.length}\r\nDate: ${date()}\r\n${keepAliveHeader}`;
-    socket.cork();
-    socket.write(head, 'latin1');
-    socket.write(body);
-    socket.uncork();
+    const json = JSON.stringify(answer);
+    const bodyLength = Buffer.byteLength(json, 'utf8');
+    const head = `HTTP/1.1 ${code} ${http.STATUS_CODES[code] ?? 'Unknown'}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${bodyLength}\r\nDate: ${date()}\r\n${keepAliveHeader}`;
+    // One buffer, one write: a corked pair of writes goes through the stream's writev path,
+    // which costs more than copying a short head. The head is ASCII: its length is its bytes.
+    const bytes = Buffer.allocUnsafe(head.length + bodyLength);
+    bytes.write(head, 0, 'latin1');
+    bytes.write(json, head.length, 'utf8');
+    socket.write(bytes);
   }
 
   return {
