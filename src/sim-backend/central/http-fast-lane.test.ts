@@ -142,6 +142,14 @@ describe('the fast lane serves plain hot requests off the socket', () => {
     c.end();
   });
 
+  it('reads header names in any case, blanks around values and headers it does not know, as node:http does', async () => {
+    const c = new Client();
+    const body = '{"n":3}';
+    c.send(`POST /hot HTTP/1.1\r\nhost:127.0.0.1\r\nCONTENT-TYPE: \tapplication/json; charset=utf-8 \r\nX-Trace: a b\tc\r\nconnection: Keep-Alive\r\ncontent-length:   ${body.length}\t\r\n\r\n${body}`);
+    expect((await c.answers(1))[0]!.json).toMatchObject({ via: 'lane', body: { n: 3 } });
+    c.end();
+  });
+
   it('counts Content-Length in bytes: a body with Japanese text arrives whole', async () => {
     const c = new Client();
     c.send(post('/hot', '{"name":"架空　花子"}'));

@@ -32,9 +32,12 @@ export interface FastLane {
 const MAX_HEAD_BYTES = 16 * 1024;
 const HEAD_END = Buffer.from('\r\n\r\n');
 const REQUEST_LINE = /^POST (\/[!-~]*) HTTP\/1\.1$/;
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-/** A header value node:http would accept as is: visible ASCII, spaces and tabs inside. */
-const PLAIN_VALUE = /^[\x21-\x7e](?:[\x20-\x7e\t]*[\x21-\x7e])?$|^$/;
+/**
+ * A header line the lane reads: a token name, then a value of visible ASCII with spaces and tabs
+ * inside (or none), optional blanks around it. Anything else (obs-fold, bytes over 0x7e, controls)
+ * is node:http's to judge.
+ */
+const HEADER_LINE = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+):[ \t]*((?:[\x21-\x7e](?:[\x20-\x7e\t]*[\x21-\x7e])?)?)[ \t]*$/;
 const PLAIN_JSON = /^application\/json\s*(?:;\s*charset="?utf-8"?\s*)?$/i;
 const DIGITS = /^\d{1,15}$/;
 
@@ -205,14 +208,10 @@ function readHead(bytes: Buffer, opts: FastLaneOptions): Head | 'incomplete' | '
   let length: string | undefined;
   let type: string | undefined;
   for (let i = 1; i < lines.length; i++) {
-    const line = lines[i]!;
-    const colon = line.indexOf(':');
-    if (colon <= 0) return 'foreign';
-    const name = line.slice(0, colon);
-    if (!TOKEN.test(name)) return 'foreign';
-    const value = line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, '');
-    if (!PLAIN_VALUE.test(value)) return 'foreign';
-    switch (name.toLowerCase()) {
+    const header = HEADER_LINE.exec(lines[i]!);
+    if (!header) return 'foreign';
+    const value = header[2]!;
+    switch (header[1]!.toLowerCase()) {
       case 'host':
         host += 1;
         break;
