@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { BulkCheckDownloadResult } from './oqs-messages.js';
 import { MedicalInfoKind } from './central-api.js';
+import { OqsResultMessage } from './oqs-result.js';
+import { ReceptionOutcome } from './reception-outcome.js';
 
 /**
  * Answers that reach a reception system's back office rather than its counter: the 一括照会
@@ -27,6 +29,26 @@ export const BackOfficeAnswer = z.discriminatedUnion('kind', [
     /** Number of entries released (200 only). */
     entries: z.number().int().min(0).optional(),
   }),
+  /**
+   * Added to v1: the facility's fetch of a 居宅同意取得型 qualification (マイナ在宅受付Web; central's
+   * POST /v1/home-consents/:checkId/qualification), made by the back office for a patient who
+   * consented on the facility's URL and is seen away from the counter (home visit, drive-through,
+   * a separate route). Decide on `result` as on a card check's `qualification.result`.
+   */
+  z.object({
+    kind: z.literal('home-qualification'),
+    /** The patient's key at the reception. */
+    patient: z.string(),
+    /** HTTP status of the fetch: 200 served; 403 past consent + 24 h, 404 no such consent here. */
+    status: z.number().int(),
+    /** Refusal code (`home-consent-expired`, `home-consent-not-found`, …) when refused. */
+    refusal: z.string().optional(),
+    /** yyyyMMddHHmmss JST: when the patient consented, and the last instant the fetch is served. */
+    consentTime: z.string().optional(),
+    availableUntil: z.string().optional(),
+    /** The qualification result (200 only): the same XmlMsg tree as `qualification.result` carries. */
+    result: OqsResultMessage.optional(),
+  }),
 ]);
 export type BackOfficeAnswer = z.infer<typeof BackOfficeAnswer>;
 
@@ -51,6 +73,11 @@ export const BackOfficeOutcome = z.object({
       reason: z.string().optional(),
     })
     .optional(),
+  /**
+   * Added to v1: the decision on the last `home-qualification` answer, made as on a card check at
+   * the counter (ratio, validity, clinic-record and 照会番号 checks), for the patient it is about.
+   */
+  homeVisit: ReceptionOutcome.extend({ patient: z.string() }).optional(),
 });
 export type BackOfficeOutcome = z.infer<typeof BackOfficeOutcome>;
 

@@ -1,13 +1,45 @@
 import type { BackOfficeAnswer, BackOfficeOutcome } from '../protocol/back-office.js';
 import { QualificationValidity } from '../protocol/oqs-result.js';
+import { RECEPTION_PROTOCOL_VERSION } from '../protocol/reception-link.js';
+import type { ClinicRecord } from '../protocol/reception-outcome.js';
+import { decide as referenceDecide, type Decide } from './decide.js';
+
+/** What the back office shares with the counter: its decision rules and the clinic's charts. */
+export interface BackOfficeContext {
+  /** The counter's decision on a qualification result; default the reference `decide`. */
+  decide?: Decide | undefined;
+  clinicRecords?: readonly ClinicRecord[] | undefined;
+}
 
 /**
- * The reference reception's back office: what it makes of a 一括照会 download and of a
- * medical-information fetch. Pure, like `decide`; the tests' broken receptions swap it.
+ * The reference reception's back office: what it makes of a 一括照会 download, a
+ * medical-information fetch and a 居宅同意取得型 qualification fetch. Pure, like `decide`; the
+ * tests' broken receptions swap it.
  */
-export type DecideBackOffice = (previous: BackOfficeOutcome, answer: BackOfficeAnswer) => BackOfficeOutcome;
+export type DecideBackOffice = (previous: BackOfficeOutcome, answer: BackOfficeAnswer, context?: BackOfficeContext) => BackOfficeOutcome;
 
-export const decideBackOffice: DecideBackOffice = (previous, answer) => {
+type HomeQualification = Extract<BackOfficeAnswer, { kind: 'home-qualification' }>;
+
+/**
+ * A home-consented patient's qualification (マイナ在宅受付Web) is the same result a card check at
+ * the reader gives, so it is decided by the counter's own rules — ratio, validity, the clinic's
+ * chart and its 照会番号 — never by a second, laxer set. A refused fetch (past consent + 24 h, no
+ * consent at this facility) confirms nothing: held for staff with central's code; the patient
+ * consents again or is checked another way.
+ */
+export function decideHomeVisit(answer: HomeQualification, context: BackOfficeContext = {}): NonNullable<BackOfficeOutcome['homeVisit']> {
+  if (answer.status !== 200 || !answer.result) return { patient: answer.patient, status: 'pending', reason: answer.refusal ?? `http-${answer.status}` };
+  const decide = context.decide ?? referenceDecide;
+  const outcome = decide(
+    undefined,
+    { v: RECEPTION_PROTOCOL_VERSION, type: 'qualification.result', id: `home-${answer.patient}`, fileName: `home-consent ${answer.consentTime ?? ''}`.trim(), message: answer.result },
+    { clinicRecords: context.clinicRecords ?? [] },
+  );
+  return { patient: answer.patient, ...outcome };
+}
+
+export const decideBackOffice: DecideBackOffice = (previous, answer, context) => {
+  if (answer.kind === 'home-qualification') return { ...previous, homeVisit: decideHomeVisit(answer, context) };
   if (answer.kind === 'bulk-check-download') {
     const { MessageHeader: header, MessageBody: body } = answer.result.XmlMsg;
     // OQSCD003 2 処理中: nothing is known yet. Troubles T70: "not yet checked" is not invalid,

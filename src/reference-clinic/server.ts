@@ -11,6 +11,7 @@ import {
   type SutInfo,
 } from '../protocol/sut-remote.js';
 import type { Decide } from './decide.js';
+import type { ClinicRecord } from '../protocol/reception-outcome.js';
 import { BackOfficeAnswer, type BackOfficeOutcome, type BackOfficeResponse } from '../protocol/back-office.js';
 import { decideBackOffice, type DecideBackOffice } from './back-office.js';
 import { ReferenceReception } from './reception-client.js';
@@ -69,6 +70,8 @@ export async function startReferenceServer(opts: ReferenceServerOptions = {}): P
   const name = opts.name ?? 'reference-reception';
   const receptions = new Map<string, ReferenceReception>();
   const desks = new Map<string, BackOfficeOutcome>();
+  /** Each reception's clinic records: the back office compares a home-visit result with them as the counter does. */
+  const charts = new Map<string, readonly ClinicRecord[]>();
   const decideDesk = opts.decideBackOffice ?? decideBackOffice;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -96,6 +99,7 @@ export async function startReferenceServer(opts: ReferenceServerOptions = {}): P
       }
       const receptionId = randomUUID();
       receptions.set(receptionId, reception);
+      charts.set(receptionId, parsed.data.clinicRecords ?? []);
       return send(res, 201, { receptionId });
     }
     const office = /^\/v1\/receptions\/([^/]+)\/back-office$/.exec(path);
@@ -114,7 +118,7 @@ export async function startReferenceServer(opts: ReferenceServerOptions = {}): P
           const issue = parsed.error.issues[0];
           return fail(res, 400, 'bad-request', `POST ${path}: ${issue?.path.join('.') || '(body)'}: ${issue?.message ?? 'invalid'}`);
         }
-        desks.set(id, decideDesk(desks.get(id) ?? {}, parsed.data));
+        desks.set(id, decideDesk(desks.get(id) ?? {}, parsed.data, { decide: opts.decide, clinicRecords: charts.get(id) ?? [] }));
       }
       if (req.method === 'POST' || req.method === 'GET') return send(res, 200, { backOffice: desks.get(id) ?? {} });
     }
@@ -127,6 +131,7 @@ export async function startReferenceServer(opts: ReferenceServerOptions = {}): P
     if (m && reception && req.method === 'DELETE' && !m[2]) {
       receptions.delete(m[1]!);
       desks.delete(m[1]!);
+      charts.delete(m[1]!);
       await reception.close();
       return send(res, 204);
     }

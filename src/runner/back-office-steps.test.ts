@@ -3,10 +3,11 @@ import { parseScenarioText } from '../scenarios/loader.js';
 import type { Scenario } from '../scenarios/schema.js';
 import { BulkCheckDownloadResult } from '../protocol/oqs-messages.js';
 import { zipSync } from 'fflate';
-import { batchCheck, batchDownload, fileRefusal, registerReferenceNumber, requestMedicalInfo, sendOqs, xmlFromZip } from './back-office-steps.js';
+import type { BackOfficeAnswer } from '../protocol/back-office.js';
+import { batchCheck, batchDownload, fileRefusal, homeConsentWeb, homeFetch, homeLink, homeQualificationAnswer, registerReferenceNumber, requestMedicalInfo, sendOqs, xmlFromZip } from './back-office-steps.js';
 import { executeScenario } from './execute.js';
 import { assembleRig, type Rig } from './rig.js';
-import { referenceAdapter } from './sut-adapter.js';
+import { referenceAdapter, type SutAdapter } from './sut-adapter.js';
 
 const SCENARIO = `id: unit/reference-number
 title: 照会番号
@@ -189,5 +190,151 @@ describe('xmlFromZip: the result XML inside a zipped bulk result', () => {
   });
   it('says when the bytes are no zip', () => {
     expect(() => xmlFromZip(xml, 'OQSmuquc02res_a.xml', 'res/OQSmuquc02res_a.zip')).toThrow(/^res\/OQSmuquc02res_a\.zip: not a readable zip \(/);
+  });
+});
+
+const HOME_SCENARIO = `id: unit/home-fetch-to-reception
+title: 在宅受付Web → 受付
+source:
+  - seed: 000_dba35cb865ffb48d.txt
+    section: footnote
+at: 2025-06-02T09:00:00+09:00
+personas:
+  hanako:
+    name: 佐藤　花子
+    birthDate: 1972-11-03
+    sex: 2
+    card: { pin: "4826" }
+    qualifications:
+      - { insurerNumber: "06139929", insurerName: 東京都情報サービス産業健康保険組合, insurerKind: kumiai, symbol: "501", number: "7781", branch: "00", acquiredOn: 2010-04-01 }
+steps:
+  - register-reference-number: { patient: hanako, number: K-000123 }
+  - home-link: {}
+  - home-consent-web: { patient: hanako, pin: "4826", consent: { pharmacy: true } }
+  - home-fetch: { patient: hanako }
+  - home-fetch: { patient: hanako, to: reception }
+expect:
+  traffic: { homeQualification: served }
+`;
+
+describe('home-fetch `to: reception`: the home-consented qualification handed to the reception', () => {
+  let rig: Rig | undefined;
+  afterEach(async () => {
+    await rig?.close();
+    rig = undefined;
+  });
+
+  it('hands nothing without `to`; with it, the result (ReferenceNumber included) or the refusal, and the reception decides', async () => {
+    const r = parseScenarioText(HOME_SCENARIO, 'home.yaml');
+    expect(r.issues).toEqual([]);
+    const scenario = r.scenarios[0]!.scenario;
+    const delivered: BackOfficeAnswer[] = [];
+    const inner = referenceAdapter();
+    const spying: SutAdapter = {
+      name: 'spy',
+      async start(endpoints) {
+        const session = await inner.start(endpoints);
+        return { ...session, backOffice: { deliver: async (a) => (delivered.push(a), session.backOffice!.deliver(a)), outcome: () => session.backOffice!.outcome() } };
+      },
+    };
+    rig = await assembleRig(scenario, spying);
+    const steps = scenario.steps;
+    await registerReferenceNumber(rig, scenario, steps[0] as StepAt<'register-reference-number'>, 0);
+    await homeLink(rig, steps[1] as StepAt<'home-link'>, 1);
+    await homeConsentWeb(rig, steps[2] as StepAt<'home-consent-web'>, 2);
+    await homeFetch(rig, steps[3] as StepAt<'home-fetch'>, 3);
+    expect([delivered.length, rig.backOffice.homeQualification]).toEqual([0, 'served']);
+
+    await homeFetch(rig, steps[4] as StepAt<'home-fetch'>, 4);
+    const first = delivered[0];
+    if (first?.kind !== 'home-qualification') throw new Error(`expected a home-qualification answer, got ${first?.kind}`);
+    const record = first.result?.XmlMsg.MessageBody.ResultList?.ResultOfQualificationConfirmation[0];
+    expect([first.patient, first.status, first.consentTime, first.availableUntil, record?.InsuredIdentificationNumber, record?.ReferenceNumber]).toEqual([
+      'hanako',
+      200,
+      '20250602090000',
+      '20250603090000',
+      '7781',
+      'K-000123',
+    ]);
+    // 50 years old on 2025-06-02: 3割 (seed 002: 70歳未満の者は3割).
+    expect((await rig.sut.backOffice!.outcome()).homeVisit).toEqual({ patient: 'hanako', status: 'accepted', qualificationValidity: '1', copayRatio: 30, displayedName: '佐藤　花子' });
+
+    // One second past consent + 24 h: the refusal goes to the reception, which confirms nothing.
+    rig.clock.advance(24 * 3_600_000 + 1000);
+    await homeFetch(rig, steps[4] as StepAt<'home-fetch'>, 5);
+    expect(delivered[1]).toEqual({ kind: 'home-qualification', patient: 'hanako', status: 403, refusal: 'home-consent-expired' });
+    expect((await rig.sut.backOffice!.outcome()).homeVisit).toEqual({ patient: 'hanako', status: 'pending', reason: 'home-consent-expired' });
+  });
+});
+
+describe('homeQualificationAnswer: central\'s answer to a home fetch as a back-office answer', () => {
+  it('refuses a served answer whose result is no OQS result tree, naming the path', () => {
+    expect(() => homeQualificationAnswer('hanako', 200, { result: { XmlMsg: { MessageHeader: {} } } }, 7)).toThrow(/^step 7: home-fetch: central's result for "hanako" is not an OQS result tree at result\.XmlMsg\.MessageHeader\.ProcessExecutionTime: /);
+  });
+  it('keeps the code of a refusal, and refuses one without a code', () => {
+    expect(homeQualificationAnswer('hanako', 404, { error: { code: 'home-consent-not-found', message: 'x' } }, 1)).toEqual({ kind: 'home-qualification', patient: 'hanako', status: 404, refusal: 'home-consent-not-found' });
+    expect(() => homeQualificationAnswer('hanako', 500, { oops: true }, 1)).toThrow('step 1: home-fetch: central answered HTTP 500 without an error code: {"oops":true}');
+  });
+});
+
+const REFUSAL_SCENARIO = `id: unit/home-consent-web-refused
+title: 在宅受付Web の拒否
+source:
+  - seed: 000_dba35cb865ffb48d.txt
+    section: footnote
+at: 2025-06-02T09:00:00+09:00
+personas:
+  hanako:
+    name: 佐藤　花子
+    birthDate: 1972-11-03
+    card: { pin: "4826" }
+    qualifications:
+      - { insurerNumber: "06139929", insurerName: 東京都情報サービス産業健康保険組合, insurerKind: kumiai, number: "7781", acquiredOn: 2010-04-01 }
+  mai:
+    name: 斎藤　舞
+    birthDate: 2001-12-01
+    registered: false
+    card: { pin: "1201" }
+    qualifications:
+      - { insurerNumber: "06139929", insurerName: 東京都情報サービス産業健康保険組合, insurerKind: kumiai, number: "7782", acquiredOn: 2020-04-01 }
+steps:
+  - home-link: {}
+  - home-consent-web: { patient: hanako, pin: "0000", consent: {}, expect: { refused: pin-wrong } }
+  - home-consent-web: { patient: mai, pin: "1201", consent: {}, expect: { refused: not-registered } }
+  - home-consent-web: { patient: mai, pin: "1201", consent: {}, expect: { refused: certificate-expired } }
+  - home-consent-web: { patient: hanako, pin: "4826", consent: {}, expect: { refused: not-registered } }
+  - home-consent-web: { patient: mai, pin: "1201", consent: {} }
+expect:
+  traffic: { homeQualification: { absent: true } }
+`;
+
+describe('home-consent-web `expect: { refused }`: a refusal that is the point of the step', () => {
+  let rig: Rig | undefined;
+  afterEach(async () => {
+    await rig?.close();
+    rig = undefined;
+  });
+
+  it('passes on exactly the expected refusal; fails on another code, on an accepted consent, and on a refusal nobody expected', async () => {
+    const r = parseScenarioText(REFUSAL_SCENARIO, 'refused.yaml');
+    expect(r.issues).toEqual([]);
+    const scenario = r.scenarios[0]!.scenario;
+    const step = (i: number) => scenario.steps[i] as StepAt<'home-consent-web'>;
+    rig = await assembleRig(scenario, referenceAdapter());
+    await homeLink(rig, scenario.steps[0] as StepAt<'home-link'>, 0);
+    // The card answers the wrong PIN itself (2 tries left); nothing reaches central.
+    await expect(homeConsentWeb(rig, step(1), 1)).resolves.toBeUndefined();
+    await expect(homeConsentWeb(rig, step(2), 2)).resolves.toBeUndefined();
+    await expect(homeConsentWeb(rig, step(3), 3)).rejects.toThrow(/^step 3: home-consent-web: expected refusal "certificate-expired", got "not-registered": central did not accept the consent of "mai": /);
+    await expect(homeConsentWeb(rig, step(4), 4)).rejects.toThrow(/^step 4: home-consent-web: expected the consent of "hanako" to be refused \(not-registered\), but central accepted it \(checkId home-/);
+    await expect(homeConsentWeb(rig, step(5), 5)).rejects.toThrow(/^step 5: home-consent-web: central did not accept the consent of "mai": .*\(not-registered\)$/);
+    // Only the consent central accepted is kept for a home-fetch.
+    expect(Object.keys(rig.backOffice.homeChecks ?? {})).toEqual(['hanako']);
+  });
+
+  it('refuses an unknown refusal code at load time, naming the field', () => {
+    const r = parseScenarioText(REFUSAL_SCENARIO.replace('refused: pin-wrong', 'refused: wrong-pin'), 'refused.yaml');
+    expect(r.issues.map((i) => i.field)).toEqual(['steps.1.home-consent-web.expect.refused']);
   });
 });

@@ -7,6 +7,7 @@ import { jstDate } from '../domain/clock.js';
 import { BulkCheckDownloadResult, BulkUploadResult, MedicalInfoFileResult, ReferenceNumberResult, decodeOqsMessageResult, encodeOqsMessageRequest, type OqsMessageKind } from '../protocol/oqs-messages.js';
 import { NO_CONSENT } from '../protocol/consent.js';
 import type { BackOfficeAnswer } from '../protocol/back-office.js';
+import { OqsResultMessage } from '../protocol/oqs-result.js';
 import type { QualificationConfirmSearchInfo } from '../protocol/oqs-request.js';
 import type { Scenario, Step } from '../scenarios/schema.js';
 import { readAuthCertificate, selectJpkiAp, verifyPinAndSign } from '../sim-reader/index.js';
@@ -295,9 +296,11 @@ export async function homeLink(rig: Rig, step: StepOf<'home-link'>, index: numbe
 /**
  * The patient's device on the facility's URL: a challenge, the card's certificate and its
  * signature over the nonce after the PIN (real APDUs on the persona's card), then the consent.
+ * A refusal (the card's PIN answer, or central's reason) fails the step unless the step expects
+ * exactly that refusal (`expect: { refused }`); then an accepted consent or another code fails it.
  */
 export async function homeConsentWeb(rig: Rig, step: StepOf<'home-consent-web'>, index: number): Promise<void> {
-  const { patient, pin, consent } = step['home-consent-web'];
+  const { patient, pin, consent, expect } = step['home-consent-web'];
   const token = rig.backOffice.homeLinkToken;
   if (token === undefined) throw new Error(`step ${index}: home-consent-web: no facility URL yet; put a home-link step before it`);
   const card = rig.transports.get(patient);
@@ -311,7 +314,9 @@ export async function homeConsentWeb(rig: Rig, step: StepOf<'home-consent-web'>,
   const certificate = await readAuthCertificate(card);
   const signed = await verifyPinAndSign(card, pin, new Uint8Array(Buffer.from(challenge.json.nonce, 'base64')));
   if (signed.kind !== 'signed') {
-    throw new Error(`step ${index}: home-consent-web: the card of "${patient}" refused the PIN (${signed.kind === 'wrong' ? `wrong, ${signed.triesLeft} tries left` : 'locked'}); give the persona's card.pin`);
+    const why = signed.kind === 'wrong' ? `wrong, ${signed.triesLeft} tries left` : 'locked';
+    settleRefusal(expect?.refused, signed.kind === 'wrong' ? 'pin-wrong' : 'pin-locked', `the card of "${patient}" refused the PIN (${why}); give the persona's card.pin`, index);
+    return;
   }
   const { status, json } = await postCentral(rig, `${base}/consents`, {
     certificate: Buffer.from(certificate).toString('base64'),
@@ -319,24 +324,64 @@ export async function homeConsentWeb(rig: Rig, step: StepOf<'home-consent-web'>,
     signature: Buffer.from(signed.signature).toString('base64'),
     consent: { ...NO_CONSENT, ...consent },
   });
+  const rejection = json.rejection as { reason?: unknown; message?: unknown } | undefined;
+  if (status === 200 && json.accepted === false && typeof rejection?.reason === 'string') {
+    settleRefusal(expect?.refused, rejection.reason, `central did not accept the consent of "${patient}": ${JSON.stringify(rejection)}`, index);
+    return;
+  }
   if (status !== 200 || json.accepted !== true || typeof json.checkId !== 'string') {
     throw new Error(`step ${index}: home-consent-web: central did not accept the consent of "${patient}" (HTTP ${status}): ${JSON.stringify(json.rejection ?? json)}`);
   }
+  // Kept even when a refusal was expected: central registered this consent either way.
   rig.backOffice.homeChecks ??= {};
   rig.backOffice.homeChecks[patient] = json.checkId;
+  if (expect?.refused !== undefined) {
+    throw new Error(`step ${index}: home-consent-web: expected the consent of "${patient}" to be refused (${expect.refused}), but central accepted it (checkId ${json.checkId})`);
+  }
 }
 
-/** The facility fetches the qualification of the patient's last Web consent; central's answer is kept for `traffic.homeQualification`. */
+/** A refused Web consent: the step passes when it expected exactly this code, else fails naming both. */
+function settleRefusal(expected: string | undefined, code: string, what: string, index: number): void {
+  if (expected === code) return;
+  if (expected === undefined) throw new Error(`step ${index}: home-consent-web: ${what} (${code})`);
+  throw new Error(`step ${index}: home-consent-web: expected refusal "${expected}", got "${code}": ${what}`);
+}
+
+/**
+ * The facility fetches the qualification of the patient's last Web consent; central's answer is
+ * kept for `traffic.homeQualification` and, with `to: reception`, handed to the reception's back
+ * office (`home-qualification`: the result, or the refusal code) for its decision (`homeVisit`).
+ */
 export async function homeFetch(rig: Rig, step: StepOf<'home-fetch'>, index: number): Promise<void> {
-  const { patient } = step['home-fetch'];
+  const { patient, to } = step['home-fetch'];
   const checkId = rig.backOffice.homeChecks?.[patient];
   if (checkId === undefined) throw new Error(`step ${index}: home-fetch: no Web consent of "${patient}" yet; put a home-consent-web step before it`);
   const { status, json } = await postCentral(rig, `/v1/home-consents/${encodeURIComponent(checkId)}/qualification`, { medicalInstitutionCode: rig.medicalInstitutionCode });
+  const answer = homeQualificationAnswer(patient, status, json, index);
+  rig.backOffice.homeQualification = answer.status === 200 ? 'served' : answer.refusal!;
+  if (to === 'reception') await deliver(rig, answer);
+}
+
+type HomeQualificationAnswer = Extract<BackOfficeAnswer, { kind: 'home-qualification' }>;
+
+/** Central's answer to a home fetch as the back-office answer; throws on an answer that is neither a result nor a coded refusal. */
+export function homeQualificationAnswer(patient: string, status: number, json: Record<string, unknown>, index: number): HomeQualificationAnswer {
   if (status === 200) {
-    rig.backOffice.homeQualification = 'served';
-    return;
+    const result = OqsResultMessage.safeParse(json.result);
+    if (!result.success) {
+      const issue = result.error.issues[0];
+      throw new Error(`step ${index}: home-fetch: central's result for "${patient}" is not an OQS result tree at result.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
+    }
+    return {
+      kind: 'home-qualification',
+      patient,
+      status,
+      ...(typeof json.consentTime === 'string' ? { consentTime: json.consentTime } : {}),
+      ...(typeof json.availableUntil === 'string' ? { availableUntil: json.availableUntil } : {}),
+      result: result.data,
+    };
   }
   const code = (json.error as { code?: unknown } | undefined)?.code;
   if (typeof code !== 'string') throw new Error(`step ${index}: home-fetch: central answered HTTP ${status} without an error code: ${JSON.stringify(json)}`);
-  rig.backOffice.homeQualification = code;
+  return { kind: 'home-qualification', patient, status, refusal: code };
 }

@@ -148,6 +148,7 @@ async function observe(rig: Rig): Promise<Observed & { reader: Record<string, un
     reader: { ...rig.reader.screen() },
     batch: desk?.batch as Record<string, unknown> | undefined,
     medicalInfo: desk?.medicalInfo as Record<string, unknown> | undefined,
+    homeVisit: desk?.homeVisit as Record<string, unknown> | undefined,
     traffic: {
       ...(rig.backOffice.lastFetchReleased === undefined ? {} : { medicalInfoReleased: rig.backOffice.lastFetchReleased }),
       ...(rig.backOffice.homeQualification === undefined ? {} : { homeQualification: rig.backOffice.homeQualification }),

@@ -55,6 +55,15 @@ describe('expectation matchers', () => {
     ]);
   });
 
+  it("checks homeVisit against the back office's decision on a home-consented qualification", () => {
+    const observed = { outcome: undefined, reader: undefined, homeVisit: { patient: 'tome', status: 'accepted', copayRatio: 30 } };
+    expect(checkExpectation({ homeVisit: { patient: 'tome', status: 'accepted' } }, observed, 5)).toEqual([]);
+    expect(checkExpectation({ homeVisit: { copayRatio: 10 } }, observed, 5)).toEqual([
+      { path: 'homeVisit.copayRatio', expected: 10, actual: 30, message: 'homeVisit.copayRatio: expected 10, got 30', step: 5 },
+    ]);
+    expect(checkExpectation({ homeVisit: { status: 'accepted' } }, { outcome: undefined, reader: undefined }, -1)[0]?.message).toBe('homeVisit.status: expected "accepted", got (absent)');
+  });
+
   it('checks traffic.medicalInfoReleased against what central recorded', () => {
     const observed = { outcome: undefined, reader: undefined, traffic: { medicalInfoReleased: true } };
     expect(checkExpectation({ traffic: { medicalInfoReleased: true } }, observed, 4)).toEqual([]);

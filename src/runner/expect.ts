@@ -39,11 +39,13 @@ export interface Observed {
   medicalInfo?: Record<string, unknown> | undefined;
   /** What central recorded on the wire: { medicalInfoReleased } after a request-medical-info step. */
   traffic?: Record<string, unknown> | undefined;
+  /** The back office's decision on the last home-consented qualification handed to it. */
+  homeVisit?: Record<string, unknown> | undefined;
 }
 
 export function checkExpectation(expectation: Expectation, observed: Observed, step: number): ExpectationFailure[] {
   const failures: ExpectationFailure[] = [];
-  for (const part of ['outcome', 'reader', 'batch', 'medicalInfo', 'traffic'] as const) {
+  for (const part of ['outcome', 'reader', 'batch', 'medicalInfo', 'traffic', 'homeVisit'] as const) {
     const wanted = expectation[part];
     if (!wanted) continue;
     const subject = observed[part];

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { OutcomeResponse, ReceptionStarted, SUT_PROTOCOL_VERSION, SutInfo, type StartReception } from '../protocol/sut-remote.js';
 import type { SutAdapter, SutEndpoints } from './sut-adapter.js';
-import { BackOfficeResponse } from '../protocol/back-office.js';
+import { BackOfficeResponse, type BackOfficeAnswer } from '../protocol/back-office.js';
 
 /**
  * A vendor's reception system reached over the remote SUT protocol (docs/protocols/sut.md).
@@ -88,6 +88,28 @@ export async function probeSut(url: string, timeoutMs = DEFAULT_SUT_TIMEOUT_MS):
   return (await call(base(url), 'GET', '/', timeoutMs, SutInfo))!;
 }
 
+/** Where a SUT that predates an answer kind is told what to do (docs/protocols/sut.md). */
+const HOME_QUALIFICATION_HINT =
+  'the back-office answer kind "home-qualification" was added to v1 of the SUT protocol (docs/protocols/sut.md "Back office", 居宅同意取得型); implement it, or run this scenario against a SUT that does';
+
+/**
+ * A `home-qualification` answer: a SUT that predates the kind refuses it (400/404/422: the error
+ * names the kind) or answers without a `homeVisit` decision; both fail the step at once with what
+ * to do, instead of an expectation on an absent decision.
+ */
+async function deliverHomeQualification(root: string, path: string, timeoutMs: number, answer: BackOfficeAnswer): Promise<void> {
+  let answered: BackOfficeResponse | undefined;
+  try {
+    answered = await call(root, 'POST', path, timeoutMs, BackOfficeResponse, answer);
+  } catch (e) {
+    if (e instanceof SutRequestError && /answered HTTP (400|404|422)\b/.test(e.message)) throw new SutRequestError(`${e.message} — ${HOME_QUALIFICATION_HINT}`);
+    throw e;
+  }
+  if (!answered?.backOffice.homeVisit) {
+    throw new SutRequestError(`SUT POST ${root}${path}: took a "home-qualification" answer but its back office shows no homeVisit decision — ${HOME_QUALIFICATION_HINT}`);
+  }
+}
+
 export function remoteAdapter(opts: RemoteAdapterOptions): SutAdapter {
   const root = base(opts.url);
   const timeoutMs = opts.timeoutMs ?? DEFAULT_SUT_TIMEOUT_MS;
@@ -112,7 +134,11 @@ export function remoteAdapter(opts: RemoteAdapterOptions): SutAdapter {
         backOffice: {
           deliver: async (answer) => {
             delivered = true;
-            await call(root, 'POST', `${path}/back-office`, timeoutMs, BackOfficeResponse, answer);
+            if (answer.kind !== 'home-qualification') {
+              await call(root, 'POST', `${path}/back-office`, timeoutMs, BackOfficeResponse, answer);
+              return;
+            }
+            await deliverHomeQualification(root, `${path}/back-office`, timeoutMs, answer);
           },
           outcome: async () => (delivered ? (await call(root, 'GET', `${path}/back-office`, timeoutMs, BackOfficeResponse))!.backOffice : {}),
         },

@@ -20,7 +20,7 @@ export interface SutSession {
   /** The reception's current decision, or undefined before it has decided anything. */
   outcome(): Promise<ReceptionOutcome | undefined>;
   /**
-   * Back-office answers (一括照会 download, medical-information fetch) handed to the reception;
+   * Back-office answers (一括照会 download, medical-information fetch, 居宅同意取得型 qualification) handed to the reception;
    * absent when the SUT has no back office the harness can reach (the remote protocol v1).
    */
   backOffice?: {
@@ -48,7 +48,8 @@ export function referenceAdapter(opts: { name?: string; decide?: Decide; decideB
         outcome: async () => reception.outcome(),
         backOffice: {
           deliver: async (answer) => {
-            desk = decideDesk(desk, answer);
+            // The counter's rules and charts: a home-visit result is decided as a card check is.
+            desk = decideDesk(desk, answer, { decide: opts.decide, clinicRecords: endpoints.clinicRecords ?? [] });
           },
           outcome: async () => desk,
         },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isIsoDate } from '../domain/dates.js';
+import { RejectionReason } from '../protocol/central-api.js';
 import { FaultSpecs, ReaderFaultSpec } from '../protocol/faults.js';
 
 /**
@@ -212,6 +213,12 @@ export const TrafficExpectation = z
   })
   .strict();
 
+/**
+ * What the reception decided on the last home-consented qualification handed to it
+ * (`home-fetch` with `to: reception`): the counter's fields, and the patient it is about.
+ */
+export const HomeVisitExpectation = OutcomeExpectation.extend({ patient: Matcher.optional() }).strict();
+
 export const Expectation = z
   .object({
     outcome: OutcomeExpectation.optional(),
@@ -219,6 +226,7 @@ export const Expectation = z
     batch: BatchExpectation.optional(),
     medicalInfo: MedicalInfoExpectation.optional(),
     traffic: TrafficExpectation.optional(),
+    homeVisit: HomeVisitExpectation.optional(),
   })
   .strict();
 export type Expectation = z.infer<typeof Expectation>;
@@ -228,6 +236,14 @@ export type Expectation = z.infer<typeof Expectation>;
 const consentChoices = z
   .object({ diagnosis: z.boolean(), pharmacy: z.boolean(), checkup: z.boolean(), operation: z.boolean() })
   .strict();
+
+/**
+ * Why a Web consent (マイナ在宅受付Web) is refused: central's reasons (a card check's, without the
+ * reader attestation, plus `not-registered`: no 健康保険証利用登録), or the card's own answer to the
+ * PIN (`pin-wrong`, `pin-locked`) before anything reaches central.
+ */
+export const HomeWebRefusal = z.enum([...RejectionReason.exclude(['attestation-invalid']).options, 'not-registered', 'pin-wrong', 'pin-locked']);
+export type HomeWebRefusal = z.infer<typeof HomeWebRefusal>;
 
 /** How the back office reaches the terminal: its shared folder (req/ → res/), POST /oqs/<kind>, or WebSocket /oqs. */
 const oqsVia = z.enum(['folder', 'http', 'ws']).default('http');
@@ -377,7 +393,9 @@ export const STEP_SCHEMAS = {
   /**
    * 居宅同意取得型 Web flow, the patient's device: a challenge from the facility's URL, the card
    * signs its nonce after the PIN (real APDUs), the consent is posted with the certificate. A
-   * wrong PIN, a locked card or central's refusal fails the step with the reason.
+   * wrong PIN, a locked card or central's refusal fails the step with the reason — unless
+   * `expect: { refused: <code> }` says that refusal is the point: then the step passes on exactly
+   * that refusal and fails on an accepted consent or another code.
    */
   'home-consent-web': z
     .object({
@@ -389,6 +407,7 @@ export const STEP_SCHEMAS = {
             .object({ diagnosis: z.boolean(), pharmacy: z.boolean(), checkup: z.boolean(), operation: z.boolean() })
             .partial()
             .strict(),
+          expect: z.object({ refused: HomeWebRefusal }).strict().optional(),
         })
         .strict(),
     })
@@ -396,9 +415,21 @@ export const STEP_SCHEMAS = {
   /**
    * 居宅同意取得型 Web flow, facility side: the qualification of the patient's last Web consent
    * (POST /v1/home-consents/:checkId/qualification, served for 24 h). What central answered is
-   * checked with `traffic.homeQualification` (served, or the refusal code).
+   * checked with `traffic.homeQualification` (served, or the refusal code). `to: reception` also
+   * hands the answer (result or refusal) to the reception's back office, which decides on it as
+   * on a card check; checked with `homeVisit`.
    */
-  'home-fetch': z.object({ 'home-fetch': z.object({ patient: personaKey }).strict() }).strict(),
+  'home-fetch': z
+    .object({
+      'home-fetch': z
+        .object({
+          patient: personaKey,
+          /** rig (default): only the rig reads central's answer; reception: the SUT gets it too (back-office `home-qualification`). */
+          to: z.enum(['rig', 'reception']).optional(),
+        })
+        .strict(),
+    })
+    .strict(),
   /** J-LIS records the persona's user-authentication certificate as revoked / suspended / returned (needs central.crl). */
   revoke: z
     .object({

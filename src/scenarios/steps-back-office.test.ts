@@ -63,6 +63,30 @@ describe('back-office steps and the central block', () => {
     ]);
   });
 
+  it('loads home-fetch `to: reception` and a homeVisit expectation; refuses another destination and an unknown homeVisit field', () => {
+    const r = parseScenarioText(
+      scenario(
+        '',
+        `  - home-link:
+  - home-consent-web: { patient: hanako, pin: "4826", consent: {} }
+  - home-fetch: { patient: hanako, to: reception }
+  - expect:
+      homeVisit: { patient: hanako, status: accepted, copayRatio: 30 }`,
+      ),
+      'b.yaml',
+    );
+    expect(r.issues.map(formatIssue)).toEqual([]);
+    expect(r.scenarios[0]!.scenario.steps.slice(2)).toEqual([
+      { 'home-fetch': { patient: 'hanako', to: 'reception' } },
+      { expect: { homeVisit: { patient: 'hanako', status: 'accepted', copayRatio: 30 } } },
+    ]);
+    const bad = parseScenarioText(
+      scenario('', '  - home-link:\n  - home-consent-web: { patient: hanako, pin: "4826", consent: {} }\n  - home-fetch: { patient: hanako, to: counter }\n  - expect:\n      homeVisit: { ratio: 30 }'),
+      'b.yaml',
+    );
+    expect(bad.issues.map((i) => i.field)).toEqual(['steps.2.home-fetch.to', 'steps.3.expect.homeVisit.ratio']);
+  });
+
   it('refuses a Web consent before any home-link, a home-fetch before that patient\'s Web consent, and an unquoted PIN', () => {
     const r = parseScenarioText(
       scenario('', '  - home-consent-web: { patient: hanako, pin: "4826", consent: {} }\n  - home-fetch: { patient: hanako }\n  - home-link:\n  - home-fetch: { patient: jiro }'),

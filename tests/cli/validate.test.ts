@@ -69,6 +69,6 @@ describe('myna-rig validate with suites', () => {
     const fx = new CliFixture();
     const r = await fx.run('validate', `${REPO}/scenarios`);
     expect(r.code).toBe(0);
-    expect(r.out).toBe('myna-rig: 50 scenarios valid, 1 suite valid');
+    expect(r.out).toBe('myna-rig: 51 scenarios valid, 1 suite valid');
   });
 });

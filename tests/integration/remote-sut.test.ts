@@ -100,6 +100,30 @@ describe('remote SUT: the reference reception as a standalone server', () => {
   }, 10_000);
 });
 
+describe('remote SUT that predates the back-office kind home-qualification: a clear error, not a hang', () => {
+  const cases: Array<[FakeSutKind, RegExp]> = [
+    [
+      'predates-home-qualification',
+      /^SUT POST http:\/\/127\.0\.0\.1:\d+\/v1\/receptions\/r1\/back-office: answered HTTP 400: .*kind: Invalid input.* — the back-office answer kind "home-qualification" was added to v1 of the SUT protocol \(docs\/protocols\/sut\.md "Back office", 居宅同意取得型\); implement it/,
+    ],
+    ['ignores-home-qualification', /^SUT POST http:\/\/127\.0\.0\.1:\d+\/v1\/receptions\/r1\/back-office: took a "home-qualification" answer but its back office shows no homeVisit decision — the back-office answer kind "home-qualification" was added to v1/],
+  ];
+  it.each(cases)('%s', async (kind, reason) => {
+    const fake = await startFakeSut(kind);
+    try {
+      const home = scenarios.filter((s) => s.scenario.id === 'conformance/home-consent-web-to-reception');
+      const started = Date.now();
+      const run = await runScenarios(home, { adapter: remoteAdapter({ url: fake.url, timeoutMs: 2000 }), seed: 1, reporters: [], concurrency: 1 });
+      expect(run.scenarios.map((s) => s.status)).toEqual(['error']);
+      expect(run.scenarios[0]!.error).toMatch(reason);
+      // Failed at the hand-over, not by waiting out a deadline.
+      expect(Date.now() - started).toBeLessThan(2000);
+    } finally {
+      await fake.close();
+    }
+  }, 30_000);
+});
+
 describe('remote SUT that misbehaves: the scenario fails with the reason, the run goes on', () => {
   const cases: Array<[FakeSutKind, RegExp]> = [
     ['hangs-on-start', /SUT POST http:\/\/127\.0\.0\.1:\d+\/v1\/receptions: no answer within 300 ms \(the SUT hangs/],

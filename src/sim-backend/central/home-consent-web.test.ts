@@ -144,6 +144,24 @@ describe('居宅同意取得型 Web flow (マイナ在宅受付Web): facility UR
     expect([info.status, info.body.error.code]).toEqual([403, 'certificate-in-grace']);
   });
 
+  it('carries the 照会番号 (ReferenceNumber) the fetching facility registered for the person; another facility sees none', async () => {
+    clock.set('2025-06-16T10:00:00+09:00');
+    const card = { InsurerNumber: '  138057', InsuredIdentificationNumber: '0456' };
+    const registered = await call<{ XmlMsg: { MessageBody: { ProcessingResultStatus: string } } }>('POST', '/v1/oqs/OQSsiimm01', {
+      XmlMsg: { MessageHeader: { MedicalInstitutionCode: FACILITY }, MessageBody: { ReferenceNumberRegistrationInfo: { ReferenceNumber: 'H-0042', ...card } } },
+    });
+    expect(registered.body.XmlMsg.MessageBody.ProcessingResultStatus).toBe('1');
+    type Fetched = { result: { XmlMsg: { MessageBody: { ResultList: { ResultOfQualificationConfirmation: Array<{ ReferenceNumber?: string; InsuredIdentificationNumber: string }> } } } } };
+    const numbersSeenBy = async (facility: string) => {
+      const home = await consentFromHome((await link(facility)).token, certs.linked);
+      const checkId = home.body.accepted ? home.body.checkId : '';
+      const fetched = await call<Fetched>('POST', `/v1/home-consents/${checkId}/qualification`, { medicalInstitutionCode: facility });
+      return fetched.body.result.XmlMsg.MessageBody.ResultList.ResultOfQualificationConfirmation.map((r) => [r.InsuredIdentificationNumber, r.ReferenceNumber]);
+    };
+    expect(await numbersSeenBy(FACILITY)).toEqual([['0456', 'H-0042']]);
+    expect(await numbersSeenBy(OTHER_FACILITY)).toEqual([['0456', undefined]]);
+  });
+
   it('refuses with certificate-status-unknown while the J-LIS CRL is past its nextUpdate (crl_stale_policy refuse)', async () => {
     const staleClock = new VirtualClock('2025-06-10T09:00:01+09:00');
     const caCert = new x509.X509Certificate(pki.ca.der);

@@ -15,6 +15,7 @@ import { homeConsentsOf, type HomeConsents } from './home-consents.js';
 import { decodeBody } from './body-decode.js';
 import type { Exchange, Reply } from './lean-routes.js';
 import { buildQualificationResult, CONSENT_ACCESS_WINDOW_MS, type RatioFieldScope } from './qualification-result.js';
+import type { ReferenceNumbers } from './reference-numbers.js';
 import { verifyCardSignature } from './signature-check.js';
 import type { EligibilityStore } from './store.js';
 
@@ -117,6 +118,11 @@ export interface HomeWebRouteDeps {
   /** Where OQSmuhvq01/02 look; default the one registerHomeConsentRoute uses on this app. */
   homeConsents?: HomeConsents | undefined;
   qualificationOnlyFacilities?: readonly string[] | undefined;
+  /**
+   * 照会番号 registered per facility (OQSsiimm01 / OQSmuimm01): the facility's number for the
+   * person appears as `ReferenceNumber` in its home fetch, as in its card checks (server.ts).
+   */
+  referenceNumbers?: ReferenceNumbers | undefined;
   ratioFieldScope?: RatioFieldScope | undefined;
   /** Challenge lifetime on the virtual clock; default 5 minutes. */
   challengeTtlMs?: number | undefined;
@@ -272,6 +278,7 @@ export function registerHomeWebRoutes(app: Express, deps: HomeWebRouteDeps): voi
       certificateStatus: consent.certificateStatus,
       registered: record.registered,
       medicalInstitutionCode: consent.medicalInstitutionCode,
+      referenceNumber: deps.referenceNumbers?.get(consent.medicalInstitutionCode, record.person.id),
       ...(deps.ratioFieldScope !== undefined ? { ratioFieldScope: deps.ratioFieldScope } : {}),
     });
     deps.send(req, res, 200, {

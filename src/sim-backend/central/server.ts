@@ -437,7 +437,7 @@ export async function startCentral(opts: CentralOptions): Promise<CentralServer>
   registerCrlRoutes(app, { lists: revocation, trustAnchors: opts.trustAnchors, send, sendError });
   registerCrlFreshnessRoutes(app, { lists: revocation, clock, send, sendError });
   registerOcspRoutes(app, { lists: revocation, store, clock, trustAnchors: opts.trustAnchors, send, sendError });
-  registerHomeWebRoutes(app, { clock, store, consents, faults, trustAnchors: opts.trustAnchors, graceEnd, lists: revocation, homeConsents: opts.oqs?.homeConsents, qualificationOnlyFacilities: opts.oqs?.qualificationOnlyFacilities, ratioFieldScope: opts.ratioFieldScope, challengeTtlMs: opts.challengeTtlMs, send, sendError });
+  registerHomeWebRoutes(app, { clock, store, consents, faults, trustAnchors: opts.trustAnchors, graceEnd, lists: revocation, homeConsents: opts.oqs?.homeConsents, qualificationOnlyFacilities: opts.oqs?.qualificationOnlyFacilities, referenceNumbers, ratioFieldScope: opts.ratioFieldScope, challengeTtlMs: opts.challengeTtlMs, send, sendError });
   registerConsentHistoryRoutes(app, { store, consents, send, sendError });
   registerOqsRoutes(app, { clock, store, faults, consents, send, sendError, edge, ratioFieldScope: opts.ratioFieldScope, medicalInfoSeed: opts.medicalInfoSeed, ...opts.oqs, referenceNumbers });
 
