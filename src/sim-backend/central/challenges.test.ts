@@ -68,6 +68,14 @@ describe('Challenges', () => {
     expect(challenges.take(old.challengeId)).toBe('unknown');
   });
 
+  it('remembers at most maxEntries: issuing one more forgets the oldest (unknown), even on a clock held still', () => {
+    const challenges = new Challenges({ clock: new VirtualClock(T0), maxEntries: 3 });
+    const [a, b, c, d] = [challenges.issue(), challenges.issue(), challenges.issue(), challenges.issue()];
+    expect(challenges.size).toBe(3);
+    expect(challenges.take(a.challengeId)).toBe('unknown');
+    expect([b, c, d].map((x) => typeof challenges.take(x.challengeId))).toEqual(['object', 'object', 'object']);
+  });
+
   it('csprngBytes: gives bytes that a later refill does not change, and differs call to call', () => {
     const first = csprngBytes(32);
     const kept = Array.from(first);

@@ -3,6 +3,12 @@ import type { Clock } from '../../domain/index.js';
 
 export const CHALLENGE_NONCE_BYTES = 32;
 export const DEFAULT_CHALLENGE_TTL_MS = 5 * 60_000;
+/**
+ * Challenges remembered at most. Expiry runs on the virtual clock, which a scenario (or
+ * `myna-rig serve`) may hold still for hours while a soak sends thousands of checks a second; the
+ * cap keeps memory bounded then (~200 B a challenge). A reader uses its challenge within seconds.
+ */
+export const DEFAULT_MAX_CHALLENGES = 200_000;
 
 const POOL_BYTES = 4096;
 let pool = new Uint8Array(0);
@@ -43,6 +49,8 @@ export interface ChallengeOptions {
    * Tests may inject fixed bytes.
    */
   randomBytes?: (length: number) => Uint8Array;
+  /** At most this many are remembered; past it the oldest is forgotten (then 'unknown'). */
+  maxEntries?: number;
 }
 
 interface Entry {
@@ -56,6 +64,7 @@ export class Challenges {
   readonly #clock: Clock;
   readonly #ttlMs: number;
   readonly #random: (length: number) => Uint8Array;
+  readonly #maxEntries: number;
   readonly #entries = new Map<string, Entry>();
 
   constructor(opts: ChallengeOptions) {
@@ -63,6 +72,8 @@ export class Challenges {
     this.#ttlMs = opts.ttlMs ?? DEFAULT_CHALLENGE_TTL_MS;
     if (!(this.#ttlMs > 0)) throw new RangeError(`Challenges: ttlMs must be > 0, received ${this.#ttlMs}`);
     this.#random = opts.randomBytes ?? csprngBytes;
+    this.#maxEntries = opts.maxEntries ?? DEFAULT_MAX_CHALLENGES;
+    if (!(this.#maxEntries >= 1)) throw new RangeError(`Challenges: maxEntries must be ≥ 1, received ${this.#maxEntries}`);
   }
 
   issue(): IssuedChallenge {
@@ -101,12 +112,13 @@ export class Challenges {
    * Forgets challenges long past expiry (one more TTL, so a late reuse still reads "reused"/"expired").
    * The map is in issue order, and expiry grows with it while the clock runs forward, so pruning
    * stops at the first entry still remembered: O(pruned), not O(all), on every issue. After the
-   * clock is set back, an entry may wait a little longer to be forgotten; none is forgotten early.
+   * clock is set back, an entry may wait a little longer to be forgotten; none is forgotten early,
+   * except the oldest when the cap is reached (room for the one being issued).
    */
   #prune(): void {
     const cutoff = this.#clock.now() - this.#ttlMs;
     for (const [id, entry] of this.#entries) {
-      if (entry.expiresAt >= cutoff) break;
+      if (entry.expiresAt >= cutoff && this.#entries.size < this.#maxEntries) break;
       this.#entries.delete(id);
     }
   }

@@ -257,3 +257,24 @@ describe('照会番号 (ReferenceNumber) in the answers of the facility that reg
     expect(doc.XmlMsg.MessageBody.ResultList.ResultOfQualificationConfirmation[0]!.ReferenceNumber).toBe('K-0077');
   });
 });
+
+describe('live checks and challenges are capped (a clock held still through a soak must not grow memory)', () => {
+  it('forgets the oldest check past maxLiveChecks: its registration is 404 naming the cap; the newer ones are live', async () => {
+    const capped = await startCentral({ clock, store, trustAnchors: [pki.ca.der], maxLiveChecks: 2 });
+    centrals.push(capped);
+    const ids: string[] = [];
+    let challenge = await firstChallenge(capped.url);
+    for (let i = 0; i < 3; i++) {
+      const answer = await oneRequestCheck(challenge, { base: capped.url });
+      expect(answer.accepted).toBe(true);
+      ids.push(answer.checkId!);
+      challenge = answer.nextChallenge!;
+    }
+    const oldest = await post(capped.url, `/v1/card-checks/${ids[0]}/registration`, {});
+    expect(oldest.status).toBe(404);
+    expect((oldest.json as ApiError).error.message).toBe(
+      `no live card check "${ids[0]}" (unknown, older than 10 minutes, or pushed out by 2 newer checks); run the card check again, then register`,
+    );
+    expect((await post(capped.url, `/v1/card-checks/${ids[2]}/registration`, {})).status).toBe(200);
+  });
+});

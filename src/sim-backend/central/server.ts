@@ -67,6 +67,11 @@ export interface CentralOptions {
   challengeTtlMs?: number;
   /** How long an accepted card check waits for its qualification request; default 10 minutes. */
   checkTtlMs?: number;
+  /**
+   * Live card checks (and challenges) remembered at most; past it the oldest are forgotten first.
+   * Default 200,000. Expiry runs on the virtual clock, which may stand still through a soak.
+   */
+  maxLiveChecks?: number;
   /** Random bytes for nonces and ids; default node's CSPRNG (see challenges.ts). */
   randomBytes?: (length: number) => Uint8Array;
   onTraffic?: (entry: CentralTrafficEntry) => void;
@@ -93,6 +98,7 @@ export interface CentralServer {
 }
 
 export const DEFAULT_CHECK_TTL_MS = 10 * 60_000;
+export const DEFAULT_MAX_LIVE_CHECKS = 200_000;
 /** Largest JSON body accepted, in bytes (express.json's '256kb'). */
 const BODY_LIMIT = 256 * 1024;
 
@@ -117,7 +123,8 @@ interface Refusal {
 export async function startCentral(opts: CentralOptions): Promise<CentralServer> {
   const { clock, store } = opts;
   const random = opts.randomBytes ?? csprngBytes;
-  const challenges = new Challenges({ clock, ttlMs: opts.challengeTtlMs, randomBytes: random });
+  const maxLiveChecks = opts.maxLiveChecks ?? DEFAULT_MAX_LIVE_CHECKS;
+  const challenges = new Challenges({ clock, ttlMs: opts.challengeTtlMs, randomBytes: random, maxEntries: maxLiveChecks });
   const checks = new Map<string, AcceptedCheck>();
   const checkTtlMs = opts.checkTtlMs ?? DEFAULT_CHECK_TTL_MS;
   const graceEnd = opts.graceEnd ?? 'month_end';
@@ -180,13 +187,18 @@ export async function startCentral(opts: CentralOptions): Promise<CentralServer>
     send(req, res, 200, issueChallenge());
   };
 
-  /** Forgets accepted checks past their TTL: in insertion order, so it stops at the first live one. */
+  /**
+   * Forgets accepted checks past their TTL, and the oldest beyond the cap (room for one more): in
+   * insertion order, so it stops at the first live one.
+   */
   const pruneChecks = (now: number): void => {
     for (const [id, check] of checks) {
-      if (now <= check.expiresAt) break;
+      if (now <= check.expiresAt && checks.size < maxLiveChecks) break;
       checks.delete(id);
     }
   };
+  const notLive = (checkId: string): string =>
+    `no live card check "${checkId}" (unknown, older than ${checkTtlMs / 60_000} minutes, or pushed out by ${maxLiveChecks} newer checks)`;
 
   /** The qualification result of an accepted check, and the consent it records; marks the check used. */
   const qualificationOf = (checkId: string, check: AcceptedCheck, stored: EligibilityRecord, request: QualificationRequest, now: number): OqsResultMessage => {
@@ -340,7 +352,7 @@ export async function startCentral(opts: CentralOptions): Promise<CentralServer>
     const check = checks.get(checkId);
     const now = clock.now();
     if (!check || now > check.expiresAt) {
-      sendError(req, res, 404, 'check-not-found', `no live card check "${checkId}" (unknown, or older than ${checkTtlMs / 60_000} minutes); run the card check again`);
+      sendError(req, res, 404, 'check-not-found', `${notLive(checkId)}; run the card check again`);
       return;
     }
     if (check.used) {
@@ -400,7 +412,7 @@ export async function startCentral(opts: CentralOptions): Promise<CentralServer>
     const checkId = String(req.params.checkId);
     const check = checks.get(checkId);
     if (!check || clock.now() > check.expiresAt) {
-      sendError(req, res, 404, 'check-not-found', `no live card check "${checkId}" (unknown, or older than ${checkTtlMs / 60_000} minutes); run the card check again, then register`);
+      sendError(req, res, 404, 'check-not-found', `${notLive(checkId)}; run the card check again, then register`);
       return;
     }
     if (!store.get(check.personId)) {
