@@ -3,7 +3,10 @@
  * certificate verification (chain to the J-LIS CA, validity and grace, J-LIS revocation state, the
  * card's RSA-2048 signature over a fresh single-use challenge), at a FIXED ARRIVAL RATE, beside
  * (1) a bare node:http server answering the same bytes and (2) Mountebank serving a static stub of
- * the same response, all three measured in this run with the same load generator.
+ * the same response, all three measured in this run with the same load generator. Central's hot
+ * calls are read off the socket (its fast lane), so a third server, a bare raw-socket one answering
+ * the same bytes the same way (bench/backend-http-bare-socket.ts), is measured too and its ratio
+ * printed for information: the targets are judged against node:http, as the issue sets them.
  *
  * One check = ONE request: POST /v1/card-checks with `qualification` in the body; the answer
  * carries the qualification result and `nextChallenge`, the challenge for the next check (see
@@ -64,9 +67,10 @@ const cert = await pki.issueCardCertificate({ notBefore: '2020-05-11T00:00:00+09
 const nonces = Array.from({ length: NONCE_POOL }, () => new Uint8Array(randomBytes(CHALLENGE_NONCE_BYTES)));
 const signatures: Record<string, string> = {};
 for (const nonce of nonces) signatures[Buffer.from(nonce).toString('base64')] = Buffer.from(await pki.signWithCard(nonce)).toString('base64');
-const [centralJs, bareJs, rawLoadJs, autocannonLoadJs] = compileForBench([
+const [centralJs, bareJs, bareSocketJs, rawLoadJs, autocannonLoadJs] = compileForBench([
   'bench/backend-http-central.ts',
   'bench/backend-http-bare.ts',
+  'bench/backend-http-bare-socket.ts',
   'bench/backend-http-raw-load.ts',
   'bench/backend-http-load.ts',
 ]);
@@ -136,6 +140,7 @@ const sampleFile = join(work, 'sample.json');
 writeFileSync(sampleFile, sample);
 const bareProcess = await startServerProcess(bareJs!, [sampleFile]);
 const bareUrl = bareProcess.url;
+const bareSocketProcess = await startServerProcess(bareSocketJs!, [sampleFile]);
 
 async function freePort(): Promise<number> {
   const probe = http.createServer();
@@ -256,10 +261,11 @@ try {
   const staticSeeds = (n: number): Array<[string, string]> => Array.from({ length: n * 4 }, (): [string, string] => [firstId, firstNonce]);
   const base = await measured(() => load(bareUrl, staticSeeds(connections)), bareProcess.child.pid!);
   const baseWide = wider ? await loadCapacity(bareUrl, staticSeeds(more), more) : undefined;
+  const socketBase = await measured(() => load(bareSocketProcess.url, staticSeeds(connections)), bareSocketProcess.child.pid!);
   const mbUrl = await startMountebank();
   const stub = await measured(() => load(mbUrl, staticSeeds(connections)), mb!.pid!);
   const stubWide = wider ? await loadCapacity(mbUrl, staticSeeds(more), more) : undefined;
-  report(sim, base, stub);
+  report(sim, base, stub, socketBase);
   if (simWide && baseWide && stubWide) {
     const ratio = (a: RunNumbers, b: RunNumbers): string => (b.errors > 0 || b.achieved <= 0 ? 'n/a' : (a.achieved / b.achieved).toFixed(2));
     console.log(`\ncapacity with ${more} connections (no rate limit, 3 s; the headline above is ${connections}):`);
@@ -271,11 +277,12 @@ try {
 } finally {
   mb?.kill('SIGTERM');
   await stopServerProcess(bareProcess);
+  await stopServerProcess(bareSocketProcess);
   await stopServerProcess(centralProcess);
   rmSync(work, { recursive: true, force: true });
 }
 
-function report(sim: Measured, base: Measured, stub: Measured): void {
+function report(sim: Measured, base: Measured, stub: Measured, socketBase: Measured): void {
   const f = (n: number): string => n.toFixed(1);
   const line = (name: string, r: RunNumbers): string =>
     `${name.padEnd(44)} offered ${r.offered} /s, achieved ${Math.round(r.achieved)} /s, p50 ${f(r.p50)} ms, p99 ${f(r.p99)} ms${r.refused > 0 ? `, ${r.refused} not accepted` : ''}${r.errors > 0 ? `, ${r.errors} errors` : ''}`;
@@ -283,27 +290,29 @@ function report(sim: Measured, base: Measured, stub: Measured): void {
   console.log(`one check = 1 request (card check + qualification, nextChallenge chained); central in its own process (plain JS); ${generator} in its own process, ${connections} connections, keep-alive`);
   console.log(`client signatures pre-made over a pool of ${NONCE_POOL} nonces; central verifies chain, validity, J-LIS state and the RSA signature every time`);
   console.log(`\nfixed arrival rate ${TARGET} checks/s for ${fixedSeconds} s (after 2 s warm-up):`);
-  console.log(line('central (lean node:http, real verification):', sim.fixed));
+  console.log(line('central (fast lane, real verification):', sim.fixed));
   console.log(line('bare node:http, same bytes:', base.fixed));
   console.log(line('Mountebank static stub, same bytes:', stub.fixed));
+  console.log(line('bare raw socket, same bytes (information):', socketBase.fixed));
   console.log(`\nrate sweep (2 s steps; sustained = achieved ≥ ${MIN_SHARE * 100} % of offered and p99 ≤ ${P99_BOUND_MS} ms):`);
-  for (const [name, r] of [['central', sim], ['bare', base], ['Mountebank', stub]] as const) {
+  for (const [name, r] of [['central', sim], ['bare', base], ['Mountebank', stub], ['raw socket', socketBase]] as const) {
     const steps = r.sweep.map((s) => `${s.offered}→${Math.round(s.achieved)} (p99 ${f(s.p99)}${s.errors > 0 ? `, ${s.errors} errors` : ''})`).join(', ');
     console.log(`  ${name.padEnd(11)} highest sustained ${r.sustained} /s   [${steps}]`);
   }
   console.log('\nserver CPU per answered request (user + system; far less sensitive than rates to other work on the machine):');
-  for (const [name, r] of [['central', sim], ['bare', base], ['Mountebank', stub]] as const) {
+  for (const [name, r] of [['central', sim], ['bare', base], ['Mountebank', stub], ['raw socket', socketBase]] as const) {
     if (r.completed === 0) console.log(`  ${name.padEnd(11)} n/a (no request answered)`);
     else console.log(`  ${name.padEnd(11)} ${f(r.serverCpuPerRequest)} µs, main thread ${f(r.mainThreadCpuPerRequest)} µs (its bound ≈ ${Math.round(1e6 / r.mainThreadCpuPerRequest)} /s)   load generator ${f(r.clientCpuMicros / r.completed)} µs/request`);
   }
   const costRatio = (baseline: Measured): string => (baseline.completed > 0 && sim.completed > 0 ? (baseline.serverCpuPerRequest / sim.serverCpuPerRequest).toFixed(2) : 'n/a');
-  console.log(`  cost ratio bare / central: ${costRatio(base)}   Mountebank / central: ${costRatio(stub)}`);
+  console.log(`  cost ratio bare / central: ${costRatio(base)}   Mountebank / central: ${costRatio(stub)}   raw socket / central: ${costRatio(socketBase)}`);
   // Capacity: the answers per second with no rate limit. Unlike the sustained rate it does not
   // depend on the p99 bound, so it still compares when a busy machine breaks that bound.
   console.log(`\ncapacity (no rate limit, ${connections} connections, 3 s):`);
   console.log(line('  central:', sim.max).replace('offered 0 /s, ', ''));
   console.log(line('  bare:', base.max).replace('offered 0 /s, ', ''));
   console.log(line('  Mountebank:', stub.max).replace('offered 0 /s, ', ''));
+  console.log(line('  raw socket:', socketBase.max).replace('offered 0 /s, ', ''));
   // A baseline that failed (errors, nothing answered) measures nothing: no ratio, no verdict from it.
   const failed = (r: RunNumbers): boolean => r.errors > 0 || r.achieved <= 0;
   const capacityRatio = (baseline: Measured): number | undefined => (failed(baseline.max) ? undefined : sim.max.achieved / baseline.max.achieved);
@@ -313,6 +322,7 @@ function report(sim: Measured, base: Measured, stub: Measured): void {
   const sustainedRatio = (a: number, b: number): string => (b > 0 ? (a / b).toFixed(2) : 'n/a (baseline sustained no step)');
   console.log(`ratio central / bare: ${shown(vsBare)} by capacity, ${sustainedRatio(sim.sustained, base.sustained)} by sustained rate`);
   console.log(`ratio central / Mountebank: ${shown(vsMb)} by capacity, ${sustainedRatio(sim.sustained, stub.sustained)} by sustained rate`);
+  console.log(`ratio central / bare raw socket (information, no target): ${shown(capacityRatio(socketBase))} by capacity`);
   const fixedOk = sim.fixed.achieved >= MIN_SHARE * TARGET && sim.fixed.p99 <= P99_BOUND_MS && sim.fixed.refused === 0 && sim.fixed.errors === 0;
   const centralClean = !failed(sim.max) && sim.max.refused === 0;
   const verdict = (ok: boolean): string => (ok ? 'met' : 'MISSED');
