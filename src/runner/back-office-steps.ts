@@ -236,17 +236,17 @@ async function medicalInfoFile(rig: Rig, scenario: Scenario, step: StepOf<'reque
 
 export async function requestMedicalInfo(rig: Rig, scenario: Scenario, step: StepOf<'request-medical-info'>, index: number): Promise<void> {
   const { patient, kind, via } = step['request-medical-info'];
-  const releasedBefore = rig.consents.releases().length;
+  const releasedBefore = rig.consents.releasesNoted;
   if (via !== 'central') {
     const file = await medicalInfoFile(rig, scenario, step, index, via);
-    rig.backOffice.lastFetchReleased = rig.consents.releases().length > releasedBefore;
+    rig.backOffice.lastFetchReleased = rig.consents.releasesNoted > releasedBefore;
     await deliver(rig, { kind: 'medical-info', patient, medicalKind: kind, ...file });
     return;
   }
   const { status, json } = await postCentral(rig, '/v1/medical-info', { medicalInstitutionCode: rig.medicalInstitutionCode, personId: patient, kind });
   if (status !== 200 && status !== 403) throw new Error(`step ${index}: request-medical-info: central answered HTTP ${status}: ${JSON.stringify(json)}`);
   // Read on central's side, not from the answer: "released" is what central recorded giving out.
-  rig.backOffice.lastFetchReleased = rig.consents.releases().length > releasedBefore;
+  rig.backOffice.lastFetchReleased = rig.consents.releasesNoted > releasedBefore;
   const error = json.error as { code?: string } | undefined;
   const entries = Array.isArray(json.entries) ? json.entries.length : undefined;
   await deliver(rig, {

@@ -219,7 +219,8 @@ export async function assembleRig(scenario: Scenario, adapter: SutAdapter, opts:
   // A scenario that revokes certificates gets its own J-LIS (same cached CA keys): revocations
   // live in the J-LIS object and must not leak into the other scenarios of the process.
   const jlis = scenario.central?.crl === 'card-sim' ? await createSimulatedJlis() : await sharedJlis();
-  const store = new EligibilityStore();
+  // With the clock, a revocation or hold set on the store is dated (OCSP revocationTime).
+  const store = new EligibilityStore({ clock });
   const datasetPersons = new Map<string, DatasetPerson>();
   if (scenario.central?.dataset !== undefined) {
     const base = opts.scenarioFile !== undefined ? dirname(opts.scenarioFile) : process.cwd();

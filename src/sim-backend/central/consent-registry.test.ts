@@ -145,3 +145,138 @@ describe('ConsentRegistry.previousIndividualChoice (carry-over, rules.md §2.3; 
     expect(r.previousIndividualChoice('hanako', CLINIC)).toBeUndefined();
   });
 });
+
+describe('ConsentRegistry retention: bounded memory for long soaks', () => {
+  const at = (iso: string): number => Date.parse(iso);
+
+  it('keeps a consent by check id exactly 7 days after its card check, and forgets it one millisecond later', () => {
+    const r = new ConsentRegistry();
+    r.record(consent({ checkId: 'c1' }));
+    expect(r.consentOfCheck('c1', at('2025-04-08T09:30:00+09:00'))).toMatchObject({ state: 'kept', consent: { checkId: 'c1' } });
+    expect(r.consentOfCheck('c1', at('2025-04-08T09:30:00.001+09:00'))).toEqual({
+      state: 'forgotten',
+      retention: 'consents are kept 7 days after their card check, and only for the newest 1,000,000 card checks',
+    });
+    // Another card check exactly 7 days later keeps c1; one a millisecond later forgets it (memory too).
+    r.record(consent({ checkId: 'c2', personId: 'jiro', at: at('2025-04-08T09:30:00+09:00') }));
+    expect(r.byCheck('c1')?.checkId).toBe('c1');
+    expect(r.size).toBe(2);
+    r.record(consent({ checkId: 'c3', personId: 'jiro', at: at('2025-04-08T09:30:00.001+09:00') }));
+    expect(r.byCheck('c1')).toBeUndefined();
+    expect(r.size).toBe(2);
+    expect(r.consents().map((c) => c.checkId)).toEqual(['c2', 'c3']);
+    expect(r.stats()).toEqual({ consents: 2, latest: 2, releases: 0, forgottenConsents: 1, forgottenReleases: 0 });
+  });
+
+  it('an id never recorded is unknown until something was forgotten, then it may be forgotten (ids are random)', () => {
+    const r = new ConsentRegistry({ maxRecords: 1 });
+    expect(r.consentOfCheck('nope', T0)).toEqual({ state: 'unknown' });
+    r.record(consent({ checkId: 'c1' }));
+    r.record(consent({ checkId: 'c2', at: T0 + 1 }));
+    expect(r.consentOfCheck('nope', T0 + 1)).toEqual({ state: 'forgotten', retention: 'consents are kept 7 days after their card check, and only for the newest 1 card checks' });
+  });
+
+  it('the count cap forgets the oldest recorded first and holds the size at the cap', () => {
+    const r = new ConsentRegistry({ maxRecords: 3 });
+    for (const [i, id] of ['a', 'b', 'c', 'd', 'e'].entries()) r.record(consent({ checkId: id, personId: `p${i}`, at: T0 + i * 1000 }));
+    // Lookups first: they do not prune, so this shows record() itself forgot a and b.
+    expect(['a', 'b', 'c', 'd', 'e'].map((id) => r.byCheck(id)?.checkId ?? '-')).toEqual(['-', '-', 'c', 'd', 'e']);
+    expect(r.size).toBe(3);
+    expect(r.consentOfCheck('b', T0 + 5000).state).toBe('forgotten');
+    // At most 3 person + facility pairs too: p0 and p1 (first recorded longest ago) are gone.
+    expect(r.stats()).toEqual({ consents: 3, latest: 3, releases: 0, forgottenConsents: 2, forgottenReleases: 0 });
+    expect(r.decide('p0', CLINIC, 'pharmacy', T0 + 5000)).toMatchObject({ allowed: false, reason: 'no-consent' });
+    expect(r.decide('p4', CLINIC, 'pharmacy', T0 + 5000)).toMatchObject({ allowed: true });
+  });
+
+  it('20,000 card checks (10 per second, 500 people) with a 1,000-record cap never hold more than 1,000', () => {
+    const r = new ConsentRegistry({ maxRecords: 1000 });
+    let peak = 0;
+    for (let i = 0; i < 20_000; i++) {
+      r.record(consent({ checkId: `k${i}`, personId: `p${i % 500}`, at: T0 + i * 100 }));
+      if (i % 997 === 0) peak = Math.max(peak, r.size);
+    }
+    expect(peak).toBe(1000);
+    expect(r.stats()).toEqual({ consents: 1000, latest: 500, releases: 0, forgottenConsents: 19_000, forgottenReleases: 0 });
+    expect(r.byCheck('k18999')).toBeUndefined();
+    expect(r.byCheck('k19000')?.personId).toBe('p0');
+  });
+
+  it('forgets by age in insertion order: one every 2 days with a 7-day retention keeps the last 4', () => {
+    const r = new ConsentRegistry();
+    for (let i = 0; i < 10; i++) r.record(consent({ checkId: `d${i}`, personId: `p${i}`, at: T0 + i * 48 * HOUR }));
+    expect(r.consents().map((c) => c.checkId)).toEqual(['d6', 'd7', 'd8', 'd9']);
+    expect(r.stats().forgottenConsents).toBe(6);
+  });
+
+  it('carry-over and decide keep the latest consent per facility after its check id is forgotten', () => {
+    const r = new ConsentRegistry();
+    r.record(consent({ checkId: 'first-visit', items: DRUGS_ONLY, method: 'individual' }));
+    // A month later another patient's card check: the first visit's check id is forgotten.
+    r.record(consent({ checkId: 'other', personId: 'jiro', at: at('2025-05-01T09:30:00+09:00') }));
+    expect(r.byCheck('first-visit')).toBeUndefined();
+    expect(r.previousIndividualChoice('hanako', CLINIC)).toMatchObject({ checkId: 'first-visit', items: { diagnosis: false, pharmacy: true, checkup: false, operation: false } });
+    expect(r.decide('hanako', CLINIC, 'pharmacy', at('2025-05-01T09:30:00+09:00'))).toMatchObject({ allowed: false, reason: 'consent-expired' });
+    expect(r.decide('hanako', PHARMACY, 'pharmacy', at('2025-05-01T09:30:00+09:00'))).toMatchObject({ allowed: false, reason: 'other-facility' });
+  });
+
+  it('releases are kept 7 days and at most maxRecords; releasesNoted counts every one', () => {
+    const r = new ConsentRegistry({ maxRecords: 2 });
+    const release = (checkId: string, iso: string) => r.noteRelease({ at: at(iso), personId: 'hanako', medicalInstitutionCode: CLINIC, kind: 'pharmacy', checkId });
+    release('r1', '2025-04-01T09:30:00+09:00');
+    release('r2', '2025-04-08T09:30:00+09:00');
+    expect(r.releases().map((x) => x.checkId)).toEqual(['r1', 'r2']);
+    release('r3', '2025-04-08T09:30:00.001+09:00');
+    expect(r.releases().map((x) => x.checkId)).toEqual(['r2', 'r3']);
+    release('r4', '2025-04-08T09:31:00+09:00');
+    expect(r.releases().map((x) => x.checkId)).toEqual(['r3', 'r4']);
+    expect(r.releasesNoted).toBe(4);
+    expect(r.stats()).toMatchObject({ releases: 2, forgottenReleases: 2 });
+  });
+
+  it('names other retentions in words and refuses a nonsensical one', () => {
+    expect(new ConsentRegistry({ retentionMs: 36 * HOUR, maxRecords: 50_000 }).retentionRule()).toBe(
+      'consents are kept 36 hours after their card check, and only for the newest 50,000 card checks',
+    );
+    expect(new ConsentRegistry({ retentionMs: 1500 }).retentionRule()).toMatch(/^consents are kept 1500 ms after/);
+    expect(() => new ConsentRegistry({ maxRecords: 0 })).toThrow('ConsentRegistry: retentionMs must be a number >= 0 and maxRecords an integer >= 1 (got 604800000, 0)');
+  });
+});
+
+describe('property: retention keeps exactly the newest maxRecords check ids within retentionMs', () => {
+  it('matches an oracle over the whole history (time never goes back; check ids may repeat)', () => {
+    const ops = fc.array(
+      fc.oneof(
+        fc.record({ op: fc.constant('check' as const), id: fc.nat(7), person: fc.nat(2) }),
+        fc.record({ op: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 40 }) }),
+        fc.record({ op: fc.constant('lookup' as const), id: fc.nat(7) }),
+      ),
+      { maxLength: 60 },
+    );
+    fc.assert(
+      fc.property(ops, fc.integer({ min: 1, max: 5 }), fc.integer({ min: 0, max: 60 }), (script, maxRecords, retentionMs) => {
+        const r = new ConsentRegistry({ maxRecords, retentionMs });
+        const history: Array<{ id: string; at: number; person: string }> = [];
+        let now = T0;
+        for (const o of script) {
+          if (o.op === 'advance') now += o.ms;
+          else if (o.op === 'check') {
+            history.push({ id: `k${o.id}`, at: now, person: `p${o.person}` });
+            r.record(consent({ checkId: `k${o.id}`, personId: `p${o.person}`, at: now }));
+          } else {
+            // Oracle: the newest maxRecords distinct ids by last recording, each kept while at most retentionMs old.
+            const newest: string[] = [];
+            for (const h of [...history].reverse()) if (!newest.includes(h.id)) newest.push(h.id);
+            const last = [...history].reverse().find((h) => h.id === `k${o.id}`);
+            const kept = last !== undefined && newest.indexOf(last.id) < maxRecords && now - last.at <= retentionMs;
+            const found = r.consentOfCheck(`k${o.id}`, now);
+            expect(found.state === 'kept').toBe(kept);
+            if (found.state === 'kept') expect([found.consent.at, found.consent.personId]).toEqual([last!.at, last!.person]);
+            expect(r.size).toBeLessThanOrEqual(maxRecords);
+          }
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+});

@@ -1,4 +1,4 @@
-export { EligibilityStore, matchesPeopleFilter, type PeopleFilter, type EligibilitySegment, type InsuredCardKey, type InsuredCardMatch, type EligibilityRecord, type AddPersonOptions, type CertificateRegistryState } from './store.js';
+export { EligibilityStore, matchesPeopleFilter, type PeopleFilter, type EligibilitySegment, type InsuredCardKey, type InsuredCardMatch, type EligibilityRecord, type AddPersonOptions, type CertificateRegistryState, type CertificateStateEntry, type EligibilityStoreOptions } from './store.js';
 export { verifyCertificate, type CertificateCheckOptions, type CertificateCheckResult } from './certificate-check.js';
 export { verifyCardSignature, verifyReaderAttestation } from './signature-check.js';
 export {
@@ -22,7 +22,17 @@ export {
 } from './qualification-result.js';
 export { startCentral, DEFAULT_CHECK_TTL_MS, type CentralOptions, type CentralServer, type CentralTrafficEntry } from './server.js';
 export { applyFaults, withBlackCircles, FaultSpec, FaultSpecs, CentralRoute, type FaultInjector, type RequestContext, type RequestFaultEffect } from './faults.js';
-export { ConsentRegistry, type ConsentRecord, type ConsentDecision, type MedicalInfoRelease } from './consent-registry.js';
+export {
+  ConsentRegistry,
+  DEFAULT_CONSENT_RETENTION_MS,
+  DEFAULT_MAX_CONSENTS,
+  type ConsentRecord,
+  type ConsentDecision,
+  type MedicalInfoRelease,
+  type ConsentRegistryOptions,
+  type CheckConsent,
+  type ConsentRegistryStats,
+} from './consent-registry.js';
 export { syntheticMedicalInfo } from './medical-info.js';
 export { loadDataset, parseDataset, addDataset, Dataset, DatasetPerson, DatasetQualification } from './dataset.js';
 export { generatePopulation, Population, POPULATION_INSURERS, type PopulationOptions } from './population.js';

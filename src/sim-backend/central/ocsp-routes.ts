@@ -1,6 +1,7 @@
 import express, { type Express, type Request, type Response } from 'express';
 import type { Clock } from '../../domain/index.js';
 import type { RevocationLists } from './crl.js';
+import type { CertificateStateEntry } from './store.js';
 import type { Exchange, Reply } from './lean-routes.js';
 import { answerOcspRequest, importOcspSigner, type OcspResult, type OcspSigner } from './ocsp.js';
 
@@ -25,8 +26,8 @@ export interface OcspResponder {
 export interface OcspRouteDeps {
   clock: Clock;
   lists: RevocationLists;
-  /** States set on the store (lost card, 一時停止) win over the CRLs, as in card checks. */
-  store?: { certificateStateBySerial(issuerNameHex: string, serialHex: string): 'revoked' | 'suspended' | undefined };
+  /** States set on the store (lost card, 一時停止) win over the CRLs, as in card checks; their instant is the revocationTime. */
+  store?: { certificateStateEntryBySerial(issuerNameHex: string, serialHex: string): CertificateStateEntry | undefined };
   trustAnchors: readonly Uint8Array[];
   send(req: Exchange, res: Reply, status: number, body: unknown): void;
   sendError(req: Exchange, res: Reply, status: number, code: string, message: string, field?: string): void;
@@ -39,9 +40,16 @@ export function registerOcspRoutes(app: Express, deps: OcspRouteDeps): OcspRespo
   const signers = new Map<string, OcspSigner>();
   const answer = (der: Uint8Array): Promise<OcspResult> =>
     answerOcspRequest(der, { trustAnchors: deps.trustAnchors, signers, now: deps.clock.now(), lookup: (issuerKey, serial, now) => {
-        const set = deps.store?.certificateStateBySerial(issuerKey, serial);
-        // A hold is certificateHold (6), as the simulated CA writes it in its CRL; a revocation gives no reason.
-        if (set !== undefined) return set === 'suspended' ? { state: set, reasonCode: 6 } : { state: set };
+        const set = deps.store?.certificateStateEntryBySerial(issuerKey, serial);
+        if (set !== undefined) {
+          // A hold is certificateHold (6), as the simulated CA writes it in its CRL; a revocation gives no reason.
+          // Without a known instant (a store without a clock), ocsp.ts falls back to the answer time.
+          return {
+            state: set.state,
+            ...(set.setAt !== undefined ? { revokedAt: new Date(set.setAt) } : {}),
+            ...(set.state === 'suspended' ? { reasonCode: 6 } : {}),
+          };
+        }
         return deps.lists.statusBySerial(issuerKey, serial, now);
       },
     });

@@ -118,8 +118,9 @@ describe('OCSP responder for the simulated J-LIS CA (RFC 6960)', () => {
     expect(statuses(decode((await post(foreign)).der).basic!)).toEqual([[2]]);
   });
 
-  it('answers from states set on the store too (lost card, 一時停止), which win over the CRL as in card checks', async () => {
-    const store = new EligibilityStore();
+  it('answers from states set on the store too (lost card, 一時停止), which win over the CRL as in card checks, dated when set', async () => {
+    // The store dates states by its clock (10:00 JST) unless told an instant.
+    const store = new EligibilityStore({ clock });
     store.setCertificateState(cards.good, 'suspended');
     const own = await startCentral({ clock, store, trustAnchors: [jlis.authCaCertificateDer], crl: await jlis.crlDer(Date.parse('2025-04-01T09:00:00+09:00')) });
     try {
@@ -127,14 +128,15 @@ describe('OCSP responder for the simulated J-LIS CA (RFC 6960)', () => {
       expect(put.status).toBe(200);
       const ask = async () => {
         const res = await fetch(`${own.url}/ocsp`, { method: 'POST', headers: { 'content-type': 'application/ocsp-request' }, body: await ocspRequest([cards.good, cards.revoked], jlis.authCaCertificateDer) });
-        return statuses(decode(new Uint8Array(await res.arrayBuffer())).basic!).map(([status, , reason]) => [status, reason]);
+        return statuses(decode(new Uint8Array(await res.arrayBuffer())).basic!);
       };
-      // The store's hold: revoked (1) with certificateHold (6); the CRL's revocation stays.
-      expect(await ask()).toEqual([[1, 6], [1, undefined]]);
-      store.setCertificateState(cards.good, 'revoked');
-      expect(await ask()).toEqual([[1, undefined], [1, undefined]]);
+      // The store's hold: revoked (1) since 2025-04-01 10:00 JST with certificateHold (6); the CRL's revocation stays.
+      expect(await ask()).toEqual([[1, '2025-04-01T01:00:00.000Z', 6], [1, '2025-03-30T06:00:00.000Z']]);
+      // Revoked at 09:45:30.750 JST: GeneralizedTime carries whole seconds.
+      store.setCertificateState(cards.good, 'revoked', Date.parse('2025-04-01T09:45:30.750+09:00'));
+      expect(await ask()).toEqual([[1, '2025-04-01T00:45:30.000Z'], [1, '2025-03-30T06:00:00.000Z']]);
       store.setCertificateState(cards.good, 'active');
-      expect(await ask()).toEqual([[0, undefined], [1, undefined]]);
+      expect(await ask()).toEqual([[0], [1, '2025-03-30T06:00:00.000Z']]);
     } finally {
       await own.close();
     }
@@ -215,6 +217,7 @@ describe('OCSP responder for the simulated J-LIS CA (RFC 6960)', () => {
       writeFileSync(join(dir, 'signer.pem'), pem(signer.certificateDer));
       writeFileSync(join(dir, 'good.pem'), pem(cards.good));
       writeFileSync(join(dir, 'revoked.pem'), pem(cards.revoked));
+      writeFileSync(join(dir, 'held.pem'), pem(cards.held));
     });
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
     const openssl = (args: string[]) =>
@@ -227,7 +230,10 @@ describe('OCSP responder for the simulated J-LIS CA (RFC 6960)', () => {
       // central's virtual clock starts at the real instant and the CRL is issued then; the revocation
       // itself keeps its literal date.
       const now = Math.floor(Date.now() / 1000) * 1000;
-      const live = await startCentral({ clock: new VirtualClock(now), store: new EligibilityStore(), trustAnchors: [jlis.authCaCertificateDer], crl: await jlis.crlDer(now) });
+      // A lost card revoked on the store (over the CRL's hold of 2b03), at a literal instant.
+      const store = new EligibilityStore();
+      store.setCertificateState(cards.held, 'revoked', Date.parse('2025-03-31T12:34:56+09:00'));
+      const live = await startCentral({ clock: new VirtualClock(now), store, trustAnchors: [jlis.authCaCertificateDer], crl: await jlis.crlDer(now) });
       try {
         await fetch(`${live.url}/admin/ocsp-signer`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ certificate: b64(signer.certificateDer), privateKey: b64(signer.privateKeyPkcs8Der) }) });
         const url = `${live.url}/ocsp`;
@@ -238,6 +244,10 @@ describe('OCSP responder for the simulated J-LIS CA (RFC 6960)', () => {
         expect(revoked).toMatch(/^revoked\.pem: revoked$/m);
         expect(revoked).toMatch(/Response verify OK/);
         expect(revoked).toMatch(/Revocation Time: Mar 30 06:00:00 2025 GMT/);
+        const lost = await openssl(['ocsp', '-issuer', 'ca.pem', '-cert', 'held.pem', '-url', url, '-CAfile', 'ca.pem']);
+        expect(lost).toMatch(/^held\.pem: revoked$/m);
+        expect(lost).toMatch(/Revocation Time: Mar 31 03:34:56 2025 GMT/);
+        expect(lost).not.toMatch(/Reason/);
       } finally {
         await live.close();
       }

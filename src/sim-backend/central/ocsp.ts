@@ -12,6 +12,8 @@ import { normalizeSerialHex, type RevocationStatus } from './crl.js';
  * - `good` when the issuer is one of the trust anchors and its CRL does not list the serial (or no
  *   CRL of it is loaded, as the card check assumes); `revoked` with the CRL entry's revocationDate
  *   and reasonCode (certificateHold for 一時利用停止, cessationOfOperation for 返納, none for 失効);
+ *   a state set on central's store (lookup's `revokedAt`) is dated when it was set, or, when that
+ *   is not known, by the CRL's thisUpdate or the answer time;
  *   `unknown` for an issuer that is no trust anchor or a CertID hash algorithm other than SHA-1 /
  *   SHA-256.
  * - A stale CRL under policy `refuse` (crl.ts) makes the whole answer `tryLater`: the responder

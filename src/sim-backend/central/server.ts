@@ -376,19 +376,24 @@ export async function startCentral(opts: CentralOptions): Promise<CentralServer>
     const body = decode(req, res, MedicalInfoRequest);
     if (!body) return;
     let personId = body.personId;
+    const now = clock.now();
     if (body.checkId !== undefined) {
-      const consent = consents.byCheck(body.checkId);
-      if (!consent) {
+      // Consents are kept for a retention window and up to a count (consent-registry.ts), not for ever.
+      const found = consents.consentOfCheck(body.checkId, now);
+      if (found.state === 'forgotten') {
+        sendError(req, res, 404, 'consent-forgotten', `POST /v1/medical-info: card check "${body.checkId}" has no consent here any more (or never had one): ${found.retention}; run a new card check at the reader to consent again`, 'checkId');
+        return;
+      }
+      if (found.state === 'unknown') {
         sendError(req, res, 404, 'check-not-found', `POST /v1/medical-info: card check "${body.checkId}" registered no consent here (unknown, or never answered)`, 'checkId');
         return;
       }
-      personId = consent.personId;
+      personId = found.consent.personId;
     }
     if (personId === undefined || !store.get(personId)) {
       sendError(req, res, 404, 'person-not-found', `POST /v1/medical-info: no person "${String(personId)}" in the store`, 'personId');
       return;
     }
-    const now = clock.now();
     const decision = consents.decide(personId, body.medicalInstitutionCode, body.kind, now);
     if (!decision.allowed) {
       sendError(req, res, 403, decision.reason, `POST /v1/medical-info: ${decision.message}`);

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { isoDate, type Person, type Qualification } from '../../domain/index.js';
+import { VirtualClock, isoDate, type Person, type Qualification } from '../../domain/index.js';
+import { parsedCertificate } from './certificate-cache.js';
 import { generatePopulation } from './population.js';
 import type { QualificationRecord } from './qualification-result.js';
 import { EligibilityStore, type EligibilityRecord, type EligibilitySegment, type PeopleFilter } from './store.js';
@@ -89,6 +90,29 @@ describe('EligibilityStore', () => {
     expect(store.certificateState(otherSerial)).toBe('active');
     store.setCertificateState(cert, 'active');
     expect(store.certificateState(cert)).toBe('active');
+  });
+
+  it('remembers when a state was set (OCSP revocationTime): the store clock, or an explicit instant', () => {
+    const clock = new VirtualClock('2025-04-01T10:00:00+09:00');
+    const store = new EligibilityStore({ clock });
+    const issuer = parsedCertificate(cert, 'store.test').issuerSerialKey.split('#')[0]!;
+    expect(store.certificateStateEntryBySerial(issuer, '0C01')).toBeUndefined();
+    store.setCertificateState(cert, 'suspended');
+    clock.set('2025-04-03T08:15:00+09:00');
+    // Suspended again: still suspended since the first instant.
+    store.setCertificateState(cert, 'suspended');
+    expect(store.certificateStateEntryBySerial(issuer, '0c01')).toEqual({ state: 'suspended', setAt: Date.parse('2025-04-01T10:00:00+09:00') });
+    store.setCertificateState(cert, 'revoked');
+    expect(store.certificateStateEntryBySerial(issuer, '0C01')).toEqual({ state: 'revoked', setAt: Date.parse('2025-04-03T08:15:00+09:00') });
+    expect(store.certificateStateBySerial(issuer, '0C01')).toBe('revoked');
+    store.setCertificateState(cert, 'revoked', Date.parse('2025-03-31T23:00:00+09:00'));
+    expect(store.certificateStateEntryBySerial(issuer, '0C01')?.setAt).toBe(Date.parse('2025-03-31T23:00:00+09:00'));
+    store.setCertificateState(cert, 'active');
+    expect(store.certificateStateEntryBySerial(issuer, '0C01')).toBeUndefined();
+    // Without a clock and without an instant, the time is not known.
+    const clockless = new EligibilityStore();
+    clockless.setCertificateState(cert, 'revoked');
+    expect(clockless.certificateStateEntryBySerial(issuer, '0C01')).toEqual({ state: 'revoked' });
   });
 });
 

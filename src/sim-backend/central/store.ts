@@ -1,4 +1,4 @@
-import type { Person } from '../../domain/index.js';
+import type { Clock, Person } from '../../domain/index.js';
 import { parsedCertificate } from './certificate-cache.js';
 import { normalizeSerialHex } from './certificate-der.js';
 import type { QualificationRecord } from './qualification-result.js';
@@ -56,6 +56,18 @@ export function matchesPeopleFilter(record: EligibilityRecord, filter: PeopleFil
   return !filter.publicExpense || record.qualifications.some((q) => q.publicExpense !== undefined);
 }
 
+/** A state other than active set with setCertificateState, and when J-LIS set it. */
+export interface CertificateStateEntry {
+  state: Exclude<CertificateRegistryState, 'active'>;
+  /** epoch ms on the virtual clock when the state was set (OCSP revocationTime); absent when not known. */
+  setAt?: number;
+}
+
+export interface EligibilityStoreOptions {
+  /** Dates certificate states set without an explicit instant (setCertificateState). */
+  clock?: Clock;
+}
+
 export interface AddPersonOptions {
   /** 健康保険証利用登録; default true. */
   registered?: boolean;
@@ -72,13 +84,18 @@ export class EligibilityStore {
   readonly #links = new Map<string, string>();
   /** certificate key → state other than active */
   readonly #certificateStates = new Map<string, Exclude<CertificateRegistryState, 'active'>>();
-  /** The same states by issuer + normalised serial, for OCSP (certificateStateBySerial). */
-  readonly #certificateStatesBySerial = new Map<string, Exclude<CertificateRegistryState, 'active'>>();
+  /** The same states by issuer + normalised serial, with when they were set, for OCSP (certificateStateEntryBySerial). */
+  readonly #certificateStatesBySerial = new Map<string, CertificateStateEntry>();
   /** insurer + 記号 + 番号 → person ids holding such a record (保険者番号 + 記号・番号, the real key). */
   readonly #cards = new Map<string, string[]>();
   readonly #segments: EligibilitySegment[] = [];
   /** J-LIS revocation learnt from CRLs (crl.ts); consulted when no explicit state is set. */
   #revocation: { stateOf(certificateDer: Uint8Array): CertificateRegistryState } | undefined;
+  readonly #clock: Clock | undefined;
+
+  constructor(opts: EligibilityStoreOptions = {}) {
+    this.#clock = opts.clock;
+  }
 
   /** Where certificate states come from besides setCertificateState: the loaded J-LIS CRLs. */
   useRevocationSource(source: { stateOf(certificateDer: Uint8Array): CertificateRegistryState }): void {
@@ -190,17 +207,23 @@ export class EligibilityStore {
     return personId === undefined ? undefined : this.get(personId);
   }
 
-  /** Revoke or suspend a certificate (lost card, 一時停止), or make it active again. */
-  setCertificateState(certificateDer: Uint8Array, state: CertificateRegistryState): void {
+  /**
+   * Revoke or suspend a certificate (lost card, 一時停止), or make it active again. `at` (epoch ms,
+   * virtual clock) is when J-LIS set the state, which OCSP reports as revocationTime; default the
+   * store's clock, if it has one. Setting the same state again without `at` keeps the first instant.
+   */
+  setCertificateState(certificateDer: Uint8Array, state: CertificateRegistryState, at?: number): void {
     const key = certificateKey(certificateDer, 'setCertificateState');
     const bySerial = serialKey(key);
     if (state === 'active') {
       this.#certificateStates.delete(key);
       this.#certificateStatesBySerial.delete(bySerial);
-    } else {
-      this.#certificateStates.set(key, state);
-      this.#certificateStatesBySerial.set(bySerial, state);
+      return;
     }
+    const previous = this.#certificateStatesBySerial.get(bySerial);
+    const setAt = at ?? (previous?.state === state ? previous.setAt : undefined) ?? this.#clock?.now();
+    this.#certificateStates.set(key, state);
+    this.#certificateStatesBySerial.set(bySerial, setAt === undefined ? { state } : { state, setAt });
   }
 
   /**
@@ -209,6 +232,11 @@ export class EligibilityStore {
    * answer then.
    */
   certificateStateBySerial(issuerNameHex: string, serialHex: string): Exclude<CertificateRegistryState, 'active'> | undefined {
+    return this.certificateStateEntryBySerial(issuerNameHex, serialHex)?.state;
+  }
+
+  /** certificateStateBySerial with the instant the state was set (OCSP revocationTime). */
+  certificateStateEntryBySerial(issuerNameHex: string, serialHex: string): CertificateStateEntry | undefined {
     return this.#certificateStatesBySerial.get(`${issuerNameHex.toLowerCase()}#${normalizeSerialHex(serialHex)}`);
   }
 
