@@ -36,9 +36,10 @@ function startLane(keepAliveTimeoutMs?: number, requestTimeoutMs?: number): Fast
     });
   });
   const echo: HotRoute['handler'] = async (req, res) => {
-    const body = req.body as { delayMs?: number; fail?: boolean };
+    const body = req.body as { delayMs?: number; fail?: boolean; big?: number };
     if (body.delayMs !== undefined) await sleep(body.delayMs);
     if (body.fail) throw new Error('handler failed');
+    if (body.big !== undefined) return void res.status(200).json({ via: 'lane', path: req.path, body: `架空${'x'.repeat(body.big)}花子` });
     res.status(200).json({ via: 'lane', path: req.path, params: req.params, body: req.body });
   };
   return startFastLane({
@@ -154,6 +155,18 @@ describe('the fast lane serves plain hot requests off the socket', () => {
     const c = new Client();
     c.send(post('/hot', '{"name":"架空　花子"}'));
     expect((await c.answers(1))[0]!.json!.body).toEqual({ name: '架空　花子' });
+    c.end();
+  });
+
+  it('encodes answers of every size whole: Content-Length in bytes, kanji intact (small and over 21,000 characters)', async () => {
+    const c = new Client();
+    c.send(post('/hot', '{"big":10}') + post('/hot', '{"big":30000}'));
+    const [small, large] = await c.answers(2);
+    expect(small!.json!.body).toBe(`架空${'x'.repeat(10)}花子`);
+    expect(large!.json!.body).toBe(`架空${'x'.repeat(30000)}花子`);
+    // {"via":"lane","path":"/hot","body":" is 36 bytes, 架空 and 花子 6 each, the x's 30,000, "} 2.
+    expect(large!.headers['content-length']).toBe('30050');
+    expect(small!.headers['content-length']).toBe('60');
     c.end();
   });
 
