@@ -25,8 +25,8 @@ let lane: FastLane;
 let port: number;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-function startLane(keepAliveTimeoutMs?: number, requestTimeoutMs?: number): FastLane {
-  const fallback = http.createServer((req, res) => {
+function startLane(keepAliveTimeoutMs?: number, requestTimeoutMs?: number, fallbackOptions: http.ServerOptions = {}): FastLane {
+  const fallback = http.createServer(fallbackOptions, (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -216,6 +216,10 @@ describe('anything unusual goes to node:http, with every byte not yet answered, 
     ['a folded header line', post('/hot', '{}', 'X-A: 1\r\n  folded\r\n'), 'refused'],
     ['a body that is not strict JSON', post('/hot', '"just a string"'), 'fallback'],
     ['a body over the limit', post('/hot', `{"pad":"${'x'.repeat(2000)}"}`), 'fallback'],
+    ['Proxy-Connection: close (llhttp reads it as Connection)', post('/hot', '{}', 'Proxy-Connection: close\r\n'), 'fallback'],
+    ['a bare LF ending the last header line (no blank CRLF line ever comes)', post('/hot', '{}').replace('Content-Length: 2\r\n', 'Content-Length: 2\n'), 'refused'],
+    ['a bare CR inside the head', post('/hot', '{}').replace('Host: 127.0.0.1\r\n', 'Host: 127.0.0.1\r'), 'refused'],
+    ['more header lines than node:http keeps (Content-Type after 1,000 others: express would not see it)', post('/hot', '{}').replace('Content-Type', `${'a:b\r\n'.repeat(1000)}Content-Type`), 'fallback'],
     ['chunked', 'POST /hot HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n', 'fallback'],
   ];
   for (const [name, request, expected] of FOREIGN) {
@@ -287,6 +291,42 @@ describe('connections end as node:http would end them', () => {
     await slow.close();
   });
 
+  it('a request cut short by the client\'s FIN gets node:http\'s 400, as on a plain node:http server', async () => {
+    const c = new Client();
+    c.send(post('/hot', '{"n":1}').slice(0, -3));
+    c.socket.end();
+    const [answer] = await c.answers(1);
+    expect(answer).toMatchObject({ status: 400, json: undefined });
+    await sleep(30);
+    expect(c.closed).toBe(true);
+  });
+
+  it('a connection handed to node:http keeps node:http\'s request timeout: a body that never comes is answered 408', async () => {
+    const l = startLane(10_000, 10_000, { headersTimeout: 150, requestTimeout: 150, connectionsCheckingInterval: 30 });
+    const c = new Client(await listen(l));
+    c.send(post('/cold', '{"n":1}').replace('Content-Length: 7', 'Content-Length: 70'));
+    const [answer] = await c.answers(1, 2000);
+    expect(answer).toMatchObject({ status: 408, json: undefined });
+    await sleep(30);
+    expect(c.closed).toBe(true);
+    await l.close();
+  });
+
+  it('a connection the client resets while a request is answered is not handed to node:http afterwards', async () => {
+    const fallback = http.createServer((_req, res) => void res.end());
+    const received: boolean[] = [];
+    fallback.on('connection', (s: net.Socket) => received.push(s.destroyed));
+    const slow: HotRoute = { handler: async (_req, res) => void (await sleep(50), res.status(200).json({})), params: {} };
+    const l = startFastLane({ route: (path) => (path === '/hot' ? slow : undefined), onError: () => {}, bodyLimit: 1024, fallback });
+    const c = new Client(await listen(l));
+    c.send(post('/hot', '{}') + post('/cold', '{}'));
+    await sleep(10);
+    c.socket.resetAndDestroy();
+    await sleep(120);
+    expect(received).toEqual([]);
+    await l.close();
+  });
+
   it('close() ends the lane\'s connections and those handed to node:http', async () => {
     const other = startLane();
     const p = await listen(other);
@@ -299,6 +339,28 @@ describe('connections end as node:http would end them', () => {
     await other.close();
     await sleep(50);
     expect([onLane.closed, handedOff.closed]).toEqual([true, true]);
+  });
+});
+
+describe('a pipelining client that does not read its answers', () => {
+  it('is not read further while its answers wait to be sent (bounded memory), and then gets every answer', async () => {
+    const l = startLane();
+    let onServer: net.Socket | undefined;
+    l.server.on('connection', (s: net.Socket) => (onServer = s));
+    const c = new Client(await listen(l));
+    c.socket.pause();
+    // 300 answers of ~50 KB: 15 MB, far more than the kernel's socket buffers take.
+    let requests = '';
+    for (let i = 0; i < 300; i++) requests += post('/hot', `{"big":50000,"i":${i}}`);
+    c.send(requests);
+    await sleep(400);
+    expect(onServer!.writableLength).toBeLessThan(1024 * 1024);
+    c.socket.resume();
+    const answers = await c.answers(300, 10_000);
+    expect(answers).toHaveLength(300);
+    expect(answers.every((a) => a.status === 200 && a.json?.via === 'lane' && (a.json.body as string).length === 50004)).toBe(true);
+    c.end();
+    await l.close();
   });
 });
 

@@ -31,6 +31,12 @@ export interface FastLane {
 /** node:http's default limit of a request head (--max-http-header-size). */
 const MAX_HEAD_BYTES = 16 * 1024;
 const HEAD_END = Buffer.from('\r\n\r\n');
+/**
+ * node:http's req.headers holds only the first 1,000 header lines (maxHeadersCount: 2,000 entries,
+ * names and values): past them, express would not see a Content-Type or Host the lane reads. So the
+ * lane reads far fewer (no real client sends a hundred).
+ */
+const MAX_HEADER_LINES = 100;
 const REQUEST_LINE = /^POST (\/[!-~]*) HTTP\/1\.1$/;
 /**
  * A header line the lane reads: a token name, then a value of visible ASCII with spaces and tabs
@@ -63,7 +69,13 @@ export function startFastLane(opts: FastLaneOptions): FastLane {
   const requestTimeoutMs = opts.requestTimeoutMs ?? 60_000;
   const keepAliveHeader = `Connection: keep-alive\r\nKeep-Alive: timeout=${Math.floor(keepAliveMs / 1000)}\r\n\r\n`;
   const open = new Set<net.Socket>();
-  const server = net.createServer({ noDelay: true }, (socket) => {
+  // node:http tracks its connections for headersTimeout/requestTimeout (and closeAllConnections)
+  // only once it has emitted 'listening'; the fallback never listens itself, so without this a
+  // handed-off connection could trickle a request forever.
+  if (!opts.fallback.listening) opts.fallback.emit('listening');
+  // Half-open, as node:http's own sockets, so that the lane decides what the client's FIN means
+  // (onEnd) before the socket ends its side by itself.
+  const server = net.createServer({ noDelay: true, allowHalfOpen: true }, (socket) => {
     open.add(socket);
     socket.once('close', () => open.delete(socket));
     serve(socket);
@@ -79,6 +91,7 @@ export function startFastLane(opts: FastLaneOptions): FastLane {
     const onData = (chunk: Buffer): void => {
       if (partialSince !== 0 && Date.now() - partialSince > requestTimeoutMs) {
         socket.off('data', onData);
+        pending = undefined;
         socket.end('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n');
         return;
       }
@@ -90,6 +103,15 @@ export function startFastLane(opts: FastLaneOptions): FastLane {
     const onError = (): void => {
       socket.destroy();
     };
+    /**
+     * The client's FIN, met as node:http (httpAllowHalfOpen false) meets it: a request cut short is
+     * node:http's to answer (400); otherwise our side ends now, whether answered or not.
+     */
+    const onEnd = (): void => {
+      if (!busy && pending !== undefined) return handOff();
+      pending = undefined;
+      socket.end();
+    };
     const onTimeout = (): void => {
       // Idle between requests (or stuck in a partial one): close, as node:http does. A request
       // being answered (an injected latency, say) is not cut short.
@@ -97,20 +119,34 @@ export function startFastLane(opts: FastLaneOptions): FastLane {
     };
     socket.on('data', onData);
     socket.on('error', onError);
+    socket.on('end', onEnd);
     socket.on('timeout', onTimeout);
     socket.setTimeout(keepAliveMs);
 
     function handOff(): void {
       handedOff = true;
+      // Closed while a request was being answered: nothing left for node:http (it would keep a
+      // parser for a socket whose 'close' it never sees).
+      if (socket.destroyed) return;
       socket.off('data', onData);
       socket.off('error', onError);
+      socket.off('end', onEnd);
       socket.off('timeout', onTimeout);
       socket.setTimeout(0);
       socket.pause();
-      if (pending !== undefined) socket.unshift(pending);
+      const rest = pending;
       pending = undefined;
+      if (!socket.readableEnded) {
+        if (rest !== undefined) socket.unshift(rest);
+        opts.fallback.emit('connection', socket);
+        socket.resume();
+        return;
+      }
+      // The stream has ended, so nothing can be unshifted: give node:http the rest and the end as
+      // the events it listens for.
       opts.fallback.emit('connection', socket);
-      socket.resume();
+      if (rest !== undefined) socket.emit('data', rest);
+      socket.emit('end');
     }
 
     /** Answers the requests buffered so far, one at a time; hands off at the first foreign one. */
@@ -150,6 +186,13 @@ export function startFastLane(opts: FastLaneOptions): FastLane {
     }
 
     function done(): void {
+      // A client that does not read its answers: stop reading its requests until it catches up,
+      // as node:http does, rather than buffer answers without bound.
+      if (socket.writableNeedDrain) {
+        socket.pause();
+        socket.once('drain', done);
+        return;
+      }
       busy = false;
       if (socket.isPaused()) socket.resume();
       // Inside next()'s loop (answered synchronously) the loop goes on by itself; later, this does.
@@ -171,7 +214,8 @@ export function startFastLane(opts: FastLaneOptions): FastLane {
   };
 
   function send(socket: net.Socket, code: number, answer: unknown): void {
-    if (socket.destroyed) return;
+    // Not after our side ended (the client's FIN came first) or the socket was destroyed.
+    if (!socket.writable) return;
     const json = JSON.stringify(answer);
     const status = `HTTP/1.1 ${code} ${http.STATUS_CODES[code] ?? 'Unknown'}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: `;
     const afterLength = `\r\nDate: ${date()}\r\n${keepAliveHeader}`;
@@ -202,7 +246,8 @@ export function startFastLane(opts: FastLaneOptions): FastLane {
     close: () =>
       new Promise<void>((resolve, reject) => {
         for (const socket of open) socket.destroy();
-        opts.fallback.closeAllConnections();
+        // Stops node:http's connection checks (its interval) too; it never listened, so no callback.
+        opts.fallback.close();
         server.close((err) => (err ? reject(err) : resolve()));
       }),
   };
@@ -214,9 +259,15 @@ export function startFastLane(opts: FastLaneOptions): FastLane {
  */
 function readHead(bytes: Buffer, opts: FastLaneOptions): Head | 'incomplete' | 'foreign' {
   const end = bytes.indexOf(HEAD_END);
-  if (end < 0) return bytes.length > MAX_HEAD_BYTES ? 'foreign' : 'incomplete';
+  if (end < 0) {
+    // A bare CR or LF: node:http refuses the request at once (400), and the lane would wait for a
+    // blank line that might never come. (Only a head that came in pieces pays for this look.)
+    if (bytes.length > MAX_HEAD_BYTES || hasBareCrOrLf(bytes)) return 'foreign';
+    return 'incomplete';
+  }
   if (end > MAX_HEAD_BYTES) return 'foreign';
   const lines = bytes.toString('latin1', 0, end).split('\r\n');
+  if (lines.length > MAX_HEADER_LINES + 1) return 'foreign';
   const request = REQUEST_LINE.exec(lines[0]!);
   if (!request) return 'foreign';
   const path = request[1]!;
@@ -241,7 +292,9 @@ function readHead(bytes: Buffer, opts: FastLaneOptions): Head | 'incomplete' | '
         if (type !== undefined) return 'foreign';
         type = value;
         break;
+      // llhttp reads Proxy-Connection as Connection (close, upgrade).
       case 'connection':
+      case 'proxy-connection':
         if (value.toLowerCase() !== 'keep-alive') return 'foreign';
         break;
       case 'transfer-encoding':
@@ -255,4 +308,11 @@ function readHead(bytes: Buffer, opts: FastLaneOptions): Head | 'incomplete' | '
   const bodyLength = Number(length);
   if (bodyLength === 0 || bodyLength > opts.bodyLimit) return 'foreign';
   return { route, path, bodyStart: end + HEAD_END.length, bodyLength };
+}
+
+/** A CR not followed by LF (one may end the bytes: its LF is still to come) or an LF without its CR. */
+function hasBareCrOrLf(bytes: Buffer): boolean {
+  for (let i = bytes.indexOf(13); i >= 0; i = bytes.indexOf(13, i + 1)) if (i + 1 < bytes.length && bytes[i + 1] !== 10) return true;
+  for (let i = bytes.indexOf(10); i >= 0; i = bytes.indexOf(10, i + 1)) if (i === 0 || bytes[i - 1] !== 13) return true;
+  return false;
 }
