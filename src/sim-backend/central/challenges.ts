@@ -1,5 +1,6 @@
 import { randomFillSync } from 'node:crypto';
 import type { Clock } from '../../domain/index.js';
+import { ExpiringMap } from './expiring-map.js';
 
 export const CHALLENGE_NONCE_BYTES = 32;
 export const DEFAULT_CHALLENGE_TTL_MS = 5 * 60_000;
@@ -64,16 +65,16 @@ export class Challenges {
   readonly #clock: Clock;
   readonly #ttlMs: number;
   readonly #random: (length: number) => Uint8Array;
-  readonly #maxEntries: number;
-  readonly #entries = new Map<string, Entry>();
+  readonly #entries: ExpiringMap<Entry>;
 
   constructor(opts: ChallengeOptions) {
     this.#clock = opts.clock;
     this.#ttlMs = opts.ttlMs ?? DEFAULT_CHALLENGE_TTL_MS;
     if (!(this.#ttlMs > 0)) throw new RangeError(`Challenges: ttlMs must be > 0, received ${this.#ttlMs}`);
     this.#random = opts.randomBytes ?? csprngBytes;
-    this.#maxEntries = opts.maxEntries ?? DEFAULT_MAX_CHALLENGES;
-    if (!(this.#maxEntries >= 1)) throw new RangeError(`Challenges: maxEntries must be ≥ 1, received ${this.#maxEntries}`);
+    const maxEntries = opts.maxEntries ?? DEFAULT_MAX_CHALLENGES;
+    if (!(maxEntries >= 1)) throw new RangeError(`Challenges: maxEntries must be ≥ 1, received ${maxEntries}`);
+    this.#entries = new ExpiringMap(maxEntries);
   }
 
   issue(): IssuedChallenge {
@@ -89,7 +90,7 @@ export class Challenges {
       challengeId = Buffer.from(id.buffer, id.byteOffset, id.byteLength).toString('base64url');
     } while (this.#entries.has(challengeId));
     const expiresAt = this.#clock.now() + this.#ttlMs;
-    this.#entries.set(challengeId, { nonce, expiresAt, used: false });
+    this.#entries.add(challengeId, { nonce, expiresAt, used: false }, expiresAt);
     return { challengeId, nonce, expiresAt };
   }
 
@@ -109,17 +110,11 @@ export class Challenges {
   }
 
   /**
-   * Forgets challenges long past expiry (one more TTL, so a late reuse still reads "reused"/"expired").
-   * The map is in issue order, and expiry grows with it while the clock runs forward, so pruning
-   * stops at the first entry still remembered: O(pruned), not O(all), on every issue. After the
-   * clock is set back, an entry may wait a little longer to be forgotten; none is forgotten early,
-   * except the oldest when the cap is reached (room for the one being issued).
+   * Forgets challenges long past expiry (one more TTL, so a late reuse still reads "reused" or
+   * "expired"), and the oldest when the cap is reached (room for the one being issued); see
+   * ExpiringMap for the order.
    */
   #prune(): void {
-    const cutoff = this.#clock.now() - this.#ttlMs;
-    for (const [id, entry] of this.#entries) {
-      if (entry.expiresAt >= cutoff && this.#entries.size < this.#maxEntries) break;
-      this.#entries.delete(id);
-    }
+    this.#entries.prune(this.#clock.now() - this.#ttlMs);
   }
 }

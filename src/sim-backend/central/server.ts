@@ -20,6 +20,7 @@ import type { OqsResultMessage } from '../../protocol/oqs-result.js';
 import { certificateBytes, strictBase64Bytes } from './certificate-cache.js';
 import { judgeCertificate } from './certificate-check.js';
 import { plainPinCheck } from './card-check-request.js';
+import { ExpiringMap } from './expiring-map.js';
 import { startFastLane } from './http-fast-lane.js';
 import { hotRoutes, type Exchange, type Reply } from './lean-routes.js';
 import { decodeBody } from './body-decode.js';
@@ -125,7 +126,7 @@ export async function startCentral(opts: CentralOptions): Promise<CentralServer>
   const random = opts.randomBytes ?? csprngBytes;
   const maxLiveChecks = opts.maxLiveChecks ?? DEFAULT_MAX_LIVE_CHECKS;
   const challenges = new Challenges({ clock, ttlMs: opts.challengeTtlMs, randomBytes: random, maxEntries: maxLiveChecks });
-  const checks = new Map<string, AcceptedCheck>();
+  const checks = new ExpiringMap<AcceptedCheck>(maxLiveChecks);
   const checkTtlMs = opts.checkTtlMs ?? DEFAULT_CHECK_TTL_MS;
   const graceEnd = opts.graceEnd ?? 'month_end';
   const readerKeys = opts.readerKeys ?? {};
@@ -187,16 +188,8 @@ export async function startCentral(opts: CentralOptions): Promise<CentralServer>
     send(req, res, 200, issueChallenge());
   };
 
-  /**
-   * Forgets accepted checks past their TTL, and the oldest beyond the cap (room for one more): in
-   * insertion order, so it stops at the first live one.
-   */
-  const pruneChecks = (now: number): void => {
-    for (const [id, check] of checks) {
-      if (now <= check.expiresAt && checks.size < maxLiveChecks) break;
-      checks.delete(id);
-    }
-  };
+  /** Forgets accepted checks past their TTL, and the oldest at the cap (room for one more). */
+  const pruneChecks = (now: number): void => checks.prune(now);
   const notLive = (checkId: string): string =>
     `no live card check "${checkId}" (unknown, older than ${checkTtlMs / 60_000} minutes, or pushed out by ${maxLiveChecks} newer checks)`;
 
@@ -326,7 +319,7 @@ export async function startCentral(opts: CentralOptions): Promise<CentralServer>
       expiresAt: now + checkTtlMs,
       used: false,
     };
-    checks.set(checkId, check);
+    checks.add(checkId, check, check.expiresAt);
     const answer: CardCheckResponse = {
       accepted: true,
       checkId,
