@@ -338,3 +338,40 @@ describe('home-consent-web `expect: { refused }`: a refusal that is the point of
     expect(r.issues.map((i) => i.field)).toEqual(['steps.1.home-consent-web.expect.refused']);
   });
 });
+
+describe('home-link `withdraw: true`: the facility withdraws its マイナ在宅受付Web URL', () => {
+  let rig: Rig | undefined;
+  afterEach(async () => {
+    await rig?.close();
+    rig = undefined;
+  });
+
+  const WITHDRAWN = REFUSAL_SCENARIO.replace(
+    /^steps:\n[\s\S]*?^expect:/m,
+    `steps:
+  - home-link: {}
+  - home-consent-web: { patient: hanako, pin: "4826", consent: {} }
+  - home-link: { withdraw: true }
+  - home-consent-web: { patient: hanako, pin: "4826", consent: {}, expect: { refused: home-link-withdrawn } }
+  - home-consent-web: { patient: hanako, pin: "4826", consent: {} }
+expect:`,
+  );
+
+  it('a patient who opens the URL after the withdrawal is refused home-link-withdrawn (before the card is touched)', async () => {
+    const r = parseScenarioText(WITHDRAWN, 'withdrawn.yaml');
+    expect(r.issues).toEqual([]);
+    const scenario = r.scenarios[0]!.scenario;
+    const step = (i: number) => scenario.steps[i] as StepAt<'home-consent-web'>;
+    rig = await assembleRig(scenario, referenceAdapter());
+    await homeLink(rig, scenario.steps[0] as StepAt<'home-link'>, 0);
+    await expect(homeConsentWeb(rig, step(1), 1)).resolves.toBeUndefined();
+    await homeLink(rig, scenario.steps[2] as StepAt<'home-link'>, 2);
+    await expect(homeConsentWeb(rig, step(3), 3)).resolves.toBeUndefined();
+    await expect(homeConsentWeb(rig, step(4), 4)).rejects.toThrow(/^step 4: home-consent-web: the facility withdrew the URL "hanako" opened \(home-link-withdrawn\)$/);
+  });
+
+  it('a withdrawal with no URL issued before it is a load-time issue on its field', () => {
+    const r = parseScenarioText(WITHDRAWN.replace('  - home-link: {}\n', ''), 'withdrawn.yaml');
+    expect(r.issues.map((i) => [i.field, i.message])).toContainEqual(['steps.1.home-link.withdraw', 'a withdrawal needs an earlier home-link step that issued the URL']);
+  });
+});

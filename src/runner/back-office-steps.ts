@@ -194,6 +194,11 @@ async function postCentral(rig: Rig, path: string, body: unknown, contentType = 
   return { status: response.status, json: (await response.json()) as Record<string, unknown> };
 }
 
+async function deleteCentral(rig: Rig, path: string): Promise<{ status: number; json: Record<string, unknown> }> {
+  const response = await fetch(`${rig.centralUrl}${path}`, { method: 'DELETE' });
+  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+}
+
 /**
  * The refusal code of a YZK/TKK result (ResultCode 2): MessageContents starts with our processing
  * code (docs/protocols/oqs-folders.md): MRX045 is followed by central's refusal reason
@@ -287,6 +292,13 @@ export async function loadCrl(rig: Rig, index: number): Promise<void> {
 
 export async function homeLink(rig: Rig, step: StepOf<'home-link'>, index: number): Promise<void> {
   const value = step['home-link'];
+  if (typeof value === 'object' && value !== null && 'withdraw' in value) {
+    const token = rig.backOffice.homeLinkToken;
+    if (token === undefined) throw new Error(`step ${index}: home-link: nothing to withdraw; put a home-link step that issues the URL before it`);
+    const { status, json } = await deleteCentral(rig, `/v1/home-consent-links/${encodeURIComponent(token)}`);
+    if (status !== 200) throw new Error(`step ${index}: home-link: withdrawing the URL, central answered HTTP ${status}: ${JSON.stringify(json)}`);
+    return;
+  }
   const flag = typeof value === 'object' && value !== null ? value.flag : '2';
   const { status, json } = await postCentral(rig, '/v1/home-consent-links', { medicalInstitutionCode: rig.medicalInstitutionCode, medicalTreatmentFlag: flag });
   if (status !== 201 || typeof json.token !== 'string') throw new Error(`step ${index}: home-link: central answered HTTP ${status}: ${JSON.stringify(json)}`);
@@ -307,6 +319,11 @@ export async function homeConsentWeb(rig: Rig, step: StepOf<'home-consent-web'>,
   if (!card) throw new Error(`step ${index}: home-consent-web: no card for persona "${patient}"`);
   const base = `/v1/home/${encodeURIComponent(token)}`;
   const challenge = await postCentral(rig, `${base}/challenges`, {});
+  const linkError = (challenge.json.error as { code?: unknown } | undefined)?.code;
+  if (challenge.status === 404 && linkError === 'home-link-withdrawn') {
+    settleRefusal(expect?.refused, linkError, `the facility withdrew the URL "${patient}" opened`, index);
+    return;
+  }
   if (challenge.status !== 200 || typeof challenge.json.nonce !== 'string' || typeof challenge.json.challengeId !== 'string') {
     throw new Error(`step ${index}: home-consent-web: POST ${base}/challenges answered HTTP ${challenge.status}: ${JSON.stringify(challenge.json)}`);
   }

@@ -145,6 +145,9 @@ function crossIssues(file: string, lc: LineCounter, doc: Document, s: Scenario):
     if (('revoke' in step || 'load-crl' in step) && s.central?.crl === undefined) {
       at(['steps', i], `${'revoke' in step ? 'revoke' : 'load-crl'} needs the scenario's own J-LIS CRL: add "central: { crl: card-sim }"`);
     }
+    if ('home-link' in step && isWithdrawal(step['home-link']) && !s.steps.slice(0, i).some((x) => 'home-link' in x && !isWithdrawal(x['home-link']))) {
+      at(['steps', i, 'home-link', 'withdraw'], 'a withdrawal needs an earlier home-link step that issued the URL');
+    }
     if ('home-consent-web' in step) {
       if (!known(step['home-consent-web'].patient)) at(['steps', i, 'home-consent-web', 'patient'], noPersona(step['home-consent-web'].patient));
       if (!s.steps.slice(0, i).some((x) => 'home-link' in x)) at(['steps', i], 'home-consent-web needs an earlier home-link step (the patient consents on the facility\'s URL it issues)');
@@ -247,4 +250,9 @@ export async function loadScenarioFiles(files: readonly string[]): Promise<LoadR
     } else seen.set(s.scenario.id, s);
   }
   return all;
+}
+
+/** A `home-link` step that withdraws the facility's URL rather than issuing one. */
+function isWithdrawal(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && 'withdraw' in value;
 }

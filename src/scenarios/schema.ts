@@ -239,10 +239,11 @@ const consentChoices = z
 
 /**
  * Why a Web consent (マイナ在宅受付Web) is refused: central's reasons (a card check's, without the
- * reader attestation, plus `not-registered`: no 健康保険証利用登録), or the card's own answer to the
- * PIN (`pin-wrong`, `pin-locked`) before anything reaches central.
+ * reader attestation, plus `not-registered`: no 健康保険証利用登録), the card's own answer to the
+ * PIN (`pin-wrong`, `pin-locked`) before anything reaches central, or `home-link-withdrawn` (the
+ * facility withdrew the URL the patient opened).
  */
-export const HomeWebRefusal = z.enum([...RejectionReason.exclude(['attestation-invalid']).options, 'not-registered', 'pin-wrong', 'pin-locked']);
+export const HomeWebRefusal = z.enum([...RejectionReason.exclude(['attestation-invalid']).options, 'not-registered', 'pin-wrong', 'pin-locked', 'home-link-withdrawn']);
 export type HomeWebRefusal = z.infer<typeof HomeWebRefusal>;
 
 /** How the back office reaches the terminal: its shared folder (req/ → res/), POST /oqs/<kind>, or WebSocket /oqs. */
@@ -385,10 +386,18 @@ export const STEP_SCHEMAS = {
     .strict(),
   /**
    * 居宅同意取得型 Web flow, facility side: central issues the facility's URL for マイナ在宅受付Web
-   * (POST /v1/home-consent-links); the token is kept for `home-consent-web`.
+   * (POST /v1/home-consent-links); the token is kept for `home-consent-web`. `withdraw: true`
+   * withdraws the URL issued earlier (DELETE …/:token): patients who open it are refused.
    */
   'home-link': z
-    .object({ 'home-link': z.union([z.null(), z.literal(true), z.object({ flag: z.enum(['2', '3']).default('2') }).strict()]) })
+    .object({
+      'home-link': z.union([
+        z.null(),
+        z.literal(true),
+        z.object({ withdraw: z.literal(true) }).strict(),
+        z.object({ flag: z.enum(['2', '3']).default('2') }).strict(),
+      ]),
+    })
     .strict(),
   /**
    * 居宅同意取得型 Web flow, the patient's device: a challenge from the facility's URL, the card
