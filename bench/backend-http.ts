@@ -61,7 +61,7 @@ const MIN_SHARE = 0.97;
 const SWEEP = Array.from({ length: 15 }, (_, i) => 2_000 * (i + 1));
 const INSTITUTION = '1310000000';
 const NONCE_POOL = 256;
-const ROUNDS = 3;
+const ROUNDS = 5;
 const work = mkdtempSync(join(tmpdir(), 'myna-bench-http-'));
 let mb: ChildProcess | undefined;
 
@@ -266,9 +266,9 @@ async function rounds(mbUrl: string, staticSeeds: (n: number) => Array<[string, 
   const centralSeeds = (): Promise<Array<[string, string]>> => Promise.all(Array.from({ length: connections * 4 }, () => centralChallenge()));
   for (let i = 0; i < ROUNDS; i++) {
     const fixed = (await loadFixed(central.url, await centralSeeds(), 3)).fixed;
-    const centralMax = (await loadCapacity(central.url, await centralSeeds(), connections, 2)).max;
-    const bare = (await loadCapacity(bareUrl, staticSeeds(connections), connections, 2)).max;
-    const mountebank = (await loadCapacity(mbUrl, staticSeeds(connections), connections, 2)).max;
+    const centralMax = (await loadCapacity(central.url, await centralSeeds(), connections, 3)).max;
+    const bare = (await loadCapacity(bareUrl, staticSeeds(connections), connections, 3)).max;
+    const mountebank = (await loadCapacity(mbUrl, staticSeeds(connections), connections, 3)).max;
     out.push({ fixed, central: centralMax, bare, mountebank });
   }
   return out;
@@ -376,7 +376,7 @@ function report(sim: Measured, base: Measured, stub: Measured, socketBase: Measu
     console.log(`target central ≥ 50 % of bare (capacity): ${versus(vsBare, 0.5)}`);
     console.log(`target central ≥ 2× Mountebank (capacity): ${versus(vsMb, 2)}`);
   } else {
-    console.log(`\n${paired.length} rounds, each: central at ${TARGET}/s for 3 s, then capacity for 2 s of central, bare, Mountebank one after the other:`);
+    console.log(`\n${paired.length} rounds, each: central at ${TARGET}/s for 3 s, then capacity for 3 s of central, bare, Mountebank one after the other:`);
     paired.forEach((r, i) => {
       console.log(
         `  round ${i + 1}: fixed achieved ${Math.round(r.fixed.achieved)} /s, p50 ${f(r.fixed.p50)} ms, p99 ${f(r.fixed.p99)} ms${r.fixed.errors > 0 ? `, ${r.fixed.errors} errors` : ''}` +
