@@ -76,6 +76,48 @@ describe('Challenges', () => {
     expect([b, c, d].map((x) => typeof challenges.take(x.challengeId))).toEqual(['object', 'object', 'object']);
   });
 
+  it('a forgotten challenge whose slot was reused is unknown: the new one\'s nonce never answers for it', () => {
+    const challenges = new Challenges({ clock: new VirtualClock(T0), maxEntries: 1 });
+    const old = challenges.issue();
+    const fresh = challenges.issue();
+    // Same slot (the only one), new tag.
+    expect(old.challengeId.slice(0, 4)).toBe(fresh.challengeId.slice(0, 4));
+    expect(challenges.take(old.challengeId)).toBe('unknown');
+    expect(challenges.take(fresh.challengeId)).toEqual({ nonce: fresh.nonce });
+  });
+
+  it('answers unknown to ids that are not its own: malformed, another tag on a live slot, a slot never used', () => {
+    const challenges = new Challenges({ clock: new VirtualClock(T0) });
+    const { challengeId } = challenges.issue();
+    const otherTag = challengeId.slice(0, 4) + (challengeId[4] === 'A' ? 'B' : 'A') + challengeId.slice(5);
+    for (const id of ['', 'x', `${challengeId}A`, challengeId.slice(1), `${challengeId.slice(0, 15)}=`, `${challengeId.slice(0, 15)}+`, otherTag, 'AAAFAAAAAAAAAAAA']) {
+      expect([id, challenges.take(id)]).toEqual([id, 'unknown']);
+    }
+    expect(typeof challenges.take(challengeId)).toBe('object');
+  });
+
+  it('keeps every id valid while its storage grows (3,000 live challenges, taken in reverse)', () => {
+    const challenges = new Challenges({ clock: new VirtualClock(T0) });
+    const issued = Array.from({ length: 3000 }, () => challenges.issue());
+    expect(new Set(issued.map((c) => c.challengeId)).size).toBe(3000);
+    for (const c of issued.reverse()) expect(challenges.take(c.challengeId)).toEqual({ nonce: c.nonce });
+  });
+
+  it('hands out a copy of the nonce: a later challenge in the same slot does not change it', () => {
+    const challenges = new Challenges({ clock: new VirtualClock(T0), maxEntries: 1, randomBytes: countingBytes() });
+    const first = challenges.issue();
+    const taken = challenges.take(first.challengeId);
+    if (typeof taken !== 'object') throw new Error(`expected the nonce, got ${taken}`);
+    const kept = Array.from(taken.nonce);
+    challenges.issue();
+    expect(Array.from(taken.nonce)).toEqual(kept);
+  });
+
+  it('refuses a cap it cannot number (ids carry the slot in 3 bytes)', () => {
+    expect(() => new Challenges({ clock: new VirtualClock(T0), maxEntries: 2 ** 24 + 1 })).toThrow(/maxEntries must be from 1 to 16777216, received 16777217/);
+    expect(() => new Challenges({ clock: new VirtualClock(T0), maxEntries: 0 })).toThrow(/received 0/);
+  });
+
   it('csprngBytes: gives bytes that a later refill does not change, and differs call to call', () => {
     const first = csprngBytes(32);
     const kept = Array.from(first);
