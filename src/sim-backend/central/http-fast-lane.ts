@@ -39,11 +39,12 @@ const HEAD_END = Buffer.from('\r\n\r\n');
 const MAX_HEADER_LINES = 100;
 const REQUEST_LINE = /^POST (\/[!-~]*) HTTP\/1\.1$/;
 /**
- * A header line the lane reads: a token name, then a value of visible ASCII with spaces and tabs
- * inside (or none), optional blanks around it. Anything else (obs-fold, bytes over 0x7e, controls)
- * is node:http's to judge.
+ * A header line the lane reads, from the CRLF before it: a token name, then a value of visible
+ * ASCII with spaces and tabs inside (or none), optional blanks around it, up to the next CRLF or
+ * the head's end. Anything else (obs-fold, bytes over 0x7e, controls, a bare CR or LF) is
+ * node:http's to judge. Sticky: readHead walks the head with it, line after line.
  */
-const HEADER_LINE = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+):[ \t]*((?:[\x21-\x7e](?:[\x20-\x7e\t]*[\x21-\x7e])?)?)[ \t]*$/;
+const HEADER_LINE = /\r\n([!#$%&'*+.^_`|~0-9A-Za-z-]+):[ \t]*((?:[\x21-\x7e](?:[\x20-\x7e\t]*[\x21-\x7e])?)?)[ \t]*(?=\r\n|$)/y;
 const PLAIN_JSON = /^application\/json\s*(?:;\s*charset="?utf-8"?\s*)?$/i;
 const DIGITS = /^\d{1,15}$/;
 /** Room for an answer's head in front of its body in the scratch space (a head is ~180 bytes). */
@@ -266,9 +267,9 @@ function readHead(bytes: Buffer, opts: FastLaneOptions): Head | 'incomplete' | '
     return 'incomplete';
   }
   if (end > MAX_HEAD_BYTES) return 'foreign';
-  const lines = bytes.toString('latin1', 0, end).split('\r\n');
-  if (lines.length > MAX_HEADER_LINES + 1) return 'foreign';
-  const request = REQUEST_LINE.exec(lines[0]!);
+  const head = bytes.toString('latin1', 0, end);
+  const requestEnd = head.indexOf('\r\n');
+  const request = REQUEST_LINE.exec(requestEnd < 0 ? head : head.slice(0, requestEnd));
   if (!request) return 'foreign';
   const path = request[1]!;
   const route = opts.route(path);
@@ -276,9 +277,12 @@ function readHead(bytes: Buffer, opts: FastLaneOptions): Head | 'incomplete' | '
   let host = 0;
   let length: string | undefined;
   let type: string | undefined;
-  for (let i = 1; i < lines.length; i++) {
-    const header = HEADER_LINE.exec(lines[i]!);
-    if (!header) return 'foreign';
+  // Line by line with a sticky regex (each match must start where the last ended): no split array.
+  let lines = 0;
+  for (let at = requestEnd < 0 ? head.length : requestEnd; at < head.length; at = HEADER_LINE.lastIndex) {
+    HEADER_LINE.lastIndex = at;
+    const header = HEADER_LINE.exec(head);
+    if (!header || ++lines > MAX_HEADER_LINES) return 'foreign';
     const value = header[2]!;
     switch (header[1]!.toLowerCase()) {
       case 'host':
