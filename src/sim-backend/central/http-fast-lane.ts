@@ -220,25 +220,17 @@ export function startFastLane(opts: FastLaneOptions): FastLane {
     const json = JSON.stringify(answer);
     const status = `HTTP/1.1 ${code} ${http.STATUS_CODES[code] ?? 'Unknown'}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: `;
     const afterLength = `\r\nDate: ${date()}\r\n${keepAliveHeader}`;
-    // UTF-8 takes at most 3 bytes per UTF-16 unit. Encoded once, into scratch space behind room
-    // for the head: its length is then known without a second pass over the text (a qualification
-    // holds kanji, so the text is two-byte and each pass costs). The bytes are then copied out,
-    // because the socket may hold on to what it is given.
-    if (json.length * 3 <= scratch.length - HEAD_ROOM) {
-      const bodyLength = scratch.write(json, HEAD_ROOM, 'utf8');
-      const head = `${status}${bodyLength}${afterLength}`;
-      const start = HEAD_ROOM - head.length;
-      scratch.write(head, start, 'latin1');
-      const bytes = Buffer.allocUnsafe(head.length + bodyLength);
-      scratch.copy(bytes, 0, start, HEAD_ROOM + bodyLength);
-      socket.write(bytes);
-      return;
-    }
-    const bodyLength = Buffer.byteLength(json, 'utf8');
+    // UTF-8 takes at most 3 bytes per UTF-16 unit. Encoded once, behind room for the head, so its
+    // length is known without a second pass over the text (a qualification holds kanji: the text
+    // is two-byte and each pass costs). Into the shared scratch space when it fits; the bytes are
+    // then copied out, because the socket may hold on to what it is given.
+    const area = json.length * 3 <= scratch.length - HEAD_ROOM ? scratch : Buffer.allocUnsafe(HEAD_ROOM + json.length * 3);
+    const bodyLength = area.write(json, HEAD_ROOM, 'utf8');
     const head = `${status}${bodyLength}${afterLength}`;
+    const start = HEAD_ROOM - head.length;
+    area.write(head, start, 'latin1');
     const bytes = Buffer.allocUnsafe(head.length + bodyLength);
-    bytes.write(head, 0, 'latin1');
-    bytes.write(json, head.length, 'utf8');
+    area.copy(bytes, 0, start, HEAD_ROOM + bodyLength);
     socket.write(bytes);
   }
 
