@@ -69,6 +69,18 @@ export interface RigOptions {
   seed?: number;
   /** The scenario's file: `central.dataset` is relative to it. Default: the working directory. */
   scenarioFile?: string;
+  /** Memory bounds of central for a long session (`myna-rig serve`); each defaults to central's own. */
+  centralLimits?: CentralLimits;
+}
+
+/** What central remembers at most: a soak on a clock held still never ages anything out. */
+export interface CentralLimits {
+  /** Live card checks, and challenges, kept (CentralOptions.maxLiveChecks). */
+  maxLiveChecks?: number;
+  /** How long consents and releases are kept after their card check (ConsentRegistryOptions.retentionMs). */
+  consentRetentionMs?: number;
+  /** Consents (and releases, and latest consents per person + facility) kept (ConsentRegistryOptions.maxRecords). */
+  maxConsents?: number;
 }
 
 const READER_ID = 'reader-1';
@@ -273,7 +285,11 @@ export async function assembleRig(scenario: Scenario, adapter: SutAdapter, opts:
   closers.push(() => rm(folderRoot, { recursive: true, force: true }));
   const written: Array<{ name: string; step: number }> = [];
 
-  const consents = new ConsentRegistry();
+  const limits = opts.centralLimits ?? {};
+  const consents = new ConsentRegistry({
+    ...(limits.consentRetentionMs !== undefined ? { retentionMs: limits.consentRetentionMs } : {}),
+    ...(limits.maxConsents !== undefined ? { maxRecords: limits.maxConsents } : {}),
+  });
   seedPreviousConsents(scenario, consents);
 
   try {
@@ -286,6 +302,7 @@ export async function assembleRig(scenario: Scenario, adapter: SutAdapter, opts:
       graceEnd: scenario.options.certGraceEnd,
       faults: scenario.faults,
       rng: createRng(opts.seed ?? 1).fork('central'),
+      ...(limits.maxLiveChecks !== undefined ? { maxLiveChecks: limits.maxLiveChecks } : {}),
       onTraffic: (e) => traffic.fromCentral(e),
       ...centralOqsOptions(scenario),
       ...(scenario.central?.crl === 'card-sim' ? { crl: await jlis.crlDer(clock.now()) } : {}),

@@ -65,3 +65,17 @@ describe('myna-rig serve', () => {
     expect(r.err).toContain('myna-rig: serve: no scenario "conformance/nope" in one.yaml; it has conformance/pin-check-accepted');
   });
 });
+
+describe('myna-rig serve: memory-bound options', () => {
+  it.each([
+    ['--max-live-checks', '0', '--max-live-checks must be an integer from 1 to 16,777,216, received "0"'],
+    ['--max-live-checks', '16777217', 'received "16777217"'],
+    ['--consent-retention-days', '0.5', '--consent-retention-days must be an integer from 1 to 36,500, received "0.5"'],
+    ['--max-consents', 'many', '--max-consents must be an integer from 1 to 100,000,000, received "many"'],
+  ])('%s %s is refused before anything starts', async (option, value, message) => {
+    const fx = new CliFixture().write({ 'one.yaml': builtIn('pin-check-accepted.yaml') });
+    const r = await fx.run('serve', '--scenario', 'one.yaml', option, value);
+    expect(r.code).not.toBe(0);
+    expect(r.err).toContain(message);
+  });
+});

@@ -14,6 +14,12 @@ export const positiveInt = (name: string) => (value: string): number => {
   return n;
 };
 
+export const intInRange = (name: string, min: number, max: number) => (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be an integer from ${min.toLocaleString('en')} to ${max.toLocaleString('en')}, received "${value}"`);
+  return n;
+};
+
 export const portNumber = (name: string) => (value: string): number => {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`${name} must be a port number 0–65535, received "${value}"`);

@@ -4,7 +4,8 @@ import { assembleRig } from '../rig.js';
 import { referenceAdapter, type SutAdapter } from '../sut-adapter.js';
 import { EXIT } from './exit-codes.js';
 import { loadOrReport } from './load.js';
-import { nonNegativeInt, portNumber } from './options.js';
+import { DEFAULT_CONSENT_RETENTION_MS, DEFAULT_MAX_CONSENTS, DEFAULT_MAX_LIVE_CHECKS, MAX_LIVE_CHECKS_LIMIT } from '../../sim-backend/central/index.js';
+import { intInRange, nonNegativeInt, portNumber } from './options.js';
 import { untilSignal } from './until-signal.js';
 
 interface ServeOptions {
@@ -14,7 +15,12 @@ interface ServeOptions {
   seed: number;
   port: number;
   host: string;
+  maxLiveChecks?: number;
+  consentRetentionDays?: number;
+  maxConsents?: number;
 }
+
+const DAY_MS = 24 * 3600_000;
 
 /**
  * Without --reference nothing answers the reception side: the developer connects their own
@@ -35,6 +41,11 @@ export function addServeCommand(program: Command, setExit: (code: number) => voi
     .option('--seed <n>', 'seed for every random choice', nonNegativeInt('--seed'), 1)
     .option('--port <n>', 'TCP port of the reader page (0 = any free port)', portNumber('--port'), 0)
     .option('--host <host>', 'address the reader page binds', '127.0.0.1')
+    // The virtual clock stands still unless a step moves it, so in a long session nothing ages
+    // out: these bound what central remembers (the oldest forgotten first, with a 404 that says so).
+    .option('--max-live-checks <n>', `live card checks and challenges central remembers (default ${DEFAULT_MAX_LIVE_CHECKS.toLocaleString('en')})`, intInRange('--max-live-checks', 1, MAX_LIVE_CHECKS_LIMIT))
+    .option('--consent-retention-days <n>', `days central keeps a consent after its card check, at least 1: the 24-hour window (default ${DEFAULT_CONSENT_RETENTION_MS / DAY_MS})`, intInRange('--consent-retention-days', 1, 36_500))
+    .option('--max-consents <n>', `consents central keeps (default ${DEFAULT_MAX_CONSENTS.toLocaleString('en')})`, intInRange('--max-consents', 1, 100_000_000))
     .action(async (o: ServeOptions) => {
       const loaded = await loadOrReport([o.scenario]);
       if (!loaded) return setExit(EXIT.USAGE);
@@ -44,7 +55,14 @@ export function addServeCommand(program: Command, setExit: (code: number) => voi
         return setExit(EXIT.USAGE);
       }
       const scenario = chosen.scenario;
-      const rig = await assembleRig(scenario, o.reference ? referenceAdapter() : noReception, { seed: o.seed });
+      const rig = await assembleRig(scenario, o.reference ? referenceAdapter() : noReception, {
+        seed: o.seed,
+        centralLimits: {
+          ...(o.maxLiveChecks !== undefined ? { maxLiveChecks: o.maxLiveChecks } : {}),
+          ...(o.consentRetentionDays !== undefined ? { consentRetentionMs: o.consentRetentionDays * DAY_MS } : {}),
+          ...(o.maxConsents !== undefined ? { maxConsents: o.maxConsents } : {}),
+        },
+      });
       const personas: Record<string, PagePersona> = {};
       for (const [key, card] of rig.cards) {
         const name = rig.names.get(key);

@@ -55,6 +55,8 @@ export interface ChallengeOptions {
 
 /** The id: base64url of the slot (3 bytes, big-endian) and a random tag (9 bytes): 16 characters. */
 const SLOT_BYTES = 3;
+/** The most challenges a Challenges can hold: its ids name a slot in SLOT_BYTES bytes. */
+export const MAX_CHALLENGES_LIMIT = 2 ** (8 * SLOT_BYTES);
 const TAG_BYTES = 9;
 const ID_BYTES = SLOT_BYTES + TAG_BYTES;
 const CHALLENGE_ID = /^[A-Za-z0-9_-]{16}$/;
@@ -96,8 +98,8 @@ export class Challenges {
     if (!(this.#ttlMs > 0)) throw new RangeError(`Challenges: ttlMs must be > 0, received ${this.#ttlMs}`);
     this.#random = opts.randomBytes ?? csprngBytes;
     this.#maxEntries = opts.maxEntries ?? DEFAULT_MAX_CHALLENGES;
-    if (!(this.#maxEntries >= 1 && this.#maxEntries <= 2 ** (8 * SLOT_BYTES))) {
-      throw new RangeError(`Challenges: maxEntries must be from 1 to ${2 ** (8 * SLOT_BYTES)}, received ${this.#maxEntries}`);
+    if (!(this.#maxEntries >= 1 && this.#maxEntries <= MAX_CHALLENGES_LIMIT)) {
+      throw new RangeError(`Challenges: maxEntries must be from 1 to ${MAX_CHALLENGES_LIMIT}, received ${this.#maxEntries}`);
     }
   }
 

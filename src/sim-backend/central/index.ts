@@ -20,7 +20,7 @@ export {
   type QualificationResultInput,
   type RatioFieldScope,
 } from './qualification-result.js';
-export { startCentral, DEFAULT_CHECK_TTL_MS, type CentralOptions, type CentralServer, type CentralTrafficEntry } from './server.js';
+export { startCentral, DEFAULT_CHECK_TTL_MS, DEFAULT_MAX_LIVE_CHECKS, MAX_LIVE_CHECKS_LIMIT, type CentralOptions, type CentralServer, type CentralTrafficEntry } from './server.js';
 export { applyFaults, withBlackCircles, FaultSpec, FaultSpecs, CentralRoute, type FaultInjector, type RequestContext, type RequestFaultEffect } from './faults.js';
 export {
   ConsentRegistry,

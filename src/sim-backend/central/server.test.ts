@@ -378,3 +378,11 @@ describe('central over HTTP: malformed requests and unknown routes', () => {
     expect(traffic[0]).toMatchObject({ at: Date.parse(T0), method: 'POST', path: '/v1/challenges', status: 200 });
   });
 });
+
+describe('startCentral options', () => {
+  it.each([0, 1.5, 2 ** 24 + 1])('refuses maxLiveChecks %s, naming the range', async (maxLiveChecks) => {
+    await expect(startCentral({ clock: new VirtualClock('2025-04-01T09:30:00+09:00'), store: new EligibilityStore(), trustAnchors: [], maxLiveChecks })).rejects.toThrow(
+      `startCentral: maxLiveChecks must be an integer from 1 to 16777216, received ${maxLiveChecks}`,
+    );
+  });
+});

@@ -25,7 +25,7 @@ import { startFastLane } from './http-fast-lane.js';
 import { hotRoutes, type Exchange, type Reply } from './lean-routes.js';
 import { decodeBody } from './body-decode.js';
 import { jlisRefusal } from './jlis-refusal.js';
-import { Challenges, csprngBytes } from './challenges.js';
+import { Challenges, csprngBytes, MAX_CHALLENGES_LIMIT } from './challenges.js';
 import { ConsentRegistry } from './consent-registry.js';
 import { syntheticMedicalInfo } from './medical-info.js';
 import { applyFaults, type CentralRoute, type FaultSpec, type RequestContext } from './faults.js';
@@ -100,6 +100,8 @@ export interface CentralServer {
 
 export const DEFAULT_CHECK_TTL_MS = 10 * 60_000;
 export const DEFAULT_MAX_LIVE_CHECKS = 200_000;
+/** The largest maxLiveChecks (challenge ids name their slot in 3 bytes). */
+export const MAX_LIVE_CHECKS_LIMIT = MAX_CHALLENGES_LIMIT;
 /** Largest JSON body accepted, in bytes (express.json's '256kb'). */
 const BODY_LIMIT = 256 * 1024;
 
@@ -125,6 +127,9 @@ export async function startCentral(opts: CentralOptions): Promise<CentralServer>
   const { clock, store } = opts;
   const random = opts.randomBytes ?? csprngBytes;
   const maxLiveChecks = opts.maxLiveChecks ?? DEFAULT_MAX_LIVE_CHECKS;
+  if (!Number.isInteger(maxLiveChecks) || maxLiveChecks < 1 || maxLiveChecks > MAX_LIVE_CHECKS_LIMIT) {
+    throw new RangeError(`startCentral: maxLiveChecks must be an integer from 1 to ${MAX_LIVE_CHECKS_LIMIT}, received ${maxLiveChecks}`);
+  }
   const challenges = new Challenges({ clock, ttlMs: opts.challengeTtlMs, randomBytes: random, maxEntries: maxLiveChecks });
   const checks = new ExpiringMap<AcceptedCheck>(maxLiveChecks);
   const checkTtlMs = opts.checkTtlMs ?? DEFAULT_CHECK_TTL_MS;
