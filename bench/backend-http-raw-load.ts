@@ -14,62 +14,22 @@
  * Content-Length, and a body (no chunked encoding: such an answer is counted as an error).
  */
 import { readFileSync } from 'node:fs';
-import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { LoadPlan, LoadReport, RunNumbers } from './backend-http-load.js';
 import { runLoadPlan } from './load-plan.js';
+import { ChallengeQueue, checkRequest, nextChallengeOf, openConnection, percentile, type RawConnection } from './raw-http-client.js';
 
 const plan = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as LoadPlan;
 const target = new URL(plan.url);
 const port = Number(target.port);
 const host = target.hostname;
+const queue = new ChallengeQueue(plan.challenges);
 
-/** Challenges to use, a ring without shifting: [id, base64 nonce]. */
-const queue: Array<[string, string]> = [...plan.challenges];
-let queueHead = 0;
-const takeChallenge = (): [string, string] => {
-  if (queueHead >= queue.length) return ['none', ''];
-  const c = queue[queueHead++]!;
-  if (queueHead > 4096) {
-    queue.splice(0, queueHead);
-    queueHead = 0;
-  }
-  return c;
-};
-
-const HEAD = `POST /v1/card-checks HTTP/1.1\r\nHost: ${target.host}\r\nContent-Type: application/json\r\nContent-Length: `;
-const HEADER_END = Buffer.from('\r\n\r\n');
-const CONTENT_LENGTH = 'content-length:';
-const ACCEPTED = Buffer.from('{"accepted":true');
-const NEXT = Buffer.from('"nextChallenge":{"challengeId":"');
-const NONCE = Buffer.from('"nonce":"');
-const QUOTE = 0x22;
-
-function request(): string {
-  const [id, nonce] = takeChallenge();
-  const signature = plan.signatures[nonce] ?? 'AAAA';
-  // Every part is ASCII (base64, digits, JSON punctuation): length in characters = bytes.
-  const body = `${plan.bodyHead}${id}","signature":"${signature}${plan.bodyTail}`;
-  return `${HEAD}${body.length}\r\n\r\n${body}`;
-}
-
-/** The next challenge out of an answer, found in the bytes (no JSON parse: the client must stay light). */
-function takeNextChallenge(body: Buffer): void {
-  const at = body.indexOf(NEXT);
-  if (at < 0) return;
-  const idStart = at + NEXT.length;
-  const idEnd = body.indexOf(QUOTE, idStart);
-  const nonceStart = body.indexOf(NONCE, idEnd) + NONCE.length;
-  const nonceEnd = body.indexOf(QUOTE, nonceStart);
-  queue.push([body.toString('latin1', idStart, idEnd), body.toString('latin1', nonceStart, nonceEnd)]);
-}
-
-interface Connection {
-  socket: net.Socket;
+interface Due {
   /** performance.now() the request in flight was due (its latency counts from then); -1: idle. */
   dueAt: number;
-  pending: Buffer | undefined;
 }
+type Connection = RawConnection<Due>;
 
 // The current run's counters.
 let latencies = new Float64Array(1 << 20);
@@ -96,51 +56,26 @@ function record(c: Connection, ok: boolean): void {
       bigger.set(latencies);
       latencies = bigger;
     }
-    latencies[latencyCount++] = now - c.dueAt;
+    latencies[latencyCount++] = now - c.state.dueAt;
     if (!ok) refused++;
   }
-  c.dueAt = -1;
+  c.state.dueAt = -1;
   inFlight--;
 }
 
-function onData(c: Connection, chunk: Buffer): void {
-  let buf = c.pending === undefined ? chunk : Buffer.concat([c.pending, chunk]);
-  for (;;) {
-    const headerEnd = buf.indexOf(HEADER_END);
-    if (headerEnd < 0) break;
-    const header = buf.toString('latin1', 0, headerEnd).toLowerCase();
-    const at = header.indexOf(CONTENT_LENGTH);
-    if (at < 0) {
-      // Not something this client reads (chunked?): count it and start over on a new socket.
-      errors++;
-      c.socket.destroy();
-      return;
-    }
-    const length = Number.parseInt(header.slice(at + CONTENT_LENGTH.length), 10);
-    const total = headerEnd + 4 + length;
-    if (buf.length < total) break;
-    const status = buf[9]! * 100 + buf[10]! * 10 + buf[11]! - 0x30 * 111;
-    const body = buf.subarray(headerEnd + 4, total);
-    const accepted = status === 200 && body.subarray(0, ACCEPTED.length).equals(ACCEPTED);
-    takeNextChallenge(body);
-    if (c.dueAt >= 0) record(c, accepted);
-    buf = buf.subarray(total);
-    release(c);
-    if (buf.length === 0) break;
-  }
-  c.pending = buf.length > 0 ? buf : undefined;
-}
-
 function connect(): Promise<Connection> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ host, port, noDelay: true });
-    const c: Connection = { socket, dueAt: -1, pending: undefined };
-    socket.once('connect', () => resolve(c));
-    socket.once('error', reject);
-    socket.on('data', (chunk: Buffer) => onData(c, chunk));
-    socket.on('close', () => {
+  return openConnection<Due>(port, host, { dueAt: -1 }, {
+    onAnswer(c, accepted, body) {
+      const next = nextChallengeOf(body);
+      if (next) queue.push(next);
+      if (c.state.dueAt >= 0) record(c, accepted);
+      release(c);
+    },
+    // Not something this client reads (chunked?): count it; the socket is replaced (onClose).
+    onUnreadable: () => void errors++,
+    onClose(c) {
       // A lost connection: its request (if any) is an error; a new one takes its place.
-      if (c.dueAt >= 0) {
+      if (c.state.dueAt >= 0) {
         errors++;
         inFlight--;
       }
@@ -149,15 +84,14 @@ function connect(): Promise<Connection> {
       if (!closing) {
         connect().then(release, () => errors++);
       }
-    });
-    socket.on('error', () => undefined);
+    },
   });
 }
 
 function send(c: Connection, dueAt: number): void {
-  c.dueAt = dueAt;
+  c.state.dueAt = dueAt;
   inFlight++;
-  c.socket.write(request(), 'latin1');
+  c.socket.write(checkRequest(target.host, plan, queue), 'latin1');
 }
 
 /** A connection is free: it takes the oldest waiting request, or (no rate limit) a new one. */
@@ -212,8 +146,7 @@ async function run(rate: number, seconds: number): Promise<RunNumbers> {
   const deadline = performance.now() + 5000;
   while (inFlight > 0 && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 2));
   const sorted = latencies.subarray(0, latencyCount).sort();
-  const pct = (p: number): number => (latencyCount === 0 ? 0 : sorted[Math.min(latencyCount - 1, Math.floor((p / 100) * latencyCount))]!);
-  return { offered: rate, achieved: inWindow / seconds, p50: pct(50), p99: pct(99), refused, errors: errors + (inFlight > 0 ? inFlight : 0) };
+  return { offered: rate, achieved: inWindow / seconds, p50: percentile(sorted, 50), p99: percentile(sorted, 99), refused, errors: errors + (inFlight > 0 ? inFlight : 0) };
 }
 
 for (let i = 0; i < plan.connections; i++) idle.push(await connect());
