@@ -22,8 +22,11 @@
  * limit (the capacity, which the ratios compare), then a rate sweep that stops at the first rate
  * not sustained (achieved < 97 % of offered, or p99 > P99_BOUND_MS). It also prints the server
  * CPU time per answered request, which depends far less than rates on what else runs. The target
- * verdicts come from ROUNDS short rounds run after that (see rounds()), each measuring every
- * server back to back, judged on the median round: this host's speed drifts within minutes.
+ * verdicts come after that, because this host's speed drifts by a third and more within minutes:
+ * the fixed rate from ROUNDS short runs of central, judged on the median (fixedRounds()); the
+ * capacity ratios from one run in which central, bare node:http and Mountebank take turns in
+ * 250-ms slices over the same seconds (interleavedCapacity()), so the host's drift falls on all
+ * three alike.
  *
  * The client's RSA signatures are made BEFORE the timed window: central draws its 32-byte nonces
  * from a pool of NONCE_POOL pre-made random nonces (through its randomBytes option; challenge ids
@@ -45,6 +48,7 @@ import { FULL_CONSENT } from '../src/protocol/consent.js';
 import { CHALLENGE_NONCE_BYTES } from '../src/sim-backend/central/challenges.js';
 import { createTestPki } from '../src/sim-backend/central/test-pki.js';
 import type { CentralSetup } from './backend-http-central.js';
+import type { InterleavedPlan, InterleavedReport } from './backend-http-interleaved-load.js';
 import type { LoadPlan, LoadReport, RunNumbers } from './backend-http-load.js';
 import { compileForBench } from './compile.js';
 
@@ -62,6 +66,8 @@ const SWEEP = Array.from({ length: 15 }, (_, i) => 2_000 * (i + 1));
 const INSTITUTION = '1310000000';
 const NONCE_POOL = 256;
 const ROUNDS = 5;
+const SLICE_MS = 250;
+const INTERLEAVED_ROUNDS = 40;
 const work = mkdtempSync(join(tmpdir(), 'myna-bench-http-'));
 let mb: ChildProcess | undefined;
 
@@ -70,12 +76,13 @@ const cert = await pki.issueCardCertificate({ notBefore: '2020-05-11T00:00:00+09
 const nonces = Array.from({ length: NONCE_POOL }, () => new Uint8Array(randomBytes(CHALLENGE_NONCE_BYTES)));
 const signatures: Record<string, string> = {};
 for (const nonce of nonces) signatures[Buffer.from(nonce).toString('base64')] = Buffer.from(await pki.signWithCard(nonce)).toString('base64');
-const [centralJs, bareJs, bareSocketJs, rawLoadJs, autocannonLoadJs] = compileForBench([
+const [centralJs, bareJs, bareSocketJs, rawLoadJs, autocannonLoadJs, interleavedLoadJs] = compileForBench([
   'bench/backend-http-central.ts',
   'bench/backend-http-bare.ts',
   'bench/backend-http-bare-socket.ts',
   'bench/backend-http-raw-load.ts',
   'bench/backend-http-load.ts',
+  'bench/backend-http-interleaved-load.ts',
 ]);
 const centralProcess = await startCentralProcess();
 const central = { url: centralProcess.url };
@@ -247,38 +254,55 @@ async function loadFixed(url: string, challenges: Array<[string, string]>, secon
   return runPlan({ url, connections, bodyHead, bodyTail, signatures, challenges, warmupSeconds: 1, fixed: { rate: TARGET, seconds }, maxSeconds: 0, sweep: { rates: [], stepSeconds: 0, p99BoundMs: P99_BOUND_MS, minShare: MIN_SHARE } });
 }
 
-interface Round {
-  fixed: RunNumbers;
-  central: RunNumbers;
-  bare: RunNumbers;
-  mountebank: RunNumbers;
-}
-
 /**
- * The verdicts come from ROUNDS short rounds, each measuring central at the fixed rate and then
- * the capacity of central, bare node:http and Mountebank one right after the other. This host's
- * speed drifts by a third within minutes (baselines included), so servers measured a minute apart
- * can differ by the host, not by themselves; within a round they share its state, and the median
- * round is what the targets are judged on. The longer runs above are printed for detail.
+ * The fixed-rate verdict comes from ROUNDS short runs of central at the target rate (1 s warm-up,
+ * 3 s measured), judged on the median round: this host's speed drifts by a third and more within
+ * minutes, and one long window would be decided by where the drift happened to fall.
  */
-async function rounds(mbUrl: string, staticSeeds: (n: number) => Array<[string, string]>): Promise<Round[]> {
-  const out: Round[] = [];
-  const centralSeeds = (): Promise<Array<[string, string]>> => Promise.all(Array.from({ length: connections * 4 }, () => centralChallenge()));
+async function fixedRounds(): Promise<RunNumbers[]> {
+  const out: RunNumbers[] = [];
   for (let i = 0; i < ROUNDS; i++) {
-    const fixed = (await loadFixed(central.url, await centralSeeds(), 3)).fixed;
-    const centralMax = (await loadCapacity(central.url, await centralSeeds(), connections, 3)).max;
-    const bare = (await loadCapacity(bareUrl, staticSeeds(connections), connections, 3)).max;
-    const mountebank = (await loadCapacity(mbUrl, staticSeeds(connections), connections, 3)).max;
-    out.push({ fixed, central: centralMax, bare, mountebank });
+    const seeds = await Promise.all(Array.from({ length: connections * 4 }, () => centralChallenge()));
+    out.push((await loadFixed(central.url, seeds, 3)).fixed);
   }
   return out;
 }
 
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
+/**
+ * The capacity verdicts come from one interleaved run (bench/backend-http-interleaved-load.ts):
+ * central, bare node:http and Mountebank take turns in SLICE_MS slices, INTERLEAVED_ROUNDS rounds
+ * after a warm-up, so all three meet the same fast and slow moments of the host, and the ratios are
+ * the servers' own. Returns the report and each server's CPU per answer over the run.
+ */
+async function interleavedCapacity(mbUrl: string, staticSeeds: (n: number) => Array<[string, string]>): Promise<{ report: InterleavedReport; cpuPerAnswer: Record<string, number> }> {
+  const seeds = await Promise.all(Array.from({ length: connections * 4 }, () => centralChallenge()));
+  const plan: InterleavedPlan = {
+    targets: [
+      { name: 'central', url: central.url, challenges: seeds },
+      { name: 'bare', url: bareUrl, challenges: staticSeeds(connections) },
+      { name: 'Mountebank', url: mbUrl, challenges: staticSeeds(connections) },
+    ],
+    connections,
+    bodyHead,
+    bodyTail,
+    signatures,
+    sliceMs: SLICE_MS,
+    warmupRounds: 4,
+    rounds: INTERLEAVED_ROUNDS,
+  };
+  const pids: Record<string, number> = { central: centralProcess.child.pid!, bare: bareProcess.child.pid!, Mountebank: mb!.pid! };
+  const before = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuMicros(pid)]));
+  const file = join(work, 'interleaved.json');
+  writeFileSync(file, JSON.stringify(plan));
+  const child = spawn(process.execPath, [interleavedLoadJs!, file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  if (code !== 0) throw new Error(`bench/backend-http-interleaved-load.ts exited with ${code}`);
+  const report = JSON.parse(out) as InterleavedReport;
+  const cpuPerAnswer = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, (cpuMicros(pid) - before[name]!) / (report.completedAll[name] ?? 1)]));
+  return { report, cpuPerAnswer };
+}
 
 async function runPlan(plan: LoadPlan): Promise<LoadReport> {
   const file = join(work, 'plan.json');
@@ -306,7 +330,7 @@ try {
   const mbUrl = await startMountebank();
   const stub = await measured(() => load(mbUrl, staticSeeds(connections)), mb!.pid!);
   const stubWide = wider ? await loadCapacity(mbUrl, staticSeeds(more), more) : undefined;
-  const paired = client === 'raw' ? await rounds(mbUrl, staticSeeds) : undefined;
+  const paired = client === 'raw' ? { fixed: await fixedRounds(), capacity: await interleavedCapacity(mbUrl, staticSeeds) } : undefined;
   report(sim, base, stub, socketBase, paired);
   if (simWide && baseWide && stubWide) {
     const ratio = (a: RunNumbers, b: RunNumbers): string => (b.errors > 0 || b.achieved <= 0 ? 'n/a' : (a.achieved / b.achieved).toFixed(2));
@@ -324,7 +348,13 @@ try {
   rmSync(work, { recursive: true, force: true });
 }
 
-function report(sim: Measured, base: Measured, stub: Measured, socketBase: Measured, paired: Round[] | undefined): void {
+function report(
+  sim: Measured,
+  base: Measured,
+  stub: Measured,
+  socketBase: Measured,
+  paired: { fixed: RunNumbers[]; capacity: { report: InterleavedReport; cpuPerAnswer: Record<string, number> } } | undefined,
+): void {
   const f = (n: number): string => n.toFixed(1);
   const line = (name: string, r: RunNumbers): string =>
     `${name.padEnd(44)} offered ${r.offered} /s, achieved ${Math.round(r.achieved)} /s, p50 ${f(r.p50)} ms, p99 ${f(r.p99)} ms${r.refused > 0 ? `, ${r.refused} not accepted` : ''}${r.errors > 0 ? `, ${r.errors} errors` : ''}`;
@@ -376,23 +406,35 @@ function report(sim: Measured, base: Measured, stub: Measured, socketBase: Measu
     console.log(`target central ≥ 50 % of bare (capacity): ${versus(vsBare, 0.5)}`);
     console.log(`target central ≥ 2× Mountebank (capacity): ${versus(vsMb, 2)}`);
   } else {
-    console.log(`\n${paired.length} rounds, each: central at ${TARGET}/s for 3 s, then capacity for 3 s of central, bare, Mountebank one after the other:`);
-    paired.forEach((r, i) => {
-      console.log(
-        `  round ${i + 1}: fixed achieved ${Math.round(r.fixed.achieved)} /s, p50 ${f(r.fixed.p50)} ms, p99 ${f(r.fixed.p99)} ms${r.fixed.errors > 0 ? `, ${r.fixed.errors} errors` : ''}` +
-          ` | capacity central ${Math.round(r.central.achieved)}, bare ${Math.round(r.bare.achieved)}, Mountebank ${Math.round(r.mountebank.achieved)} /s` +
-          ` → ${(r.central.achieved / r.bare.achieved).toFixed(2)} and ${(r.central.achieved / r.mountebank.achieved).toFixed(2)}`,
-      );
+    console.log(`\n${paired.fixed.length} rounds of central at ${TARGET}/s (1 s warm-up, 3 s measured):`);
+    paired.fixed.forEach((r, i) => {
+      console.log(`  round ${i + 1}: achieved ${Math.round(r.achieved)} /s, p50 ${f(r.p50)} ms, p99 ${f(r.p99)} ms${r.refused > 0 ? `, ${r.refused} not accepted` : ''}${r.errors > 0 ? `, ${r.errors} errors` : ''}`);
     });
-    const clean = paired.every((r) => !failed(r.bare) && !failed(r.mountebank) && !failed(r.central) && r.central.refused === 0);
-    const byP99 = [...paired].sort((a, b) => a.fixed.p99 - b.fixed.p99);
+    const byP99 = [...paired.fixed].sort((a, b) => a.p99 - b.p99);
     const middle = byP99[Math.floor(byP99.length / 2)]!;
-    const ratioBare = median(paired.map((r) => r.central.achieved / r.bare.achieved));
-    const ratioMb = median(paired.map((r) => r.mountebank.achieved > 0 ? r.central.achieved / r.mountebank.achieved : 0));
-    const roundVerdict = (ratio: number, needed: number): string => (clean ? verdict(ratio >= needed) : 'NOT MEASURED (a run had errors)');
-    console.log(`target ≥ ${TARGET} checks/s at a fixed rate (p99 ≤ ${P99_BOUND_MS} ms, all accepted), median round (p99 ${f(middle.fixed.p99)} ms, ${Math.round(middle.fixed.achieved)} /s): ${verdict(fixedOk(middle.fixed))}`);
-    console.log(`target central ≥ 50 % of bare (capacity), median round ratio ${ratioBare.toFixed(2)}: ${roundVerdict(ratioBare, 0.5)}`);
-    console.log(`target central ≥ 2× Mountebank (capacity), median round ratio ${ratioMb.toFixed(2)}: ${roundVerdict(ratioMb, 2)}`);
+    const { report: inter, cpuPerAnswer } = paired.capacity;
+    const [c, b, m] = ['central', 'bare', 'Mountebank'].map((name) => inter.targets.find((t) => t.name === name)!);
+    console.log(`\ncapacity, interleaved: central, bare and Mountebank in turns of ${SLICE_MS} ms, ${INTERLEAVED_ROUNDS} rounds after 4 of warm-up, ${connections} connections each:`);
+    for (const t of [c!, b!, m!]) {
+      console.log(
+        `  ${t.name.padEnd(11)} ${Math.round(t.achieved)} /s over ${t.seconds.toFixed(1)} s, p50 ${f(t.p50)} ms, p99 ${f(t.p99)} ms, ${f(cpuPerAnswer[t.name]!)} µs CPU per answer` +
+          `${t.refused > 0 ? `, ${t.refused} not accepted` : ''}${t.errors > 0 ? `, ${t.errors} errors` : ''}`,
+      );
+    }
+    const spread = (a: InterleavedReport['targets'][number], z: InterleavedReport['targets'][number]): string => {
+      const per = a.perRound.map((x, i) => x / z.perRound[i]!).sort((p, q) => p - q);
+      const at = (q: number): string => per[Math.min(per.length - 1, Math.floor(q * per.length))]!.toFixed(2);
+      return `round by round: median ${at(0.5)}, middle half ${at(0.25)}–${at(0.75)}`;
+    };
+    const clean = [c!, b!, m!].every((t) => t.errors === 0 && t.achieved > 0) && c!.refused === 0;
+    const ratioBare = c!.achieved / b!.achieved;
+    const ratioMb = c!.achieved / m!.achieved;
+    const capacityVerdict = (ratio: number, needed: number): string => (clean ? verdict(ratio >= needed) : 'NOT MEASURED (a server had errors or refusals)');
+    console.log(`  central / bare ${ratioBare.toFixed(2)} (${spread(c!, b!)})`);
+    console.log(`  central / Mountebank ${ratioMb.toFixed(2)} (${spread(c!, m!)})`);
+    console.log(`target ≥ ${TARGET} checks/s at a fixed rate (p99 ≤ ${P99_BOUND_MS} ms, all accepted), median round (p99 ${f(middle.p99)} ms, ${Math.round(middle.achieved)} /s): ${verdict(fixedOk(middle))}`);
+    console.log(`target central ≥ 50 % of bare (capacity, interleaved) ${ratioBare.toFixed(2)}: ${capacityVerdict(ratioBare, 0.5)}`);
+    console.log(`target central ≥ 2× Mountebank (capacity, interleaved) ${ratioMb.toFixed(2)}: ${capacityVerdict(ratioMb, 2)}`);
   }
   console.log(`load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${availableParallelism()} cores (anything above ~2 means other work shared the cores)`);
 }
