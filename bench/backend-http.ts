@@ -292,27 +292,25 @@ async function interleavedCapacity(mbUrl: string, staticSeeds: (n: number) => Ar
   };
   const pids: Record<string, number> = { central: centralProcess.child.pid!, bare: bareProcess.child.pid!, Mountebank: mb!.pid! };
   const before = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuMicros(pid)]));
-  const file = join(work, 'interleaved.json');
-  writeFileSync(file, JSON.stringify(plan));
-  const child = spawn(process.execPath, [interleavedLoadJs!, file], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  if (code !== 0) throw new Error(`bench/backend-http-interleaved-load.ts exited with ${code}`);
-  const report = JSON.parse(out) as InterleavedReport;
+  const report = await runGenerator<InterleavedReport>(interleavedLoadJs!, plan, 'bench/backend-http-interleaved-load.ts');
   const cpuPerAnswer = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, (cpuMicros(pid) - before[name]!) / (report.completedAll[name] ?? 1)]));
   return { report, cpuPerAnswer };
 }
 
-async function runPlan(plan: LoadPlan): Promise<LoadReport> {
+function runPlan(plan: LoadPlan): Promise<LoadReport> {
+  return runGenerator<LoadReport>(client === 'raw' ? rawLoadJs! : autocannonLoadJs!, plan, `the load generator against ${plan.url}`);
+}
+
+/** A load generator in its own process: the plan as a JSON file in, one JSON report line out. */
+async function runGenerator<T>(script: string, plan: unknown, what: string): Promise<T> {
   const file = join(work, 'plan.json');
   writeFileSync(file, JSON.stringify(plan));
-  const child = spawn(process.execPath, [client === 'raw' ? rawLoadJs! : autocannonLoadJs!, file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [script, file], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  if (code !== 0) throw new Error(`bench/backend-http-load.ts exited with ${code} against ${plan.url}`);
-  return JSON.parse(out) as LoadReport;
+  if (code !== 0) throw new Error(`bench/backend-http.ts: ${what} exited with ${code}`);
+  return JSON.parse(out) as T;
 }
 
 try {
